@@ -1,0 +1,176 @@
+/**
+ * Keybound's typed errors. Every failure that crosses a boundary carries a stable `code` from
+ * {@link ErrorCode}; callers `switch (err.code)`. The wire carries `{ code, message }` only —
+ * never a stack. Programmer misuse throws `TypeError` instead (see STYLE.md).
+ */
+
+/** Failures of the extension ⇄ daemon channel and of any message boundary. */
+export type ChannelErrorCode =
+  | 'ERR_BAD_HOST'
+  | 'ERR_BAD_ORIGIN'
+  | 'ERR_MESSAGE_TOO_LARGE'
+  | 'ERR_MALFORMED_JSON'
+  | 'ERR_INVALID_MESSAGE'
+  | 'ERR_UNSUPPORTED_VERSION'
+  | 'ERR_HANDSHAKE_REQUIRED'
+  | 'ERR_NOT_PAIRED'
+  | 'ERR_PAIRING_PROOF_INVALID'
+  | 'ERR_PAIRING_DENIED'
+  | 'ERR_TOO_MANY_PENDING'
+  | 'ERR_TIMEOUT'
+  | 'ERR_DAEMON_UNAVAILABLE'
+  | 'ERR_EXTENSION_UNAVAILABLE'
+  | 'ERR_INTERNAL';
+
+/** Registration prerequisites (DESIGN.md, "Prerequisites"): each has its own code and advice. */
+export type PrerequisiteErrorCode =
+  | 'ERR_NOT_ENROLLED'
+  | 'ERR_ENROLLMENT_UNKNOWN'
+  | 'ERR_PROTECT_NOT_INSTALLED'
+  | 'ERR_PROTECT_NOT_MANAGED'
+  | 'ERR_PROTECT_TAKEOVER_PENDING'
+  | 'ERR_PROTECT_PERSONAL_COPY'
+  | 'ERR_PROTECT_NOT_OPENED'
+  | 'ERR_NOTIFICATIONS_OFF'
+  | 'ERR_UV_NOT_CONFIGURED'
+  | 'ERR_WORK_PROFILE_UV_NOT_CONFIGURED'
+  | 'ERR_DEVICE_SIGNIN_DISABLED';
+
+/** Protect (user verification) outcomes that end a request. */
+export type ProtectErrorCode = 'ERR_USER_DENIED' | 'ERR_USER_VERIFICATION_TIMEOUT';
+
+/** Authenticator-side WebAuthn failures (daemon). */
+export type AuthenticatorErrorCode =
+  | 'ERR_RP_ID_MISMATCH'
+  | 'ERR_ALGORITHM_UNSUPPORTED'
+  | 'ERR_CREDENTIAL_EXCLUDED'
+  | 'ERR_CREDENTIAL_NOT_FOUND';
+
+/** Key store and state files. */
+export type KeyStoreErrorCode =
+  | 'ERR_KEYSTORE_WRONG_MACHINE'
+  | 'ERR_KEYSTORE_CORRUPT'
+  | 'ERR_STATE_CORRUPT';
+
+/** Portal (relying party, identity provider) failures; each maps to an HTTP status. */
+export type PortalErrorCode =
+  | 'ERR_BAD_REQUEST'
+  | 'ERR_PAYLOAD_TOO_LARGE'
+  | 'ERR_UNAUTHENTICATED'
+  | 'ERR_FORBIDDEN'
+  | 'ERR_NOT_FOUND'
+  | 'ERR_CONFLICT'
+  | 'ERR_CSRF'
+  | 'ERR_THROTTLED'
+  | 'ERR_BAD_CREDENTIALS'
+  | 'ERR_MFA_REQUIRED'
+  | 'ERR_BAD_MFA_CODE'
+  | 'ERR_CHALLENGE_INVALID'
+  | 'ERR_VERIFICATION_FAILED'
+  | 'ERR_DEVICE_STATEMENT_INVALID'
+  | 'ERR_DEVICE_NOT_ENROLLED'
+  | 'ERR_DEVICE_REVOKED'
+  | 'ERR_DEVICE_NOT_TRUSTED'
+  | 'ERR_ENROLLMENT_TOKEN_INVALID';
+
+export type ErrorCode =
+  | ChannelErrorCode
+  | PrerequisiteErrorCode
+  | ProtectErrorCode
+  | AuthenticatorErrorCode
+  | KeyStoreErrorCode
+  | PortalErrorCode;
+
+/** The shape of an error on every wire: a code and a sentence a person can act on. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Base class: sets `code`, `name` and `cause`. Subclasses name the family. */
+export class KeyboundError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+
+  /** What crosses a boundary: `{ code, message }`, never the stack or the cause. */
+  toWire(): WireError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export class ChannelError extends KeyboundError {
+  declare readonly code: ChannelErrorCode;
+  constructor(code: ChannelErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+export class PrerequisiteError extends KeyboundError {
+  declare readonly code: PrerequisiteErrorCode;
+  constructor(code: PrerequisiteErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+export class ProtectError extends KeyboundError {
+  declare readonly code: ProtectErrorCode;
+  constructor(code: ProtectErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+export class AuthenticatorError extends KeyboundError {
+  declare readonly code: AuthenticatorErrorCode;
+  constructor(code: AuthenticatorErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+export class KeyStoreError extends KeyboundError {
+  declare readonly code: KeyStoreErrorCode;
+  constructor(code: KeyStoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+const portalStatus: Record<PortalErrorCode, number> = {
+  ERR_BAD_REQUEST: 400,
+  ERR_PAYLOAD_TOO_LARGE: 413,
+  ERR_UNAUTHENTICATED: 401,
+  ERR_FORBIDDEN: 403,
+  ERR_NOT_FOUND: 404,
+  ERR_CONFLICT: 409,
+  ERR_CSRF: 403,
+  ERR_THROTTLED: 429,
+  ERR_BAD_CREDENTIALS: 401,
+  ERR_MFA_REQUIRED: 401,
+  ERR_BAD_MFA_CODE: 401,
+  ERR_CHALLENGE_INVALID: 400,
+  ERR_VERIFICATION_FAILED: 400,
+  ERR_DEVICE_STATEMENT_INVALID: 400,
+  ERR_DEVICE_NOT_ENROLLED: 403,
+  ERR_DEVICE_REVOKED: 403,
+  ERR_DEVICE_NOT_TRUSTED: 403,
+  ERR_ENROLLMENT_TOKEN_INVALID: 401,
+};
+
+/** A portal failure; carries its HTTP status (details are only exposed below 500). */
+export class PortalError extends KeyboundError {
+  declare readonly code: PortalErrorCode;
+  readonly status: number;
+  constructor(code: PortalErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.status = portalStatus[code];
+  }
+}
+
+/** Turns anything thrown into a wire error; unknown failures become ERR_INTERNAL without detail. */
+export function toWireError(err: unknown): WireError {
+  if (err instanceof KeyboundError) return err.toWire();
+  return { code: 'ERR_INTERNAL', message: 'Internal error. See the daemon log for details.' };
+}
