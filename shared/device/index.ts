@@ -1,0 +1,7 @@
+export {
+  createDeviceStatement,
+  type DeviceStatementResult,
+  decodeDeviceStatementKid,
+  verifyDeviceStatement,
+} from './deviceStatement.js';
+export * from './deviceStatementSchema.js';

@@ -1,0 +1,14 @@
+export { fromBase64url, toBase64url } from './base64url.js';
+export { concatBytes } from './concatBytes.js';
+export { coseKeyFromCryptoKey } from './coseKeyFromCryptoKey.js';
+export { createAuthenticationResponse } from './createAuthenticationResponse.js';
+export { COSE_ALG_ES256, createRegistrationResponse } from './createRegistrationResponse.js';
+export { derSignatureToRaw } from './derSignatureToRaw.js';
+export { encodeAttestationObject } from './encodeAttestationObject.js';
+export { encodeAttestedCredentialData } from './encodeAttestedCredentialData.js';
+export { AUTHENTICATOR_FLAGS, type AuthenticatorFlags, encodeAuthenticatorData } from './encodeAuthenticatorData.js';
+export { type ClientData, encodeClientDataJSON } from './encodeClientDataJSON.js';
+export { encodeCoseEc2PublicKey } from './encodeCoseEc2PublicKey.js';
+export { rawSignatureToDer } from './rawSignatureToDer.js';
+export { resolveRpId } from './resolveRpId.js';
+export { sha256 } from './sha256.js';
