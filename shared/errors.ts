@@ -17,6 +17,7 @@ export type ChannelErrorCode =
   | 'ERR_PAIRING_PROOF_INVALID'
   | 'ERR_PAIRING_DENIED'
   | 'ERR_TOO_MANY_PENDING'
+  | 'ERR_RATE_LIMITED'
   | 'ERR_TIMEOUT'
   | 'ERR_DAEMON_UNAVAILABLE'
   | 'ERR_EXTENSION_UNAVAILABLE'
@@ -50,7 +51,15 @@ export type AuthenticatorErrorCode =
 export type KeyStoreErrorCode =
   | 'ERR_KEYSTORE_WRONG_MACHINE'
   | 'ERR_KEYSTORE_CORRUPT'
+  | 'ERR_KEY_NOT_FOUND'
   | 'ERR_STATE_CORRUPT';
+
+/** Device management operations of the daemon (enrollment, Protect accounts, device settings). */
+export type DeviceErrorCode =
+  | 'ERR_ENROLLMENT_FAILED'
+  | 'ERR_TOTP_URI_INVALID'
+  | 'ERR_ACCOUNT_NOT_FOUND'
+  | 'ERR_INVALID_SETTING';
 
 /** Portal (relying party, identity provider) failures; each maps to an HTTP status. */
 export type PortalErrorCode =
@@ -79,6 +88,7 @@ export type ErrorCode =
   | ProtectErrorCode
   | AuthenticatorErrorCode
   | KeyStoreErrorCode
+  | DeviceErrorCode
   | PortalErrorCode;
 
 /** The shape of an error on every wire: a code and a sentence a person can act on. */
@@ -134,6 +144,13 @@ export class AuthenticatorError extends KeyboundError {
 export class KeyStoreError extends KeyboundError {
   declare readonly code: KeyStoreErrorCode;
   constructor(code: KeyStoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+export class DeviceError extends KeyboundError {
+  declare readonly code: DeviceErrorCode;
+  constructor(code: DeviceErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
 }

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../shared/node/createLogger.js';
+import type { ProtectDoneEvent, ProtectRequestEvent } from '../../../shared/protocol/index.js';
+import { ProtectQueue } from './ProtectQueue.js';
+import { protectEventScope } from './protectEvents.js';
+
+const request = {
+  action: 'register' as const,
+  origin: 'http://localhost:3000',
+  rpId: 'localhost',
+  browser: 'Chrome',
+  requestId: 'r1',
+};
+
+function queue(mode: 'protect' | 'auto' | 'deny' = 'protect', timeoutMs = 60_000) {
+  return new ProtectQueue({ mode, timeoutMs, origin: () => 'http://127.0.0.1:1234', logger: silentLogger() });
+}
+
+function capture(q: ProtectQueue) {
+  const events: (ProtectRequestEvent | ProtectDoneEvent)[] = [];
+  const promise = protectEventScope.run({ send: (e) => events.push(e) }, () => q.verify(request));
+  return { events, promise };
+}
+
+describe('ProtectQueue', () => {
+  it('should emit a protect.request with a tokened URL and resolve when approved by token', async () => {
+    const q = queue();
+    const { events, promise } = capture(q);
+    const ev = events[0] as ProtectRequestEvent;
+    expect(ev).toMatchObject({ event: 'protect.request', requestId: 'r1', action: 'register' });
+    const url = new URL(ev.url);
+    const token = url.searchParams.get('token')!;
+    expect(url.pathname).toBe(`/protect/${ev.protectId}`);
+    expect(q.lookup(ev.protectId, token)).toMatchObject({ origin: 'http://localhost:3000' });
+    const finished = q.decide(ev.protectId, 'approve', token)!;
+    const handle = await promise;
+    handle.complete({ ok: true });
+    expect(await finished).toEqual({ state: 'completed', ok: true });
+    expect(events[1]).toMatchObject({ event: 'protect.done', outcome: 'approved' });
+  });
+
+  it('should refuse a second use of the token when it was consumed', async () => {
+    const q = queue();
+    const { events, promise } = capture(q);
+    const ev = events[0] as ProtectRequestEvent;
+    const token = new URL(ev.url).searchParams.get('token')!;
+    q.decide(ev.protectId, 'deny', token);
+    await expect(promise).rejects.toMatchObject({ code: 'ERR_USER_DENIED' });
+    expect(q.decide(ev.protectId, 'approve', token)).toBeUndefined();
+    expect(q.lookup(ev.protectId, token)).toBeUndefined();
+  });
+
+  it('should refuse a wrong token when deciding', () => {
+    const q = queue();
+    const { events, promise } = capture(q);
+    promise.catch(() => {});
+    const ev = events[0] as ProtectRequestEvent;
+    expect(q.decide(ev.protectId, 'approve', 'A'.repeat(43))).toBeUndefined();
+    expect(q.pending()).toHaveLength(1);
+    q.close();
+  });
+
+  it('should reject with ERR_USER_VERIFICATION_TIMEOUT when nobody answers', async () => {
+    const q = queue('protect', 10);
+    const { events, promise } = capture(q);
+    await expect(promise).rejects.toMatchObject({ code: 'ERR_USER_VERIFICATION_TIMEOUT' });
+    expect(events[1]).toMatchObject({ event: 'protect.done', outcome: 'timeout' });
+  });
+
+  it('should approve at once when the mode is auto and deny at once when the mode is deny', async () => {
+    await expect(queue('auto').verify(request)).resolves.toBeDefined();
+    await expect(queue('deny').verify(request)).rejects.toMatchObject({ code: 'ERR_USER_DENIED' });
+  });
+
+  it('should cancel a pending request when its signal aborts', async () => {
+    const q = queue();
+    const ac = new AbortController();
+    const p = q.verify({ ...request, signal: ac.signal });
+    ac.abort();
+    await expect(p).rejects.toMatchObject({ code: 'ERR_EXTENSION_UNAVAILABLE' });
+    expect(q.pending()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * The daemon's loopback listener: one node:http server per address (127.0.0.1, and [::1] when
+ * asked) sharing one ws server in `noServer` mode. Upgrades are decided by the pure
+ * {@link authorizeUpgrade} before any WebSocket exists; plain HTTP serves only the Protect window.
+ * No response ever carries CORS headers.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../../../shared/node/createLogger.js';
+import { MAX_MESSAGE_BYTES } from '../../../shared/protocol/version.js';
+import type { AuditLog, AuthenticatorApi, PairingStore } from '../authenticator/types.js';
+import type { ExtensionPolicy } from '../pairing/loadDaemonConfig.js';
+import { handleProtectHttp } from '../protect/handleProtectHttp.js';
+import type { ProtectQueue } from '../protect/ProtectQueue.js';
+import { authorizeUpgrade } from './authorizeUpgrade.js';
+import { checkHost } from './checkHost.js';
+import { type ConnectionDeps, handleConnection } from './handleConnection.js';
+
+export interface DaemonServerOptions {
+  port: number;
+  listenIpv6?: boolean;
+  policy: ExtensionPolicy;
+  store: PairingStore;
+  queue: ProtectQueue;
+  authenticator: AuthenticatorApi;
+  logger: Logger;
+  audit?: AuditLog;
+  clock?: () => Date;
+  heartbeatMs?: number;
+  maxConnections?: number;
+  connection?: Pick<ConnectionDeps, 'maxPending' | 'messagesPerSecond' | 'helloTimeoutMs'>;
+}
+
+export interface DaemonServer {
+  port: number;
+  /** Closes every connection and stops listening. */
+  close(): Promise<void>;
+}
+
+const STATUS_TEXT: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+
+/** Starts listening; resolves once every address is bound. */
+export async function createDaemonServer(options: DaemonServerOptions): Promise<DaemonServer> {
+  const { logger } = options;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    clientTracking: true,
+    perMessageDeflate: false,
+  });
+  const alive = new WeakMap<WebSocket, boolean>();
+  let port = options.port;
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const host = checkHost(req, port);
+    if (!host.ok) {
+      logger.warn({ event: 'http.refused', code: 'ERR_BAD_HOST' }, host.reason);
+      res.writeHead(403, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }).end('Forbidden\n');
+      return;
+    }
+    if ((req.url ?? '').startsWith('/protect/')) {
+      handleProtectHttp(req, res, { queue: options.queue, host: host.host, logger }).catch((err: unknown) => {
+        logger.error({ event: 'http.failed', code: 'ERR_INTERNAL', err }, 'Protect page failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    res
+      .writeHead(404, {
+        'Content-Type': 'text/plain',
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      })
+      .end('Not found\n');
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const decision = authorizeUpgrade(req, { port, allowedExtensionIds: options.policy.allowedExtensionIds });
+    if (!decision.ok) {
+      logger.warn({ event: 'upgrade.refused', code: decision.code, status: decision.status }, decision.reason);
+      return refuseUpgrade(socket, decision.status);
+    }
+    if (wss.clients.size >= (options.maxConnections ?? 128)) {
+      logger.warn({ event: 'upgrade.refused', code: 'ERR_TOO_MANY_PENDING', status: 503 }, 'too many connections');
+      return refuseUpgrade(socket, 503);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      alive.set(ws, true);
+      ws.on('pong', () => alive.set(ws, true));
+      logger.info({ event: 'connection.opened', extensionOrigin: decision.extensionOrigin }, 'extension connected');
+      const id = /^chrome-extension:\/\/([a-p]{32})$/.exec(decision.extensionOrigin)?.[1];
+      handleConnection(ws, {
+        ...options.connection,
+        extensionOrigin: decision.extensionOrigin,
+        preauthorized: id !== undefined && options.policy.preauthorizedIds.has(id),
+        store: options.store,
+        verifier: options.queue,
+        authenticator: options.authenticator,
+        logger,
+        ...(options.audit ? { audit: options.audit } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
+      });
+    });
+  };
+
+  const servers: Server[] = [];
+  const hosts = options.listenIpv6 ? ['127.0.0.1', '::1'] : ['127.0.0.1'];
+  for (const host of hosts) {
+    const server = createServer(
+      { requestTimeout: 30_000, headersTimeout: 10_000, maxHeaderSize: 16 * 1024 },
+      onRequest,
+    );
+    server.on('upgrade', onUpgrade);
+    server.on('clientError', (_err, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    port = (server.address() as AddressInfo).port;
+    servers.push(server);
+  }
+
+  // Heartbeat: a peer that missed a whole interval of pings is gone; free its pending requests.
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, options.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+
+  return {
+    port,
+    async close() {
+      clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.close(1001, 'daemon stopping');
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      );
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function refuseUpgrade(socket: Duplex, status: number): void {
+  // Like ws's own abortHandshake: flush the status line, then drop the socket; no WebSocket is opened.
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

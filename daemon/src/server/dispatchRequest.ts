@@ -1,0 +1,36 @@
+/**
+ * Maps one parsed, authenticated protocol request to the authenticator (device side). The
+ * handshake requests are handled by the connection's {@link PairingHandshake} before this.
+ */
+import type { ClientMessage } from '../../../shared/protocol/index.js';
+import type { AuthenticatorApi, RequestContext } from '../authenticator/types.js';
+
+type AppRequest = Exclude<ClientMessage, { type: 'hello' | 'pair' | 'auth' }>;
+
+/** Runs an authenticated request; throws a KeyboundError on refusal. */
+export async function dispatchRequest(api: AuthenticatorApi, msg: AppRequest, ctx: RequestContext): Promise<unknown> {
+  switch (msg.type) {
+    case 'ping':
+      return { pong: true };
+    case 'status':
+      return api.status({ rpId: msg.rpId, userName: msg.userName });
+    case 'register':
+      return api.register({ origin: msg.origin, options: msg.options }, ctx);
+    case 'signIn':
+      return api.signIn({ origin: msg.origin, options: msg.options }, ctx);
+    case 'accounts.list':
+      return api.listAccounts();
+    case 'accounts.show':
+      return api.showAccount(msg.accountId);
+    case 'accounts.delete':
+      return api.deleteAccount(msg.accountId);
+    case 'settings.get':
+      return api.getSettings();
+    case 'settings.set':
+      return api.setSettings({ deviceSignIn: msg.deviceSignIn });
+    default: {
+      const never: never = msg;
+      throw new TypeError(`Unhandled request ${(never as { type: string }).type}`);
+    }
+  }
+}

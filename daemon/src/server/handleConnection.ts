@@ -1,0 +1,146 @@
+/**
+ * One extension connection after the upgrade was authorised. Every inbound frame goes through
+ * the fixed order: rate bound → size → JSON.parse in a try → strict schema → pending bound →
+ * handshake or handler. Failures answer `{ type: 'result', id, ok: false, error }` and log an
+ * event with its code; nothing a peer sends can throw out of here.
+ */
+import type { WebSocket } from 'ws';
+import { ChannelError, KeyboundError, toWireError } from '../../../shared/errors.js';
+import type { Logger } from '../../../shared/node/createLogger.js';
+import {
+  type ClientMessage,
+  clientMessage,
+  type DaemonMessage,
+  MAX_MESSAGE_BYTES,
+  MAX_PENDING_PER_CONNECTION,
+  parseMessage,
+} from '../../../shared/protocol/index.js';
+import type { AuditLog, AuthenticatorApi, PairingStore, UserVerifier } from '../authenticator/types.js';
+import { PairingHandshake } from '../pairing/PairingHandshake.js';
+import { protectEventScope } from '../protect/protectEvents.js';
+import { dispatchRequest } from './dispatchRequest.js';
+import { RateLimiter } from './RateLimiter.js';
+
+export interface ConnectionDeps {
+  extensionOrigin: string;
+  preauthorized: boolean;
+  store: PairingStore;
+  verifier: UserVerifier;
+  authenticator: AuthenticatorApi;
+  logger: Logger;
+  audit?: AuditLog;
+  clock?: () => Date;
+  maxPending?: number;
+  /** Messages per second a connection may send (burst twice that). */
+  messagesPerSecond?: number;
+  /** Time allowed between the upgrade and `hello`. */
+  helloTimeoutMs?: number;
+}
+
+/** Errors after which the connection is closed: the peer failed to authenticate. */
+const CLOSING_CODES = new Set([
+  'ERR_PAIRING_PROOF_INVALID',
+  'ERR_NOT_PAIRED',
+  'ERR_PAIRING_DENIED',
+  'ERR_UNSUPPORTED_VERSION',
+]);
+/** Rate-limit violations tolerated before the connection is closed. */
+const MAX_RATE_VIOLATIONS = 32;
+
+/** Serves one WebSocket until it closes. */
+export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
+  const log = deps.logger.child({ extensionOrigin: deps.extensionOrigin });
+  const closed = new AbortController();
+  const handshake = new PairingHandshake({ ...deps, logger: log, signal: closed.signal });
+  const maxPending = deps.maxPending ?? MAX_PENDING_PER_CONNECTION;
+  const rate = new RateLimiter(2 * (deps.messagesPerSecond ?? 50), deps.messagesPerSecond ?? 50);
+  let pending = 0;
+  let violations = 0;
+
+  const send = (msg: DaemonMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+  };
+  const refuse = (id: string, error: { code: string; message: string }) => {
+    send({ type: 'result', id, ok: false, error });
+  };
+  const sink = { send };
+
+  const helloTimer = setTimeout(() => {
+    if (handshake.state === 'new') {
+      log.warn({ event: 'connection.hello_timeout', code: 'ERR_HANDSHAKE_REQUIRED' }, 'no hello in time');
+      ws.close(1008, 'hello required');
+    }
+  }, deps.helloTimeoutMs ?? 10_000);
+  helloTimer.unref();
+
+  ws.on('error', (err) =>
+    log.warn({ event: 'connection.error', code: 'ERR_INTERNAL', err: err.message }, 'socket error'),
+  );
+  ws.on('close', () => {
+    clearTimeout(helloTimer);
+    closed.abort();
+  });
+
+  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+    if (!rate.take()) {
+      violations++;
+      log.warn({ event: 'message.refused', code: 'ERR_RATE_LIMITED' }, 'message rate exceeded');
+      refuse('-', { code: 'ERR_RATE_LIMITED', message: 'Too many messages. Slow down.' });
+      if (violations > MAX_RATE_VIOLATIONS) ws.close(1008, 'rate limit');
+      return;
+    }
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const parsed = parseMessage(clientMessage, bytes, MAX_MESSAGE_BYTES);
+    if (!parsed.ok) {
+      log.warn({ event: 'message.refused', code: parsed.error.code }, 'invalid message');
+      refuse(parsed.id ?? '-', parsed.error);
+      return;
+    }
+    const msg = parsed.value;
+    if (pending >= maxPending) {
+      log.warn({ event: 'message.refused', code: 'ERR_TOO_MANY_PENDING', type: msg.type }, 'too many pending requests');
+      refuse(msg.id, {
+        code: 'ERR_TOO_MANY_PENDING',
+        message: `At most ${maxPending} requests may be pending on one connection.`,
+      });
+      return;
+    }
+    pending++;
+    protectEventScope
+      .run(sink, () => handle(msg))
+      .then(
+        (result) => send({ type: 'result', id: msg.id, ok: true, result }),
+        (err: unknown) => {
+          const wire = toWireError(err);
+          if (err instanceof KeyboundError)
+            log.info({ event: 'request.refused', type: msg.type, code: wire.code }, err.message);
+          else log.error({ event: 'request.failed', type: msg.type, code: wire.code, err }, 'request failed');
+          refuse(msg.id, wire);
+          if (CLOSING_CODES.has(wire.code)) ws.close(1008, wire.code);
+        },
+      )
+      .finally(() => {
+        pending--;
+      });
+  });
+
+  async function handle(msg: ClientMessage): Promise<unknown> {
+    switch (msg.type) {
+      case 'hello':
+        return handshake.hello(msg);
+      case 'auth':
+        return handshake.auth(msg);
+      case 'pair':
+        return handshake.pair(msg);
+      default:
+        if (!handshake.authenticated) {
+          throw new ChannelError('ERR_HANDSHAKE_REQUIRED', 'Authenticate first: send hello, then auth or pair.');
+        }
+        return dispatchRequest(deps.authenticator, msg, {
+          requestId: msg.id,
+          browser: handshake.browser,
+          signal: closed.signal,
+        });
+    }
+  }
+}
