@@ -4,6 +4,7 @@
  * handshake or handler. Failures answer `{ type: 'result', id, ok: false, error }` and log an
  * event with its code; nothing a peer sends can throw out of here.
  */
+import { setMaxListeners } from 'node:events';
 import type { WebSocket } from 'ws';
 import { ChannelError, KeyboundError, toWireError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/node/createLogger.js';
@@ -51,6 +52,8 @@ const MAX_RATE_VIOLATIONS = 32;
 export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
   const log = deps.logger.child({ extensionOrigin: deps.extensionOrigin });
   const closed = new AbortController();
+  // Every pending request listens on this signal; the pending bound caps how many.
+  setMaxListeners((deps.maxPending ?? MAX_PENDING_PER_CONNECTION) + 4, closed.signal);
   const handshake = new PairingHandshake({ ...deps, logger: log, signal: closed.signal });
   const maxPending = deps.maxPending ?? MAX_PENDING_PER_CONNECTION;
   const rate = new RateLimiter(2 * (deps.messagesPerSecond ?? 50), deps.messagesPerSecond ?? 50);

@@ -1,0 +1,22 @@
+/**
+ * What the control socket needs from the device side beyond {@link AuthenticatorApi}: Protect's
+ * local state (install, notifications, TOTP) and a status snapshot. The device side implements
+ * it; startDaemon adapts whatever the device side exports to this shape.
+ */
+import type { DeviceSummary, Eligibility } from '../../../shared/protocol/device.js';
+
+export interface DeviceControlApi {
+  /** The device profile as `keybound status` shows it. */
+  status(): Promise<{
+    source: 'emulator' | 'host';
+    device: DeviceSummary;
+    eligibility: Eligibility;
+    deviceId?: string | null;
+  }>;
+  setNotifications(on: boolean): Promise<unknown>;
+  installProtect(source: 'managed' | 'personal'): Promise<unknown>;
+  /** Uninstalls Protect: invalidates every token (device sign-in, push, TOTP). */
+  uninstallProtect(): Promise<unknown>;
+  addTotp(uri: string): Promise<unknown>;
+  totpCode(accountId: string): Promise<unknown>;
+}

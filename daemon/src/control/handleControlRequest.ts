@@ -1,0 +1,81 @@
+/**
+ * The control operations behind `keybound protect|status`, one table from op to handler. Protect
+ * decisions go to the Protect queue; accounts and settings to the authenticator; Protect's local
+ * state to the device side.
+ */
+import { KeyboundError } from '../../../shared/errors.js';
+import type { AuthenticatorApi, PairingStore } from '../authenticator/types.js';
+import type { ProtectQueue } from '../protect/ProtectQueue.js';
+import type { ControlOp, ControlRequest } from './controlProtocol.js';
+import type { DeviceControlApi } from './DeviceControlApi.js';
+
+export interface ControlDeps {
+  queue: ProtectQueue;
+  authenticator: AuthenticatorApi;
+  device: DeviceControlApi;
+  pairings: PairingStore;
+  daemon: () => {
+    version: string;
+    pid: number;
+    url: string;
+    port: number;
+    dataDir: string;
+    uv: string;
+    startedAt: string;
+  };
+}
+
+type Handlers = { [K in ControlOp]: (req: Extract<ControlRequest, { op: K }>, deps: ControlDeps) => Promise<unknown> };
+
+const notPending = (id: string) =>
+  new KeyboundError(
+    'ERR_NOT_FOUND',
+    `No pending Protect request "${id}". Run \`keybound protect pending\` to list them.`,
+  );
+
+const handlers: Handlers = {
+  status: async (_req, deps) => {
+    const [device, accounts, pairings] = await Promise.all([
+      deps.device.status(),
+      deps.authenticator.listAccounts(),
+      deps.pairings.list(),
+    ]);
+    return {
+      daemon: { running: true, ...deps.daemon() },
+      device,
+      protect: { uv: deps.queue.mode, pending: deps.queue.pending().length },
+      pairedExtensions: pairings.map((p) => ({
+        extensionOrigin: p.extensionOrigin,
+        browser: p.browser,
+        pairedAt: p.pairedAt,
+        lastSeenAt: p.lastSeenAt,
+      })),
+      credentials: accounts.accounts.filter((a) => a.kind === 'device-signin'),
+      totpAccounts: accounts.accounts.filter((a) => a.kind === 'totp').length,
+    };
+  },
+  'protect.pending': async (_req, deps) => ({ pending: deps.queue.pending() }),
+  'protect.approve': async (req, deps) => {
+    if (!deps.queue.decide(req.protectId, 'approve')) throw notPending(req.protectId);
+    return { approved: true };
+  },
+  'protect.deny': async (req, deps) => {
+    if (!deps.queue.decide(req.protectId, 'deny')) throw notPending(req.protectId);
+    return { denied: true };
+  },
+  'accounts.list': async (_req, deps) => deps.authenticator.listAccounts(),
+  'accounts.show': async (req, deps) => deps.authenticator.showAccount(req.accountId),
+  'accounts.delete': async (req, deps) => deps.authenticator.deleteAccount(req.accountId),
+  'settings.deviceSignIn': async (req, deps) => deps.authenticator.setSettings({ deviceSignIn: req.on }),
+  'settings.notifications': async (req, deps) => deps.device.setNotifications(req.on),
+  'protect.install': async (req, deps) => deps.device.installProtect(req.source),
+  'protect.uninstall': async (_req, deps) => deps.device.uninstallProtect(),
+  'totp.add': async (req, deps) => deps.device.addTotp(req.uri),
+  'totp.code': async (req, deps) => deps.device.totpCode(req.accountId),
+};
+
+/** Runs one parsed control request; throws a KeyboundError on refusal. */
+export function handleControlRequest(req: ControlRequest, deps: ControlDeps): Promise<unknown> {
+  const handler = handlers[req.op] as (r: ControlRequest, d: ControlDeps) => Promise<unknown>;
+  return handler(req, deps);
+}

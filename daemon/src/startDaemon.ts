@@ -1,0 +1,193 @@
+/**
+ * Composition of the daemon: loopback server (extension WebSocket + Protect window), Protect
+ * queue, control socket, and the device side (authenticator, key store, pairings, audit).
+ *
+ * Ready fast: the listener comes up first; the device side (sealed files, machine id) opens in
+ * the background, and requests that need it wait for it. A device side that fails to open turns
+ * every such request into an error (and is logged), never an unhandled rejection.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { Logger } from '../../shared/node/createLogger.js';
+import type { AuditLog, AuthenticatorApi, PairingStore, UserVerifier } from './authenticator/types.js';
+import { createControlServer } from './control/createControlServer.js';
+import type { DeviceControlApi } from './control/DeviceControlApi.js';
+import { loadDaemonConfig } from './pairing/loadDaemonConfig.js';
+import { ProtectQueue, type UvMode } from './protect/ProtectQueue.js';
+import { createDaemonServer, type DaemonServerOptions } from './server/createDaemonServer.js';
+import { KEYBOUND_VERSION } from '../../shared/version.js';
+
+/** What the device side hands the channel side. */
+export interface DeviceSide {
+  authenticator: AuthenticatorApi;
+  pairings: PairingStore;
+  audit: AuditLog;
+  device: DeviceControlApi;
+  /** Flushes state; called on shutdown. */
+  close(): Promise<void>;
+}
+
+export type OpenDeviceSide = (args: {
+  dataDir: string;
+  device: 'emulator' | 'host';
+  verifier: UserVerifier;
+  logger: Logger;
+  clock: () => Date;
+}) => Promise<DeviceSide>;
+
+export interface StartDaemonOptions {
+  port: number;
+  dataDir: string;
+  device?: 'emulator' | 'host';
+  uv?: UvMode;
+  allowExtensions?: readonly string[];
+  preauthorizePairing?: boolean;
+  listenIpv6?: boolean;
+  logger: Logger;
+  clock?: () => Date;
+  protectTimeoutMs?: number;
+  heartbeatMs?: number;
+  connection?: DaemonServerOptions['connection'];
+  /** Opens the device side; defaults to the real one (daemon/src/authenticator). Tests may swap it. */
+  openDeviceSide?: OpenDeviceSide;
+}
+
+export interface RunningDaemon {
+  port: number;
+  /** `ws://127.0.0.1:<port>` */
+  url: string;
+  dataDir: string;
+  protect: ProtectQueue;
+  /** Closes connections, cancels Protect requests, flushes state. */
+  close(): Promise<void>;
+}
+
+/** Starts the daemon and resolves once it listens. */
+export async function startDaemon(options: StartDaemonOptions): Promise<RunningDaemon> {
+  const { logger, dataDir } = options;
+  const clock = options.clock ?? (() => new Date());
+  const startedAt = clock().toISOString();
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const policy = await loadDaemonConfig({
+    dataDir,
+    ...(options.allowExtensions ? { allowExtensions: options.allowExtensions } : {}),
+    ...(options.preauthorizePairing ? { preauthorizePairing: true } : {}),
+  });
+  const uv = options.uv ?? 'protect';
+  if (uv === 'auto') {
+    logger.warn(
+      { event: 'daemon.uv_auto', code: 'UV_AUTO' },
+      '!!! --uv auto: every user-verification request is APPROVED WITHOUT ASKING. For tests and benchmarks only; never run a real device like this. !!!',
+    );
+  }
+  if (policy.allowedExtensionIds.size === 0) {
+    logger.warn(
+      { event: 'daemon.no_extensions' },
+      'no Chrome extension is allowed (--allow-extension or config.json); only Safari extensions can pair',
+    );
+  }
+
+  let origin = 'http://127.0.0.1:0';
+  let side: Promise<DeviceSide> | undefined;
+  const sideReady = () => side ?? Promise.reject(new Error('device side not opened'));
+  const audit: AuditLog = {
+    record: (event, fields) => {
+      sideReady().then(
+        (s) => s.audit.record(event, fields),
+        () => {},
+      );
+    },
+  };
+  const queue = new ProtectQueue({
+    mode: uv,
+    origin: () => origin,
+    logger,
+    audit,
+    clock,
+    ...(options.protectTimeoutMs ? { timeoutMs: options.protectTimeoutMs } : {}),
+  });
+  const open = options.openDeviceSide ?? defaultOpenDeviceSide;
+  side = open({ dataDir, device: options.device ?? 'emulator', verifier: queue, logger, clock });
+  side.catch((err: unknown) =>
+    logger.error({ event: 'daemon.device_side_failed', code: 'ERR_INTERNAL', err }, 'device side failed to open'),
+  );
+
+  const authenticator = lazyProxy<AuthenticatorApi>(() => sideReady().then((s) => s.authenticator));
+  const pairings = lazyProxy<PairingStore>(() => sideReady().then((s) => s.pairings));
+  const device = lazyProxy<DeviceControlApi>(() => sideReady().then((s) => s.device));
+
+  const server = await createDaemonServer({
+    port: options.port,
+    ...(options.listenIpv6 ? { listenIpv6: true } : {}),
+    policy,
+    store: pairings,
+    queue,
+    authenticator,
+    logger,
+    audit,
+    clock,
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    ...(options.connection ? { connection: options.connection } : {}),
+  });
+  origin = `http://127.0.0.1:${server.port}`;
+  const url = `ws://127.0.0.1:${server.port}`;
+  let control: Awaited<ReturnType<typeof createControlServer>>;
+  try {
+    control = await createControlServer({
+      dataDir,
+      logger,
+      deps: {
+        queue,
+        authenticator,
+        device,
+        pairings,
+        daemon: () => ({ version: KEYBOUND_VERSION, pid: process.pid, url, port: server.port, dataDir, uv, startedAt }),
+      },
+    });
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  logger.info(
+    { event: 'daemon.listening', port: server.port, uv, extensions: policy.allowedExtensionIds.size },
+    'daemon listening',
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: server.port,
+    url,
+    dataDir,
+    protect: queue,
+    close() {
+      closing ??= (async () => {
+        queue.close();
+        await Promise.all([server.close(), control.close()]);
+        await side?.then(
+          (s) => s.close(),
+          () => {},
+        );
+        logger.info({ event: 'daemon.stopped' }, 'daemon stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+/** An object whose every method awaits the real implementation first. */
+function lazyProxy<T extends object>(get: () => Promise<T>): T {
+  return new Proxy({} as T, {
+    // `then` stays undefined so the proxy itself is never mistaken for a promise.
+    get: (_t, name) =>
+      name === 'then'
+        ? undefined
+        : async (...args: unknown[]) => {
+            const target = (await get()) as Record<string | symbol, (...a: unknown[]) => unknown>;
+            return target[name]!.apply(target, args);
+          },
+  });
+}
+
+/** The real device side. */
+const defaultOpenDeviceSide: OpenDeviceSide = async () => {
+  throw new Error('The device side is not wired in yet.');
+};

@@ -1,0 +1,91 @@
+/**
+ * A device side for channel tests that do not need the real key store: accounts and settings in
+ * memory, register and sign-in by the shared SoftwareAuthenticator, each after asking Protect
+ * (the daemon's UserVerifier) like the real authenticator does.
+ */
+import { KeyboundError } from '../../shared/errors.js';
+import { SoftwareAuthenticator } from '../../shared/testing/softwareAuthenticator.js';
+import type { AuthenticatorApi } from '../../daemon/src/authenticator/types.js';
+import { MemoryPairingStore } from '../../daemon/src/pairing/MemoryPairingStore.js';
+import type { DeviceSide, OpenDeviceSide } from '../../daemon/src/startDaemon.js';
+
+const summary = {
+  platform: 'linux' as const,
+  enrollment: { state: 'enrolled' as const, type: 'desktop-agent' as const, organisation: 'Acme' },
+  protect: { installed: true, managed: true, opened: true, notifications: true },
+  userVerification: { biometrics: true, pin: true },
+  deviceSignIn: true,
+};
+
+/** Returns an OpenDeviceSide plus the in-memory parts the test can inspect. */
+export function fakeDeviceSide(): { open: OpenDeviceSide; pairings: MemoryPairingStore; audit: { event: string }[] } {
+  const pairings = new MemoryPairingStore();
+  const audit: { event: string }[] = [];
+  const open: OpenDeviceSide = async ({ verifier }) => {
+    const soft = new SoftwareAuthenticator({ deviceId: 'dev-test' });
+    await soft.enrollIdentity();
+    let deviceSignIn = true;
+    const authenticator: AuthenticatorApi = {
+      status: async () => ({
+        daemonVersion: '0.1.0',
+        device: summary,
+        eligibility: { eligible: true },
+        registered: false,
+      }),
+      register: async (req, ctx) => {
+        const handle = await verifier.verify({
+          action: 'register',
+          origin: req.origin,
+          rpId: req.options.rp.id,
+          userName: req.options.user.name,
+          browser: ctx.browser,
+          requestId: ctx.requestId,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        });
+        const result = await soft.register(req.origin, req.options);
+        handle.complete({ ok: true });
+        return result;
+      },
+      signIn: async (req, ctx) => {
+        const handle = await verifier.verify({
+          action: 'signIn',
+          origin: req.origin,
+          browser: ctx.browser,
+          requestId: ctx.requestId,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        });
+        const result = await soft.signIn(req.origin, req.options);
+        handle.complete({ ok: true });
+        return result;
+      },
+      listAccounts: async () => ({ accounts: [] }),
+      showAccount: async (id) => {
+        throw new KeyboundError('ERR_CREDENTIAL_NOT_FOUND', `No account "${id}"`);
+      },
+      deleteAccount: async (id) => {
+        throw new KeyboundError('ERR_CREDENTIAL_NOT_FOUND', `No account "${id}"`);
+      },
+      getSettings: async () => ({ deviceSignIn, notifications: true }),
+      setSettings: async (s) => {
+        deviceSignIn = s.deviceSignIn;
+        return { deviceSignIn, notifications: true };
+      },
+    };
+    const side: DeviceSide = {
+      authenticator,
+      pairings,
+      audit: { record: (event) => audit.push({ event }) },
+      device: {
+        status: async () => ({ source: 'emulator', device: summary, eligibility: { eligible: true } }),
+        setNotifications: async (on) => ({ notifications: on }),
+        installProtect: async (source) => ({ installed: true, source }),
+        uninstallProtect: async () => ({ installed: false }),
+        addTotp: async () => ({ id: 'totp1' }),
+        totpCode: async () => ({ code: '123456' }),
+      },
+      close: async () => {},
+    };
+    return side;
+  };
+  return { open, pairings, audit };
+}

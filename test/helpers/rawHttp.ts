@@ -1,0 +1,42 @@
+/**
+ * Hand-written HTTP over node:net, for attack tests that must control every header (Host,
+ * Origin, duplicates) and see exactly what the daemon answers before any WebSocket exists.
+ */
+import { connect } from 'node:net';
+
+/** Sends `request` verbatim to 127.0.0.1:port and resolves with everything read until close (bounded). */
+export function rawRequest(port: number, request: string, maxBytes = 64 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let out = '';
+    socket.setEncoding('latin1');
+    socket.setTimeout(5000, () => socket.destroy());
+    socket.on('data', (d: string) => {
+      out += d;
+      // A 101 means a WebSocket opened: stop reading, the test will fail on the status anyway.
+      if (out.length > maxBytes || out.startsWith('HTTP/1.1 101')) socket.destroy();
+    });
+    socket.on('close', () => resolve(out));
+    socket.on('error', reject);
+    socket.write(request);
+  });
+}
+
+/** A WebSocket upgrade request with exactly the given extra header lines. */
+export function upgradeRequest(headers: string[], path = '/v1'): string {
+  return [
+    `GET ${path} HTTP/1.1`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    'Sec-WebSocket-Version: 13',
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+    ...headers,
+    '',
+    '',
+  ].join('\r\n');
+}
+
+/** The status code of a raw HTTP response. */
+export function statusOf(response: string): number {
+  return Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0);
+}
