@@ -107,7 +107,7 @@ export class DaemonClient {
     });
   }
 
-  async hello(install: TestInstall, versions = [PROTOCOL_VERSION]): Promise<ResultOf<'hello'>> {
+  async hello(install: TestInstall, versions: number[] = [PROTOCOL_VERSION]): Promise<ResultOf<'hello'>> {
     const r = await this.call('hello', {
       versions,
       installId: install.installId,

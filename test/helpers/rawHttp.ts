@@ -40,3 +40,34 @@ export function upgradeRequest(headers: string[], path = '/v1'): string {
 export function statusOf(response: string): number {
   return Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0);
 }
+
+/** A plain HTTP request with explicit headers (Host and Origin included), via node:http. */
+export function httpRequest(
+  port: number,
+  args: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; body: string }> {
+  return import('node:http').then(
+    ({ request }) =>
+      new Promise((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: args.method ?? 'GET',
+            path: args.path,
+            headers: { host: `127.0.0.1:${port}`, connection: 'close', ...args.headers },
+          },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => {
+              body += d;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end(args.body);
+      }),
+  );
+}
