@@ -1,0 +1,21 @@
+/** What the authenticator needs; passed in so tests swap any part without monkey-patching. */
+import type { CryptoProvider } from '../../../shared/crypto/index.js';
+import type { Logger } from '../../../shared/node/createLogger.js';
+import type { DeviceProfileSource } from '../device/deviceProfile.js';
+import type { KeyStore } from '../keys/KeyStore.js';
+import type { CredentialStore } from '../storage/CredentialStore.js';
+import type { TotpStore } from '../storage/TotpStore.js';
+import type { AuditLog, UserVerifier } from './types.js';
+
+export interface AuthenticatorDeps {
+  profile: DeviceProfileSource;
+  keyStore: KeyStore;
+  credentials: CredentialStore;
+  totp: TotpStore;
+  /** Protect: resolves only after the user approved (biometrics or PIN). */
+  verifier: UserVerifier;
+  audit: AuditLog;
+  logger: Logger;
+  crypto?: CryptoProvider;
+  now?: () => Date;
+}

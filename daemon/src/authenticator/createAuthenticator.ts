@@ -1,0 +1,99 @@
+/**
+ * The device side of protocol v1: what the server calls for each authenticated request
+ * (AuthenticatorApi in types.ts). Registration and sign-in live in their own files; status,
+ * Protect accounts and settings are small enough to sit here.
+ */
+import { DeviceError } from '../../../shared/errors.js';
+import type { Account, ResultOf } from '../../../shared/protocol/index.js';
+import { KEYBOUND_VERSION } from '../../../shared/version.js';
+import { firstFailingPrerequisite } from '../device/prerequisites/prerequisites.js';
+import { summarizeDevice } from '../device/summarizeDevice.js';
+import type { CredentialRecord } from '../storage/CredentialStore.js';
+import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
+import { registerCredential } from './registerCredential.js';
+import { signInWithCredential } from './signInWithCredential.js';
+import type { AuthenticatorApi } from './types.js';
+
+/** Builds the AuthenticatorApi over the device profile, key store, credential store and Protect (`verifier`). */
+export function createAuthenticator(deps: AuthenticatorDeps): AuthenticatorApi {
+  const accountOf = (c: CredentialRecord): Account => ({
+    kind: 'device-signin',
+    id: c.credentialId,
+    rpId: c.rpId,
+    origin: c.origin,
+    userName: c.userName,
+    userDisplayName: c.userDisplayName,
+    createdAt: c.createdAt,
+    lastUsedAt: c.lastUsedAt,
+    counter: c.counter,
+    ...(c.deviceId ? { deviceId: c.deviceId } : {}),
+  });
+  const notFound = (id: string) =>
+    new DeviceError('ERR_ACCOUNT_NOT_FOUND', `No account "${id}" in Protect; list them with keybound protect accounts`);
+  const settingsOf = async () => {
+    const p = await deps.profile.get();
+    return { deviceSignIn: p.settings.deviceSignIn, notifications: p.protect.notifications };
+  };
+
+  return {
+    async status(req): Promise<ResultOf<'status'>> {
+      const profile = await deps.profile.get();
+      const problem = firstFailingPrerequisite(profile);
+      let registered = false;
+      if (req.rpId && req.userName) registered = deps.credentials.findByUser(req.rpId, req.userName) !== undefined;
+      else if (req.rpId) registered = deps.credentials.newestForRp(req.rpId) !== undefined;
+      return {
+        daemonVersion: KEYBOUND_VERSION,
+        device: summarizeDevice(profile),
+        eligibility: problem ? { eligible: false, problem: problem.toWire() } : { eligible: true },
+        registered,
+      };
+    },
+
+    register: (req, ctx) => registerCredential(deps, req, ctx),
+    signIn: (req, ctx) => signInWithCredential(deps, req, ctx),
+
+    async listAccounts() {
+      const totp = await deps.totp.list();
+      return {
+        accounts: [
+          ...deps.credentials.list().map(accountOf),
+          ...totp.map(
+            (t): Account => ({ kind: 'totp', id: t.id, issuer: t.issuer, label: t.label, createdAt: t.createdAt }),
+          ),
+        ],
+      };
+    },
+
+    async showAccount(accountId) {
+      const c = deps.credentials.get(accountId);
+      if (c) return { account: accountOf(c) };
+      const t = (await deps.totp.list()).find((x) => x.id === accountId);
+      if (t) return { account: { kind: 'totp', id: t.id, issuer: t.issuer, label: t.label, createdAt: t.createdAt } };
+      throw notFound(accountId);
+    },
+
+    async deleteAccount(accountId) {
+      const c = deps.credentials.get(accountId);
+      if (c) {
+        deps.credentials.delete(accountId);
+        await deps.keyStore.delete(c.keyRef);
+        deps.audit.record('account.deleted', { kind: 'device-signin', accountId, rpId: c.rpId, userName: c.userName });
+        return { deleted: true };
+      }
+      if (await deps.totp.delete(accountId)) {
+        deps.audit.record('account.deleted', { kind: 'totp', accountId });
+        return { deleted: true };
+      }
+      throw notFound(accountId);
+    },
+
+    getSettings: settingsOf,
+
+    async setSettings(settings) {
+      await deps.profile.update((p) => ({ ...p, settings: { ...p.settings, deviceSignIn: settings.deviceSignIn } }));
+      deps.audit.record('settings.changed', { deviceSignIn: settings.deviceSignIn });
+      return settingsOf();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Opens everything the daemon keeps in its data dir and wires the device side together. The
+ * channel side (server/, protect/, control/) calls this once at start and `close()` at
+ * shutdown:
+ *
+ *   const state = await openDaemonState({ dataDir, device: 'emulator', logger });
+ *   const authenticator = state.createAuthenticator(protectQueue);   // a UserVerifier
+ *   state.device.uninstallProtect(); state.pairings.put(...); state.audit.record(...);
+ *
+ * Files: install.secret (0600), keys/<ref>.key (sealed, 0600), credentials.db (SQLite, 0600),
+ * pairings.sealed, totp.sealed, device.json, audit.log (all 0600). The data dir is 0700.
+ */
+import { chmod, mkdir } from 'node:fs/promises';
+import type { CryptoProvider } from '../../../shared/crypto/index.js';
+import { defaultCrypto } from '../../../shared/crypto/index.js';
+import type { Logger } from '../../../shared/node/createLogger.js';
+import { FileAuditLog } from '../audit/FileAuditLog.js';
+import { DeviceControl } from '../device/DeviceControl.js';
+import type { DeviceProfileSource } from '../device/deviceProfile.js';
+import { EmulatedProfileSource } from '../device/EmulatedProfileSource.js';
+import { HostProfileSource } from '../device/host/HostProfileSource.js';
+import { FileKeyStore } from '../keys/FileKeyStore.js';
+import type { KeyStore } from '../keys/KeyStore.js';
+import { createMachineSealer } from '../keys/MachineSealer.js';
+import { hostMachineIdentity, type MachineIdentity } from '../keys/machineIdentity.js';
+import { CredentialStore } from '../storage/CredentialStore.js';
+import { SealedPairingStore } from '../storage/SealedPairingStore.js';
+import { TotpStore } from '../storage/TotpStore.js';
+import { createAuthenticator } from './createAuthenticator.js';
+import type { AuditLog, AuthenticatorApi, PairingStore, UserVerifier } from './types.js';
+
+export interface DaemonStateOptions {
+  dataDir: string;
+  /** `emulator`: device.json is the whole profile. `host`: enrollment read from the OS. */
+  device: 'emulator' | 'host';
+  logger: Logger;
+  crypto?: CryptoProvider;
+  now?: () => Date;
+  /** Tests pretend to be another machine or user; defaults to node-machine-id and the OS user. */
+  machineIdentity?: MachineIdentity;
+  /** Replaces the file key store (e.g. MemoryKeyStore in tests, a hardware backend later). */
+  keyStore?: KeyStore;
+  /** For enrollments with a portal (tests inject their own). */
+  fetch?: typeof fetch;
+}
+
+export interface DaemonState {
+  readonly dataDir: string;
+  readonly profile: DeviceProfileSource;
+  readonly keyStore: KeyStore;
+  readonly credentials: CredentialStore;
+  readonly totp: TotpStore;
+  readonly pairings: SealedPairingStore & PairingStore;
+  readonly audit: AuditLog;
+  /** Device and Protect operations for the CLI and the control socket. */
+  readonly device: DeviceControl;
+  /** The protocol's device side, with Protect (`verifier`) doing user verification. */
+  createAuthenticator(verifier: UserVerifier): AuthenticatorApi;
+  /** Closes the credential database. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function openDaemonState(options: DaemonStateOptions): Promise<DaemonState> {
+  const { dataDir, logger } = options;
+  const crypto = options.crypto ?? defaultCrypto;
+  const now = options.now ?? (() => new Date());
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await chmod(dataDir, 0o700).catch(() => undefined);
+
+  const sealer = await createMachineSealer({
+    dataDir,
+    identity: options.machineIdentity ?? hostMachineIdentity(),
+    crypto,
+  });
+  const keyStore = options.keyStore ?? new FileKeyStore(dataDir, sealer, crypto, now);
+  const profile: DeviceProfileSource =
+    options.device === 'host' ? new HostProfileSource(dataDir) : new EmulatedProfileSource(dataDir);
+  // Read once now so a damaged device.json fails at start, not at the first request.
+  await profile.get();
+  const credentials = new CredentialStore({ dataDir });
+  const totp = new TotpStore(dataDir, sealer, (n) => crypto.getRandomValues(new Uint8Array(n)));
+  const pairings = new SealedPairingStore(dataDir, sealer);
+  const audit = new FileAuditLog(dataDir, now);
+  const device = new DeviceControl({
+    profile,
+    keyStore,
+    credentials,
+    totp,
+    audit,
+    now,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  logger.info({ event: 'state.opened', device: profile.kind, credentials: credentials.count() }, 'daemon state opened');
+
+  return {
+    dataDir,
+    profile,
+    keyStore,
+    credentials,
+    totp,
+    pairings,
+    audit,
+    device,
+    createAuthenticator: (verifier) =>
+      createAuthenticator({ profile, keyStore, credentials, totp, verifier, audit, logger, crypto, now }),
+    async close() {
+      credentials.close();
+    },
+  };
+}

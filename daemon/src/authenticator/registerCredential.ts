@@ -1,0 +1,121 @@
+/**
+ * Registration (DESIGN.md, "Registration" step 4–5): prerequisites → RP ID → excludeCredentials
+ * → Protect verifies the user → new key → WebAuthn attestation response (UV set only because
+ * Protect resolved) → device statement → credential persisted → Protect told "Configured".
+ * If Protect denies or times out, its error propagates and no response exists at all.
+ */
+import { defaultCrypto } from '../../../shared/crypto/index.js';
+import { AuthenticatorError, toWireError } from '../../../shared/errors.js';
+import type { ResultOf } from '../../../shared/protocol/index.js';
+import type { CreationOptionsJSON } from '../../../shared/protocol/webauthnJson.js';
+import { toBase64url } from '../../../shared/webauthn/base64url.js';
+import { COSE_ALG_ES256, createRegistrationResponse } from '../../../shared/webauthn/createRegistrationResponse.js';
+import { resolveRpId } from '../../../shared/webauthn/resolveRpId.js';
+import { assertPrerequisites } from '../device/prerequisites/prerequisites.js';
+import { signDeviceStatement } from '../device/signDeviceStatement.js';
+import { P256 } from '../keys/KeyStore.js';
+import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
+import { ensureDeviceIdentity } from './ensureDeviceIdentity.js';
+import type { RequestContext } from './types.js';
+
+export async function registerCredential(
+  deps: AuthenticatorDeps,
+  req: { origin: string; options: CreationOptionsJSON },
+  ctx: RequestContext,
+): Promise<ResultOf<'register'>> {
+  const crypto = deps.crypto ?? defaultCrypto;
+  const now = deps.now ?? (() => new Date());
+  const { origin, options } = req;
+  const profile = await deps.profile.get();
+  assertPrerequisites(profile);
+  const rpId = resolveRpId(origin, options.rp.id);
+  if (!options.pubKeyCredParams.some((p) => p.alg === COSE_ALG_ES256)) {
+    const algs = options.pubKeyCredParams.map((p) => p.alg).join(', ');
+    throw new AuthenticatorError(
+      'ERR_ALGORITHM_UNSUPPORTED',
+      `Unsupported algorithms [${algs}], expected ES256 (-7) among them`,
+    );
+  }
+  // WebAuthn's excludeCredentials: this device already holds one of them for this RP.
+  for (const excluded of options.excludeCredentials ?? []) {
+    const existing = deps.credentials.get(excluded.id);
+    if (existing && existing.rpId === rpId) {
+      throw new AuthenticatorError(
+        'ERR_CREDENTIAL_EXCLUDED',
+        `This device is already registered for ${existing.userName} at ${rpId}; delete it in Protect to register again`,
+      );
+    }
+  }
+
+  const handle = await deps.verifier.verify({
+    action: 'register',
+    origin,
+    rpId,
+    userName: options.user.name,
+    browser: ctx.browser,
+    requestId: ctx.requestId,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+
+  let keyRef: string | undefined;
+  try {
+    const identity = await ensureDeviceIdentity(deps, profile);
+    const key = await deps.keyStore.create({ purpose: 'credential' });
+    keyRef = key.ref;
+    const credentialId = crypto.getRandomValues(new Uint8Array(32));
+    const credentialIdText = toBase64url(credentialId);
+    const publicKey = await crypto.subtle.importKey('jwk', key.publicJwk, P256, true, ['verify']);
+    const { response, cosePublicKey } = await createRegistrationResponse({
+      subtle: crypto.subtle,
+      origin,
+      options,
+      credentialId,
+      publicKey,
+      signCount: 0,
+      // Protect's verify() resolved above: only now may the UV flag be set.
+      userVerified: true,
+    });
+    const at = now();
+    const deviceStatement = await signDeviceStatement({
+      keyStore: deps.keyStore,
+      identityKeyRef: identity.identityKeyRef,
+      deviceId: identity.deviceId,
+      rpId,
+      credentialId: credentialIdText,
+      cosePublicKey,
+      challenge: options.challenge,
+      // assertPrerequisites passed, so the device is enrolled; the type may still be unknown to a host probe.
+      enrollmentType: profile.enrollment.type ?? 'desktop-agent',
+      now: at,
+      crypto,
+    });
+    deps.credentials.add({
+      credentialId: credentialIdText,
+      rpId,
+      origin,
+      userName: options.user.name,
+      userDisplayName: options.user.displayName,
+      userHandle: options.user.id,
+      createdAt: at.toISOString(),
+      lastUsedAt: null,
+      counter: 0,
+      deviceId: identity.deviceId,
+      keyRef: key.ref,
+    });
+    handle.complete({ ok: true });
+    deps.audit.record('registration.succeeded', {
+      requestId: ctx.requestId,
+      rpId,
+      origin,
+      userName: options.user.name,
+      credentialId: credentialIdText,
+      deviceId: identity.deviceId,
+    });
+    return { credential: response, deviceStatement };
+  } catch (err) {
+    if (keyRef) await deps.keyStore.delete(keyRef).catch(() => undefined);
+    const wire = toWireError(err);
+    handle.complete({ ok: false, code: wire.code, message: wire.message });
+    throw err;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The device profile: what the daemon knows about the device (DESIGN.md vocabulary). The
+ * emulator keeps it in `device.json` in the data dir; the host provider fills `enrollment`
+ * from the OS. Strict schema: unknown keys in device.json are refused, never ignored.
+ */
+import { z } from 'zod';
+import { enrollmentType, platform } from '../../../shared/protocol/device.js';
+
+export const enrollmentState = z.enum(['enrolled', 'not-enrolled', 'unknown']);
+
+export const enrollmentSchema = z
+  .object({
+    state: enrollmentState,
+    type: enrollmentType.optional(),
+    organisation: z.string().max(256).optional(),
+    deviceId: z.string().max(128).optional(),
+    /** The portal whose inventory holds this device's identity key (when enrolled through one). */
+    portal: z.string().max(2048).optional(),
+    enrolledAt: z.string().max(64).optional(),
+    /** The device identity key in the key store (never the key itself). */
+    identityKeyRef: z.string().max(64).optional(),
+  })
+  .strict();
+
+export const protectStateSchema = z
+  .object({
+    installed: z.boolean(),
+    /** Who installed it: pushed by the organisation (managed) or by the user (personal). */
+    source: z.enum(['managed', 'personal']),
+    /** Apple profile-driven enrollment: the user approved the takeover of a personal copy. */
+    takeoverApproved: z.boolean(),
+    /** Apple User Enrollment (BYOD) with a personal copy: the user's choice. */
+    personalCopyDecision: z.enum(['undecided', 'keep', 'remove']),
+    opened: z.boolean(),
+    notifications: z.boolean(),
+  })
+  .strict();
+
+const uvSchema = z.object({ biometrics: z.boolean(), pin: z.boolean() }).strict();
+
+export const deviceProfileSchema = z
+  .object({
+    v: z.literal(1),
+    platform,
+    enrollment: enrollmentSchema,
+    protect: protectStateSchema,
+    /** Device-level user verification; `workProfile` is the Android work profile's own. */
+    userVerification: uvSchema.extend({ workProfile: uvSchema }).strict(),
+    settings: z.object({ deviceSignIn: z.boolean() }).strict(),
+  })
+  .strict();
+
+export type DeviceProfile = z.infer<typeof deviceProfileSchema>;
+export type EnrollmentState = z.infer<typeof enrollmentSchema>;
+export type ProtectState = z.infer<typeof protectStateSchema>;
+
+/** A fresh emulated device: a Linux desktop, not enrolled, Protect not installed, device sign-in on. */
+export function defaultDeviceProfile(): DeviceProfile {
+  return {
+    v: 1,
+    platform: 'linux',
+    enrollment: { state: 'not-enrolled' },
+    protect: {
+      installed: false,
+      source: 'managed',
+      takeoverApproved: false,
+      personalCopyDecision: 'undecided',
+      opened: false,
+      notifications: false,
+    },
+    userVerification: { biometrics: false, pin: false, workProfile: { biometrics: false, pin: false } },
+    settings: { deviceSignIn: true },
+  };
+}
+
+/** Where the profile comes from; `update` applies a change atomically and returns the new profile. */
+export interface DeviceProfileSource {
+  readonly kind: 'emulator' | 'host';
+  get(): Promise<DeviceProfile>;
+  update(change: (profile: DeviceProfile) => DeviceProfile): Promise<DeviceProfile>;
+}
