@@ -5,7 +5,7 @@
  * personal copy) deletes every device sign-in credential and its key, and every TOTP account.
  */
 import { hostname } from 'node:os';
-import { DeviceError, PrerequisiteError } from '../../../shared/errors.js';
+import { DeviceError, PrerequisiteError, type WireError } from '../../../shared/errors.js';
 import type { DeviceSummary, Eligibility, EnrollmentType } from '../../../shared/protocol/device.js';
 import type { AuditLog } from '../authenticator/types.js';
 import type { KeyStore } from '../keys/KeyStore.js';
@@ -45,7 +45,7 @@ export class DeviceControl {
   }
 
   /** The profile and the first unmet prerequisite (if any). */
-  async show(): Promise<{ profile: DeviceProfile; eligible: boolean; problem?: { code: string; message: string } }> {
+  async show(): Promise<{ profile: DeviceProfile; eligible: boolean; problem?: WireError }> {
     const profile = await this.deps.profile.get();
     const failure = firstFailingPrerequisite(profile);
     return { profile, eligible: !failure, ...(failure ? { problem: failure.toWire() } : {}) };
