@@ -1,0 +1,27 @@
+import type { ClientMetadata } from 'oidc-provider';
+import { findAppByClientId, findClientSecretHash } from '../apps/findApp.js';
+import type { PortalDb } from '../db/openDatabase.js';
+
+/**
+ * The OpenID Connect client metadata of the app with this `client_id`, or undefined. Every app
+ * gets the same profile: authorization code only, ES256 ID tokens, `client_secret_basic` for a
+ * confidential app, `none` (public, PKCE-only) otherwise. `client_secret` carries the stored
+ * SHA-256 hash, never the secret; `compareHashedClientSecret` compares against it.
+ */
+export function clientMetadataForApp(db: PortalDb, clientId: string): ClientMetadata | undefined {
+  const app = findAppByClientId(db, clientId);
+  if (!app) return undefined;
+  const secretHash = findClientSecretHash(db, clientId);
+  return {
+    client_id: app.clientId,
+    client_name: app.name,
+    application_type: 'web',
+    redirect_uris: app.redirectUris,
+    response_types: ['code'],
+    grant_types: ['authorization_code'],
+    id_token_signed_response_alg: 'ES256',
+    ...(secretHash === undefined
+      ? { token_endpoint_auth_method: 'none' }
+      : { token_endpoint_auth_method: 'client_secret_basic', client_secret: secretHash }),
+  };
+}

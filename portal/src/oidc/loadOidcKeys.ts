@@ -1,0 +1,55 @@
+/**
+ * The OpenID Provider's keys, created once and kept in the database (`oidc_keys`) so that a
+ * restart neither invalidates issued ID tokens nor the provider's signed cookies: an ES256
+ * (P-256) signing JWK and a random cookie-signing secret.
+ */
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { JWK } from 'oidc-provider';
+import { toBase64url } from '../../../shared/webauthn/base64url.js';
+import type { PortalDb } from '../db/openDatabase.js';
+
+export interface OidcKeys {
+  /** Private JWKs for oidc-provider's `jwks` (newest first). */
+  signingKeys: JWK[];
+  /** Secrets for oidc-provider's `cookies.keys` (newest first). */
+  cookieKeys: string[];
+}
+
+/** RFC 7638 thumbprint of an EC public key: the `kid`. */
+function thumbprint(jwk: { crv: string; x: string; y: string }): string {
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: 'EC', x: jwk.x, y: jwk.y });
+  return toBase64url(createHash('sha256').update(canonical).digest());
+}
+
+function newSigningKey(): { kid: string; jwk: JWK } {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const raw = privateKey.export({ format: 'jwk' }) as { crv: string; x: string; y: string; d: string };
+  const kid = thumbprint(raw);
+  return { kid, jwk: { kty: 'EC', crv: raw.crv, x: raw.x, y: raw.y, d: raw.d, kid, alg: 'ES256', use: 'sig' } };
+}
+
+/** Loads the keys, creating any kind that is missing; safe when two processes start at once. */
+export function loadOidcKeys(db: PortalDb, now: number = Date.now()): OidcKeys {
+  const select = db.prepare('SELECT id, material FROM oidc_keys WHERE kind = ? ORDER BY created_at DESC, id');
+  const insert = db.prepare('INSERT INTO oidc_keys (kind, id, material, created_at) VALUES (?, ?, ?, ?)');
+  return db
+    .transaction((): OidcKeys => {
+      let signing = select.all('signing') as { id: string; material: string }[];
+      if (signing.length === 0) {
+        const key = newSigningKey();
+        insert.run('signing', key.kid, JSON.stringify(key.jwk), now);
+        signing = [{ id: key.kid, material: JSON.stringify(key.jwk) }];
+      }
+      let cookie = select.all('cookie') as { id: string; material: string }[];
+      if (cookie.length === 0) {
+        const secret = toBase64url(randomBytes(32));
+        insert.run('cookie', 'cookie-1', secret, now);
+        cookie = [{ id: 'cookie-1', material: secret }];
+      }
+      return {
+        signingKeys: signing.map((r) => JSON.parse(r.material) as JWK),
+        cookieKeys: cookie.map((r) => r.material),
+      };
+    })
+    .immediate();
+}

@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addApp } from '../../portal/src/apps/addApp.js';
+import { assignApp } from '../../portal/src/apps/assignApp.js';
+import { type DemoApp, startDemoApp } from '../../portal/src/demoApp/startDemoApp.js';
+import { silentLogger } from '../../shared/node/createLogger.js';
+import { BrowserLikeClient } from './helpers/BrowserLikeClient.js';
+import { seedUser, signInWithPasswordAndTotp } from './helpers/portalSignIn.js';
+import { startOidcTestPortal, type TestPortal } from './helpers/startOidcTestPortal.js';
+
+describe('OIDC code flow through the demo app', () => {
+  let portal: TestPortal;
+  let demo: DemoApp;
+
+  beforeEach(async () => {
+    portal = await startOidcTestPortal();
+    demo = await startDemoApp({ port: 0, issuer: portal.origin, logger: silentLogger() });
+  });
+  afterEach(async () => {
+    await demo.close();
+    await portal.close();
+  });
+
+  it('should sign the user in to the demo app with amr pwd+otp when the portal session used password and TOTP', async () => {
+    const org = await seedUser(portal.db, 'alice@example.com');
+    const { app, clientSecret } = addApp(portal.db, {
+      orgId: org.user.orgId,
+      name: 'Demo',
+      redirectUris: [demo.redirectUri],
+      launchUrl: `${demo.origin}/login`,
+    });
+    demo.setClient(app.clientId, clientSecret);
+    assignApp(portal.db, { orgId: org.user.orgId, appName: 'Demo', email: 'alice@example.com' });
+
+    const client = new BrowserLikeClient();
+    const signInPage = await client.follow(`${demo.origin}/login`);
+    const done = await signInWithPasswordAndTotp(client, portal.origin, org, signInPage);
+
+    expect(done.url).toBe(`${demo.origin}/`);
+    expect(done.body).toContain('<dd id="user-email">alice@example.com</dd>');
+    expect(done.body).toContain('<dd id="amr">pwd, otp</dd>');
+    expect(done.body).toContain('<dd id="acr">urn:keybound:acr:mfa</dd>');
+    expect(done.body).toContain('<dd id="device-trusted">no</dd>');
+  });
+});
