@@ -108,6 +108,27 @@ describe.each([nodeCrypto, peculiarCrypto])('SoftwareAuthenticator with $name', 
     await expect(verifySignIn(authenticator, { ...credential, counter: 2 })).rejects.toThrow(/counter/i);
   });
 
+  it('should be refused by the verifier when misbehaving with another origin or RP ID', async () => {
+    const { authenticator, credential } = await registered();
+    authenticator.misbehave = { signInOrigin: 'http://localhost:6666' };
+    await expect(verifySignIn(authenticator, credential)).rejects.toThrow(/origin/i);
+    authenticator.misbehave = { signInOrigin: 'https://evil.example', signInRpId: 'evil.example' };
+    const options = sampleRequestOptions();
+    const { credential: response } = await authenticator.signIn(origin, options);
+    const verifyAt = (expectedOrigin: string) =>
+      verifyAuthenticationResponse({
+        response: response as AuthResponse,
+        expectedChallenge: options.challenge,
+        expectedOrigin,
+        expectedRPID: 'localhost',
+        requireUserVerification: true,
+        credential,
+      });
+    await expect(verifyAt(origin)).rejects.toThrow(/origin/i);
+    // Even a verifier that accepted the origin would refuse the RP ID hash.
+    await expect(verifyAt('https://evil.example')).rejects.toThrow(/RP ID/i);
+  });
+
   it('should throw ERR_CREDENTIAL_NOT_FOUND when no credential matches the RP ID or allow list', async () => {
     const { authenticator } = await registered();
     await expect(

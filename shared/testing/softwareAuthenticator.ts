@@ -39,6 +39,13 @@ export interface Misbehaviour {
   userVerified?: boolean;
   /** Report this counter on every sign-in instead of an increasing one. */
   fixedCounter?: number;
+  /**
+   * Sign in as if the tab were this origin (and, with `signInRpId`, this RP ID) while still
+   * using the credential registered for the real one: a phished or relayed assertion. The pair
+   * must be consistent with each other (e.g. `https://evil.example` and `evil.example`).
+   */
+  signInOrigin?: string;
+  signInRpId?: string;
 }
 
 export class SoftwareAuthenticator {
@@ -121,8 +128,8 @@ export class SoftwareAuthenticator {
     const subtle = this.#provider.subtle;
     const response = await createAuthenticationResponse({
       subtle,
-      origin,
-      options,
+      origin: this.misbehave.signInOrigin ?? origin,
+      options: { ...options, rpId: this.misbehave.signInRpId ?? credential.rpId },
       credentialId: fromBase64url(credential.id),
       userHandle: credential.userHandle,
       signCount: credential.signCount,
