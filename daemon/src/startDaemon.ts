@@ -7,6 +7,7 @@
  * every such request into an error (and is logged), never an unhandled rejection.
  */
 import { mkdir } from 'node:fs/promises';
+import type { WireError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/node/createLogger.js';
 import type { AuditLog, AuthenticatorApi, PairingStore, UserVerifier } from './authenticator/types.js';
 import { createControlServer } from './control/createControlServer.js';
@@ -187,7 +188,31 @@ function lazyProxy<T extends object>(get: () => Promise<T>): T {
   });
 }
 
-/** The real device side. */
-const defaultOpenDeviceSide: OpenDeviceSide = async () => {
-  throw new Error('The device side is not wired in yet.');
+/** The real device side (daemon/src/authenticator), imported lazily so `keybound --help` stays fast. */
+const defaultOpenDeviceSide: OpenDeviceSide = async ({ dataDir, device, verifier, logger, clock }) => {
+  const { openDaemonState } = await import('./authenticator/openDaemonState.js');
+  const state = await openDaemonState({ dataDir, device, logger, now: clock });
+  const control = state.device;
+  return {
+    authenticator: state.createAuthenticator(verifier),
+    pairings: state.pairings,
+    audit: state.audit,
+    device: {
+      status: async () => {
+        const shown = await control.show();
+        return {
+          source: state.profile.kind,
+          profile: shown.profile,
+          eligible: shown.eligible,
+          ...(shown.problem ? { problem: shown.problem as WireError } : {}),
+        };
+      },
+      setNotifications: (on) => control.setNotifications(on),
+      installProtect: (source) => control.installProtect(source),
+      uninstallProtect: () => control.uninstallProtect(),
+      addTotp: (uri) => control.addTotp(uri),
+      totpCode: (id) => control.totpCode(id),
+    },
+    close: () => state.close(),
+  };
 };

@@ -76,7 +76,7 @@ export function fakeDeviceSide(): { open: OpenDeviceSide; pairings: MemoryPairin
       pairings,
       audit: { record: (event) => audit.push({ event }) },
       device: {
-        status: async () => ({ source: 'emulator', device: summary, eligibility: { eligible: true } }),
+        status: async () => ({ source: 'emulator', profile: summary, eligible: true }),
         setNotifications: async (on) => ({ notifications: on }),
         installProtect: async (source) => ({ installed: true, source }),
         uninstallProtect: async () => ({ installed: false }),

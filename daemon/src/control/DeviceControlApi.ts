@@ -3,16 +3,11 @@
  * local state (install, notifications, TOTP) and a status snapshot. The device side implements
  * it; startDaemon adapts whatever the device side exports to this shape.
  */
-import type { DeviceSummary, Eligibility } from '../../../shared/protocol/device.js';
+import type { WireError } from '../../../shared/errors.js';
 
 export interface DeviceControlApi {
   /** The device profile as `keybound status` shows it. */
-  status(): Promise<{
-    source: 'emulator' | 'host';
-    device: DeviceSummary;
-    eligibility: Eligibility;
-    deviceId?: string | null;
-  }>;
+  status(): Promise<{ source: 'emulator' | 'host'; profile: unknown; eligible: boolean; problem?: WireError }>;
   setNotifications(on: boolean): Promise<unknown>;
   installProtect(source: 'managed' | 'personal'): Promise<unknown>;
   /** Uninstalls Protect: invalidates every token (device sign-in, push, TOTP). */

@@ -1,0 +1,48 @@
+/**
+ * `keybound daemon`: runs the companion daemon in the foreground. Prints exactly one stdout line
+ * when ready (`keybound daemon listening on ws://127.0.0.1:<port>`); logs go to stderr.
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_DAEMON_PORT } from '../../../shared/protocol/version.js';
+
+export interface DaemonCommandOptions {
+  port: number;
+  dataDir?: string;
+  device: 'emulator' | 'host';
+  uv: 'protect' | 'auto' | 'deny';
+  allowExtension: string[];
+  preauthorizePairing?: boolean;
+  listenIpv6?: boolean;
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number 0–65535');
+  return port;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  if (!/^[a-p]{32}$/.test(value)) throw new InvalidArgumentError('expected a Chrome extension id (32 letters a–p)');
+  return [...previous, value];
+}
+
+export function registerDaemonCommand(program: Command): void {
+  program
+    .command('daemon')
+    .description('Run the companion daemon (loopback WebSocket for the extension, emulated Protect window)')
+    .option('--port <n>', `loopback port (0 picks a free one)`, parsePort, DEFAULT_DAEMON_PORT)
+    .option('--data-dir <dir>', 'state directory (default: KEYBOUND_DATA_DIR or the per-user data folder)')
+    .addOption(new Option('--device <kind>', 'device profile source').choices(['emulator', 'host']).default('emulator'))
+    .addOption(
+      new Option('--uv <mode>', 'user verification: protect (ask), auto (approve all: tests only), deny')
+        .choices(['protect', 'auto', 'deny'])
+        .default('protect'),
+    )
+    .option('--allow-extension <id>', 'allow a Chrome extension id to connect (repeatable)', collect, [])
+    .option('--preauthorize-pairing', 'allowed extensions pair without a Protect prompt (IT policy)')
+    .option('--listen-ipv6', 'also listen on [::1]')
+    .action(async (opts: DaemonCommandOptions) => {
+      const { runDaemon } = await import('./runDaemon.js');
+      process.exitCode = await runDaemon(opts);
+    });
+}

@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+import { registerDaemonCommand } from './daemonCommand.js';
+import { registerProtectCommand } from './protectCommand.js';
+import { registerStatusCommand } from './statusCommand.js';
+
+/** Registers `daemon`, `device`, `protect` and `status`. Each action imports its implementation lazily. */
+export function registerDaemonCommands(program: Command): void {
+  registerDaemonCommand(program);
+  registerProtectCommand(program);
+  registerStatusCommand(program);
+}

@@ -1,0 +1,52 @@
+/**
+ * The foreground daemon process: start, announce readiness on stdout, stop cleanly on SIGTERM or
+ * SIGINT (close connections, cancel Protect requests, flush state) and exit 0.
+ */
+import { createLogger } from '../../../shared/node/createLogger.js';
+import { defaultDataDir } from '../../../shared/node/dataDir.js';
+import { startDaemon } from '../startDaemon.js';
+import type { DaemonCommandOptions } from './daemonCommand.js';
+
+/** Runs until a stop signal; resolves to the exit code. */
+export async function runDaemon(opts: DaemonCommandOptions): Promise<number> {
+  const logger = createLogger('daemon');
+  let daemon: Awaited<ReturnType<typeof startDaemon>>;
+  try {
+    daemon = await startDaemon({
+      port: opts.port,
+      dataDir: opts.dataDir ?? defaultDataDir(),
+      device: opts.device,
+      uv: opts.uv,
+      allowExtensions: opts.allowExtension,
+      preauthorizePairing: opts.preauthorizePairing === true,
+      listenIpv6: opts.listenIpv6 === true,
+      logger,
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const message =
+      code === 'EADDRINUSE'
+        ? `Port ${opts.port} is in use. Is another keybound daemon running? Use --port to pick another.`
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    logger.error({ event: 'daemon.start_failed', code: code ?? 'ERR_INTERNAL' }, message);
+    process.stderr.write(`keybound daemon: ${message}\n`);
+    return 1;
+  }
+  process.stdout.write(`keybound daemon listening on ${daemon.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info({ event: 'daemon.signal', signal }, 'stopping');
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  await daemon.close();
+  // Everything is closed; should a stray handle linger, do not hang the service manager.
+  setTimeout(() => process.exit(0), 2000).unref();
+  return 0;
+}
