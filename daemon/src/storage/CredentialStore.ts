@@ -112,6 +112,13 @@ export class CredentialStore {
     this.stmts.insert.run(record);
   }
 
+  /** Inserts many credentials in one transaction (imports, benchmarks): one fsync instead of one per row. */
+  addMany(records: readonly CredentialRecord[]): void {
+    this.db.transaction((rows: readonly CredentialRecord[]) => {
+      for (const r of rows) this.stmts.insert.run(r);
+    })(records);
+  }
+
   /**
    * Increments the counter and records the use, durably, and returns the new counter. Callers
    * sign with the returned value only after this returned, so a crash can never reuse a counter.
