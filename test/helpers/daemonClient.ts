@@ -167,7 +167,9 @@ export async function connectPaired(
 ): Promise<DaemonClient> {
   const client = await DaemonClient.connect(url, origin);
   const hello = await client.hello(install);
-  if (hello.paired && install.secret) {
+  if (install.secret) {
+    // A test install that paired before must still be paired: never re-pair silently.
+    if (!hello.paired) throw new Error('the daemon forgot this pairing');
     const r = await client.auth(install);
     if (!r.ok) throw new Error(`auth failed: ${r.error.code}`);
   } else {
