@@ -1,0 +1,47 @@
+/**
+ * The Chrome MV3 manifest, defined once; the Safari manifest is derived from the built one in
+ * build/toSafariManifest.ts. Paths are relative to extension/ (vite's root for this build).
+ */
+import { defineManifest } from '@crxjs/vite-plugin';
+import { KEYBOUND_VERSION } from '../shared/version.js';
+import { EXTENSION_PUBLIC_KEY } from './src/extensionId.js';
+
+/**
+ * Pages the content script is injected into. Match patterns cannot carry ports, so loopback is
+ * matched broadly here and the worker admits only the configured origins at run time (pages on
+ * other origins get nothing). A deployment adds its portal hosts at build time, e.g.
+ * `KEYBOUND_CONTENT_MATCHES="https://portal.example.com/*,https://login.example.com/*"`.
+ */
+export function contentMatches(env: string | undefined = process.env.KEYBOUND_CONTENT_MATCHES): string[] {
+  const extra = (env ?? '')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  return ['http://localhost/*', 'http://127.0.0.1/*', ...extra];
+}
+
+export default defineManifest({
+  manifest_version: 3,
+  name: 'Keybound',
+  version: KEYBOUND_VERSION,
+  description: 'Passwordless, device-bound sign-in for your User Portal, with Device Trust.',
+  key: EXTENSION_PUBLIC_KEY,
+  // 116: a WebSocket's traffic keeps the service worker alive (the keepalive relies on it).
+  minimum_chrome_version: '116',
+  background: { service_worker: 'src/background/serviceWorker.ts', type: 'module' },
+  content_scripts: [
+    {
+      matches: contentMatches(),
+      js: ['src/content/pageBridge.iife.ts'],
+      run_at: 'document_start',
+      all_frames: false,
+    },
+  ],
+  action: { default_popup: 'src/popup/popup.html', default_title: 'Keybound' },
+  options_ui: { page: 'src/options/options.html', open_in_tab: true },
+  permissions: ['storage'],
+  storage: { managed_schema: 'managed_schema.json' },
+  content_security_policy: {
+    extension_pages: "script-src 'self'; object-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  },
+});

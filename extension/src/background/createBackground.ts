@@ -1,0 +1,150 @@
+/**
+ * Wires the service worker's parts to the browser APIs: settings, pairing credentials, the daemon
+ * client, the Protect handoff and the two channel receivers. Synchronous, so serviceWorker.ts can
+ * register every listener at top level; all storage reads happen lazily inside the handlers.
+ */
+import type Browser from 'webextension-polyfill';
+import { toBase64url } from '../../../shared/webauthn/base64url.js';
+import { browserName, extensionOrigin, managedStorage, openProtectWindow } from '../compat/browserDifferences.js';
+import { createChannelReceiver } from '../messaging/createChannelReceiver.js';
+import { SettingsSource } from '../settings/SettingsSource.js';
+import { isServedOrigin } from '../settings/settingsSchema.js';
+import { DaemonClient, type PairingCredentialStore } from './daemon/DaemonClient.js';
+import type { WebSocketLike } from './daemon/DaemonConnection.js';
+import { handleContentMessages } from './handleContentMessages.js';
+import { handlePopupMessages } from './handlePopupMessages.js';
+import { interpretSender, type RawSender } from './interpretSender.js';
+import { ProtectHandoff } from './ProtectHandoff.js';
+
+type Fields = Record<string, string | number | boolean | undefined>;
+
+/** Structured log lines with an event name and a code; never secrets or page data. */
+export function log(event: string, fields: Fields): void {
+  console.info(JSON.stringify({ event, ...fields }));
+}
+
+/** The install id and pairing secret in storage.local (see docs/decisions/0032-…). */
+function pairingCredentials(api: typeof Browser): PairingCredentialStore {
+  const KEY = 'pairing';
+  let loading: Promise<{ installId: string; secret?: string }> | undefined;
+  const read = async () => {
+    const stored = (await api.storage.local.get(KEY))[KEY] as { installId?: unknown; secret?: unknown } | undefined;
+    if (typeof stored?.installId === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(stored.installId)) {
+      return { installId: stored.installId, ...(typeof stored.secret === 'string' ? { secret: stored.secret } : {}) };
+    }
+    const installId = toBase64url(crypto.getRandomValues(new Uint8Array(24)));
+    await api.storage.local.set({ [KEY]: { installId } });
+    return { installId };
+  };
+  return {
+    // Serialised so two first requests cannot mint two install ids.
+    load: () => {
+      loading ??= read().finally(() => {
+        loading = undefined;
+      });
+      return loading;
+    },
+    saveSecret: async (secret) => {
+      const { installId } = await read();
+      await api.storage.local.set({ [KEY]: { installId, secret } });
+    },
+    clearSecret: async () => {
+      const { installId } = await read();
+      await api.storage.local.set({ [KEY]: { installId } });
+    },
+  };
+}
+
+/** Session storage for open Protect windows (memory if the browser has none). */
+function sessionStore(api: typeof Browser) {
+  const memory = new Map<string, unknown>();
+  const session = (api.storage as { session?: Browser.Storage.StorageArea }).session;
+  return {
+    get: async <T>(key: string) =>
+      session ? ((await session.get(key))[key] as T | undefined) : (memory.get(key) as T),
+    set: async (key: string, value: unknown) =>
+      void (session ? await session.set({ [key]: value }) : memory.set(key, value)),
+    remove: async (key: string) => void (session ? await session.remove(key) : memory.delete(key)),
+  };
+}
+
+/** Creates the background: `onMessage` and `onStorageChanged` are what the listeners call. */
+export function createBackground(api: typeof Browser) {
+  const version = api.runtime.getManifest().version;
+  const settings = new SettingsSource({ local: api.storage.local, managed: managedStorage(api) });
+  const handoff = new ProtectHandoff({
+    open: (url) => openProtectWindow(api, url),
+    closeWindow: async (windowId) => void (await api.windows.remove(windowId)),
+    closeTab: async (tabId) => void (await api.tabs.remove(tabId)),
+    focus: async ({ tabId, windowId }) => {
+      await api.tabs.update(tabId, { active: true });
+      await api.windows?.update(windowId, { focused: true });
+    },
+    activeTab: async () => {
+      const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true });
+      return tab?.id === undefined || tab.windowId === undefined
+        ? undefined
+        : { tabId: tab.id, windowId: tab.windowId };
+    },
+    store: sessionStore(api),
+    log,
+  });
+  const daemon = new DaemonClient({
+    openSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
+    daemonPort: async () => (await settings.current()).daemonPort,
+    credentials: pairingCredentials(api),
+    extensionOrigin: extensionOrigin(api),
+    client: { browser: browserName(api), extensionVersion: version },
+    onEvent: (event) => {
+      if (event.event === 'protect.request') void handoff.onRequest(event);
+      else void handoff.onDone(event);
+    },
+    log,
+  });
+  const fromContent = createChannelReceiver(
+    'content:background',
+    handleContentMessages({ daemon, handoff, extensionVersion: version }),
+    log,
+  );
+  const fromPopup = createChannelReceiver(
+    'popup:background',
+    handlePopupMessages({ daemon, settings: () => settings.current(), extensionVersion: version }),
+    log,
+  );
+
+  const policyFor = (served: (origin: string) => boolean) => ({
+    extensionId: api.runtime.id,
+    extensionOrigin: extensionOrigin(api),
+    isServedOrigin: served,
+  });
+
+  return {
+    /** Sender check first, then the channel receiver for that kind of sender. */
+    async onMessage(raw: unknown, sender: RawSender): Promise<unknown> {
+      let current = await settings.current();
+      let checked = interpretSender(
+        sender,
+        policyFor((o) => isServedOrigin(current, o)),
+      );
+      if (!checked.ok) {
+        // Maybe IT policy has not been read yet (it can take seconds after browser start).
+        current = await settings.fresh();
+        checked = interpretSender(
+          sender,
+          policyFor((o) => isServedOrigin(current, o)),
+        );
+      }
+      if (!checked.ok) {
+        log('sender.refused', { code: checked.code });
+        return undefined;
+      }
+      const context = checked.context;
+      return context.kind === 'content' ? fromContent(raw, context) : fromPopup(raw, context);
+    },
+    onStorageChanged(area: string): void {
+      if (area === 'managed') settings.invalidateManaged();
+      // A changed daemon port takes effect with the next connection.
+      if (area === 'local' || area === 'managed') daemon.disconnect();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Handlers of the `content:background` channel. The sender was already interpreted (the tab's
+ * browser-reported origin is a configured portal or SSO login origin); these handlers add the
+ * daemon round trip. The origin sent to the daemon is always that browser-reported origin.
+ */
+import type { WireError } from '../../../shared/errors.js';
+import type { PageResultOf } from '../../../shared/protocol/pageApi.js';
+import type { ChannelHandlers } from '../messaging/createChannelReceiver.js';
+import { type DaemonClient, PROTECT_REQUEST_TIMEOUT_MS } from './daemon/DaemonClient.js';
+import type { RemoteError } from './daemon/DaemonConnection.js';
+import type { SenderContext } from './interpretSender.js';
+import type { ProtectHandoff } from './ProtectHandoff.js';
+import { rpIdMatchesOrigin } from './rpIdMatchesOrigin.js';
+
+type ContentContext = Extract<SenderContext, { kind: 'content' }>;
+
+export interface ContentHandlerDeps {
+  daemon: Pick<DaemonClient, 'request' | 'state'>;
+  handoff: Pick<ProtectHandoff, 'rememberRequest' | 'forgetRequest'>;
+  extensionVersion: string;
+  /** How long a `status` waits before answering "pairing" while the user approves the pairing. */
+  pairingGraceMs?: number;
+}
+
+const err = (error: WireError | RemoteError) => ({ ok: false as const, error });
+
+/** Builds the handlers; `context` is the interpreted sender of each message. */
+export function handleContentMessages(deps: ContentHandlerDeps): ChannelHandlers<'content:background', ContentContext> {
+  return {
+    async gate({ origin }, context) {
+      // The content script's own location.origin must agree with the browser's view of the tab.
+      return origin === context.origin ? { allowed: true } : undefined;
+    },
+
+    async 'page.request'({ origin, request }, context) {
+      if (origin !== context.origin) {
+        return err({ code: 'ERR_BAD_ORIGIN', message: `Unexpected origin "${origin}", expected "${context.origin}"` });
+      }
+      const tab = { tabId: context.tabId, windowId: context.windowId };
+      switch (request.type) {
+        case 'status':
+          return status(deps, context.origin, request.payload);
+        case 'register':
+        case 'signIn': {
+          let requestId: string | undefined;
+          const payload = { origin: context.origin, options: request.payload.options };
+          const outcome = await deps.daemon.request(request.type, payload as never, {
+            timeoutMs: PROTECT_REQUEST_TIMEOUT_MS,
+            onId: (id) => {
+              requestId = id;
+              deps.handoff.rememberRequest(id, tab);
+            },
+          });
+          if (requestId) deps.handoff.forgetRequest(requestId);
+          return outcome.ok ? { ok: true, result: outcome.result } : err(outcome.error);
+        }
+      }
+    },
+  };
+}
+
+type StatusAnswer = { ok: true; result: PageResultOf<'status'> } | { ok: false; error: WireError | RemoteError };
+
+async function status(
+  deps: ContentHandlerDeps,
+  origin: string,
+  payload: { rpId?: string; userName?: string },
+): Promise<StatusAnswer> {
+  const rpId = payload.rpId ?? new URL(origin).hostname;
+  if (!rpIdMatchesOrigin(rpId, origin)) {
+    return err({ code: 'ERR_RP_ID_MISMATCH', message: `RP ID "${rpId}" does not belong to origin "${origin}"` });
+  }
+  const request = deps.daemon.request('status', { rpId, ...(payload.userName ? { userName: payload.userName } : {}) });
+  // First use pairs the extension, which may wait for the user in Protect: tell the page meanwhile.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const grace = new Promise<'grace'>((resolve) => {
+    timer = setTimeout(() => resolve('grace'), deps.pairingGraceMs ?? 1_500);
+  });
+  let outcome = await Promise.race([request, grace]);
+  clearTimeout(timer);
+  if (outcome === 'grace') {
+    if (deps.daemon.state === 'pairing') return notConnected(deps, 'pairing', pairingProblem);
+    outcome = await request;
+  }
+  if (outcome.ok) {
+    const { device, eligibility, registered } = outcome.result;
+    return {
+      ok: true,
+      result: { extensionVersion: deps.extensionVersion, daemon: 'connected', device, eligibility, registered },
+    };
+  }
+  return notConnected(deps, deps.daemon.state === 'pairing' ? 'pairing' : 'unavailable', outcome.error);
+}
+
+const pairingProblem = {
+  code: 'ERR_NOT_PAIRED',
+  message: 'The extension is being paired with this device. Approve it in the Protect window.',
+};
+
+/** The daemon cannot answer: still a successful status, so the portal can offer the password path. */
+function notConnected(
+  deps: ContentHandlerDeps,
+  daemon: 'pairing' | 'unavailable',
+  problem: { code: string; message: string },
+): StatusAnswer {
+  return {
+    ok: true,
+    result: {
+      extensionVersion: deps.extensionVersion,
+      daemon,
+      eligibility: { eligible: false, problem },
+      registered: false,
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * Whether a page may ask about an RP ID: it must be the page's own host or a parent domain of it
+ * (the WebAuthn rule, without the public-suffix check the daemon and portal add). This keeps a
+ * portal from probing whether the device is registered with some unrelated site.
+ */
+export function rpIdMatchesOrigin(rpId: string, origin: string): boolean {
+  let host: string;
+  try {
+    host = new URL(origin).hostname;
+  } catch {
+    return false;
+  }
+  const id = rpId.toLowerCase();
+  return host === id || (host.endsWith(`.${id}`) && id.includes('.'));
+}

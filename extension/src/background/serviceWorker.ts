@@ -1,0 +1,22 @@
+/**
+ * Service worker entry. Every listener is registered synchronously at top level (so a worker
+ * woken by an event finds its listener), then delegates to the background built in
+ * createBackground.ts. This is the only part of the extension that talks to the daemon.
+ */
+import browser from 'webextension-polyfill';
+import { createBackground, log } from './createBackground.js';
+
+const background = createBackground(browser);
+
+browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) =>
+  background.onMessage(message, sender).catch(() => {
+    log('message.failed', { code: 'ERR_INTERNAL' });
+    return undefined;
+  }),
+);
+
+browser.storage.onChanged.addListener((changes, area) => {
+  // Our own bookkeeping (pairing, managed cache) must not drop the connection.
+  if (area === 'local' && !('settings' in changes)) return;
+  background.onStorageChanged(area);
+});

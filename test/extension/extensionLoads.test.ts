@@ -1,0 +1,59 @@
+/**
+ * The built extension in real headless Chromium, without a daemon: pinned id, the content script
+ * only on configured origins, and a `status` that reports the daemon as unavailable in plain words.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  callPageApi,
+  EXTENSION_ID,
+  type ExtensionBrowser,
+  launchWithExtension,
+  openPage,
+  waitForKeyboundReady,
+} from '../helpers/browser.js';
+import { type PageServer, servePages } from '../helpers/servePages.js';
+
+const PAGE = '<!doctype html><title>portal</title><p>portal</p>';
+
+describe('extension in Chromium without a daemon', () => {
+  let server: PageServer;
+  let browser: ExtensionBrowser;
+
+  beforeAll(async () => {
+    server = await servePages({ '/': PAGE });
+    // Port 9 (discard) on loopback: nothing listens there, so the daemon is unavailable.
+    browser = await launchWithExtension({ settings: { portalOrigins: [server.localhostOrigin], daemonPort: 9 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('should load with the pinned id when the manifest key is intact', () => {
+    expect(browser.extensionId).toBe(EXTENSION_ID);
+  });
+
+  it('should signal ready and answer status when the origin is configured', async () => {
+    const page = await openPage(browser.context, `${server.localhostOrigin}/`);
+    expect(await waitForKeyboundReady(page)).toBe(true);
+    const answer = await callPageApi(page, 'status', {});
+    expect(answer).toMatchObject({
+      ok: true,
+      result: {
+        daemon: 'unavailable',
+        registered: false,
+        eligibility: { eligible: false, problem: { code: 'ERR_DAEMON_UNAVAILABLE' } },
+      },
+    });
+    await page.close();
+  });
+
+  it('should give nothing when the origin is not configured', async () => {
+    const page = await openPage(browser.context, `${server.loopbackOrigin}/`);
+    expect(await waitForKeyboundReady(page, 3_000)).toBe(false);
+    const answer = await callPageApi(page, 'status', {}, 2_000);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'ERR_TIMEOUT' } });
+    await page.close();
+  });
+});

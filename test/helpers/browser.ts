@@ -1,0 +1,173 @@
+/**
+ * Helpers for browser tests: launch headless Chromium with the built extension, reach its service
+ * worker, configure it, open pages, call the page API as a portal would, and find the Protect
+ * window. Every launch gets its own temporary profile, removed by `close()`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import { EXTENSION_ID } from '../../extension/src/extensionId.js';
+import type { LocalSettings } from '../../extension/src/settings/settingsSchema.js';
+import { CHROME_EXTENSION_DIR, ensureExtensionBuilt } from '../setup/buildExtension.js';
+
+/** The part of `chrome.*` these helpers use inside the worker. */
+interface WorkerChrome {
+  storage: {
+    local: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
+  };
+}
+
+export const CHROMIUM_PATH = process.env.KEYBOUND_CHROMIUM ?? '/usr/bin/chromium';
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  /** The extension's service worker. */
+  worker: Worker;
+  /** The id Chromium gave the extension (equals EXTENSION_ID when the manifest key is intact). */
+  extensionId: string;
+  profileDir: string;
+  /** Closes the browser and removes the profile. */
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  extensionDir?: string;
+  /** Local settings written before the test starts (e.g. the portal origins). */
+  settings?: Partial<LocalSettings>;
+  /** Extra Chromium arguments. */
+  args?: string[];
+}
+
+/** Launches headless Chromium with the extension loaded and waits for its service worker. */
+export async function launchWithExtension(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
+  const extensionDir = options.extensionDir ?? (await ensureExtensionBuilt()) ?? CHROME_EXTENSION_DIR;
+  const profileDir = await mkdtemp(join(tmpdir(), 'keybound-chromium-'));
+  let context: BrowserContext | undefined;
+  try {
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [
+        `--disable-extensions-except=${extensionDir}`,
+        `--load-extension=${extensionDir}`,
+        '--no-sandbox', // running as root in CI containers
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        ...(options.args ?? []),
+      ],
+    });
+    const worker = await extensionWorker(context);
+    const extensionId = new URL(worker.url()).host;
+    if (options.settings) await configureExtension(worker, options.settings);
+    const opened = context;
+    return {
+      context: opened,
+      worker,
+      extensionId,
+      profileDir,
+      close: async () => {
+        await opened.close().catch(() => {});
+        await rm(profileDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await context?.close().catch(() => {});
+    await rm(profileDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** The extension's service worker (waits for it to start if needed). */
+export async function extensionWorker(context: BrowserContext, extensionId?: string): Promise<Worker> {
+  const matches = (w: Worker) => w.url().startsWith(`chrome-extension://${extensionId ?? ''}`);
+  const existing = context.serviceWorkers().find(matches);
+  return existing ?? context.waitForEvent('serviceworker', { predicate: matches, timeout: 15_000 });
+}
+
+/** Writes local settings (merged with what is stored) through the worker, as the options page would. */
+export async function configureExtension(worker: Worker, settings: Partial<LocalSettings>): Promise<void> {
+  await worker.evaluate(async (patch) => {
+    const api = (globalThis as unknown as { chrome: WorkerChrome }).chrome;
+    const stored = ((await api.storage.local.get('settings')).settings as object | undefined) ?? {};
+    await api.storage.local.set({ settings: { ...stored, ...patch } });
+  }, settings);
+}
+
+/** Opens a new tab at `url`. */
+export async function openPage(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+/**
+ * Whether the page got the extension's ready signal within `timeoutMs` (the content script marks
+ * `<html data-keybound="ready">` together with posting `{ keybound: 'ready', version: 1 }`).
+ */
+export async function waitForKeyboundReady(page: Page, timeoutMs = 10_000): Promise<boolean> {
+  try {
+    await page.waitForFunction(() => document.documentElement.dataset.keybound === 'ready', undefined, {
+      timeout: timeoutMs,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type PageApiAnswer = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+
+/**
+ * Calls the page API from inside the page, exactly as a portal would (docs/page-api.md): one
+ * MessageChannel per request. Resolves to the answer, or to `{ ok: false, error: ERR_TIMEOUT }`
+ * from this helper when nothing answers within `timeoutMs`.
+ */
+export async function callPageApi(
+  page: Page,
+  type: 'status' | 'register' | 'signIn',
+  payload: unknown,
+  timeoutMs = 15_000,
+): Promise<PageApiAnswer> {
+  return page.evaluate(
+    ([type, payload, timeoutMs]) =>
+      new Promise<PageApiAnswer>((resolve) => {
+        const channel = new MessageChannel();
+        const timer = setTimeout(() => {
+          channel.port1.close();
+          resolve({ ok: false, error: { code: 'ERR_TIMEOUT', message: 'No answer from the extension' } });
+        }, timeoutMs);
+        channel.port1.onmessage = (event) => {
+          clearTimeout(timer);
+          channel.port1.close();
+          resolve(event.data);
+        };
+        window.postMessage({ keybound: 'request', type, payload }, location.origin, [channel.port2]);
+      }),
+    [type, payload, timeoutMs] as const,
+  );
+}
+
+/** The Protect window the extension opened (a page on the daemon's `/protect/` path). */
+export async function waitForProtectWindow(context: BrowserContext, timeoutMs = 15_000): Promise<Page> {
+  const isProtect = (p: Page) => new URL(p.url()).pathname.startsWith('/protect/');
+  const existing = context.pages().find(isProtect);
+  if (existing) return existing;
+  const page = await context.waitForEvent('page', { timeout: timeoutMs });
+  if (!isProtect(page)) await page.waitForURL((url) => url.pathname.startsWith('/protect/'), { timeout: timeoutMs });
+  return page;
+}
+
+/** Whether the install has a stored pairing secret (i.e. it paired with a daemon). */
+export async function isPaired(worker: Worker): Promise<boolean> {
+  return worker.evaluate(async () => {
+    const api = (globalThis as unknown as { chrome: WorkerChrome }).chrome;
+    const pairing = (await api.storage.local.get('pairing')).pairing as { secret?: string } | undefined;
+    return typeof pairing?.secret === 'string';
+  });
+}
+
+export { EXTENSION_ID };
