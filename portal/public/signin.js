@@ -1,0 +1,204 @@
+// Keybound User Portal — page-side sign-in flow. Talks to the Keybound extension only through the
+// page API (shared/protocol/pageApi.ts, docs/page-api.md): window.postMessage with one
+// MessageChannel per request; the extension announces { keybound: 'ready', version: 1 }.
+// No framework, no inline code (CSP default-src 'self'); all text goes in via textContent.
+(() => {
+  const READY_TIMEOUT_MS = 1500;
+  const STATUS_TIMEOUT_MS = 10_000;
+  // Protect may wait up to two minutes for the user (PROTECT_TIMEOUT_MS), plus a margin.
+  const CEREMONY_TIMEOUT_MS = 130_000;
+  const PROBLEM_KEY = 'keybound.problem';
+
+  // ---- page API client -------------------------------------------------------------------
+  let extensionReady = document.documentElement.getAttribute('data-keybound') === 'ready';
+  const readyWaiters = [];
+  window.addEventListener('message', (event) => {
+    if (event.source !== window || event.origin !== location.origin) return;
+    const data = event.data;
+    if (data && data.keybound === 'ready' && data.version === 1) {
+      extensionReady = true;
+      for (const resolve of readyWaiters.splice(0)) resolve(true);
+    }
+  });
+
+  /** Resolves true once the extension's content script is there, false after ~1.5 s without it. */
+  function waitForExtension() {
+    if (extensionReady || document.documentElement.getAttribute('data-keybound') === 'ready')
+      return Promise.resolve(true);
+    return new Promise((resolve) => {
+      readyWaiters.push(resolve);
+      setTimeout(() => resolve(document.documentElement.getAttribute('data-keybound') === 'ready'), READY_TIMEOUT_MS);
+    });
+  }
+
+  class KeyboundProblem extends Error {
+    constructor(code, message) {
+      super(message);
+      this.code = code;
+    }
+  }
+
+  /** One page API request on its own MessageChannel; resolves to the result or throws KeyboundProblem. */
+  function extensionRequest(type, payload, timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const channel = new MessageChannel();
+      const timer = setTimeout(() => {
+        channel.port1.close();
+        reject(new KeyboundProblem('ERR_TIMEOUT', 'The Keybound extension did not answer in time.'));
+      }, timeoutMs);
+      channel.port1.onmessage = (event) => {
+        clearTimeout(timer);
+        channel.port1.close();
+        const answer = event.data;
+        if (answer && answer.ok === true) resolve(answer.result);
+        else if (answer && answer.ok === false && answer.error)
+          reject(new KeyboundProblem(String(answer.error.code), String(answer.error.message)));
+        else reject(new KeyboundProblem('ERR_INVALID_MESSAGE', 'The Keybound extension sent an unexpected answer.'));
+      };
+      window.postMessage({ keybound: 'request', type, payload }, location.origin, [channel.port2]);
+    });
+  }
+
+  // ---- portal API ------------------------------------------------------------------------
+  const csrf = () => document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
+
+  async function portalPost(path, body) {
+    const response = await fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf() },
+      body: JSON.stringify(body),
+    });
+    let json;
+    try {
+      json = await response.json();
+    } catch {
+      throw new KeyboundProblem('ERR_INTERNAL', `The portal answered ${response.status}.`);
+    }
+    if (!response.ok)
+      throw new KeyboundProblem(
+        json?.error?.code ?? 'ERR_INTERNAL',
+        json?.error?.message ?? 'The portal refused the request.',
+      );
+    return json;
+  }
+
+  // ---- flows -----------------------------------------------------------------------------
+  const data = document.body.dataset;
+  const statusEl = document.getElementById('status');
+  const say = (text) => {
+    if (statusEl) statusEl.textContent = text;
+  };
+  const sayProblem = (text) => {
+    if (!statusEl) return;
+    statusEl.textContent = text;
+    statusEl.classList.add('error');
+    statusEl.setAttribute('role', 'alert');
+  };
+  const go = (path) => location.assign(path && path.startsWith('/') && !path.startsWith('//') ? path : '/');
+
+  function toPassword(code, message) {
+    if (message) sessionStorage.setItem(PROBLEM_KEY, JSON.stringify({ code, message }));
+    go(`/signin/password?reason=${encodeURIComponent(code)}`);
+  }
+
+  async function getStatus() {
+    return extensionRequest('status', { userName: data.email, rpId: data.rpId }, STATUS_TIMEOUT_MS);
+  }
+
+  async function deviceSignIn() {
+    say('Verify it is you in Protect…');
+    const { options } = await portalPost('/api/webauthn/authentication/options', {});
+    const { credential } = await extensionRequest('signIn', { options }, CEREMONY_TIMEOUT_MS);
+    say('Signing you in…');
+    const result = await portalPost('/api/webauthn/authentication/verify', { credential });
+    go(data.next && data.next !== '/' ? data.next : result.next);
+  }
+
+  async function registerDevice() {
+    say('Passwordless Login: approve the registration in Protect…');
+    const { options } = await portalPost('/api/webauthn/registration/options', {});
+    const { credential, deviceStatement } = await extensionRequest('register', { options }, CEREMONY_TIMEOUT_MS);
+    say('Registering this device…');
+    await portalPost('/api/webauthn/registration/verify', { credential, deviceStatement });
+    say('This device is registered for device sign-in.');
+    go(data.next);
+  }
+
+  async function continuePage() {
+    if (!(await waitForExtension())) return toPassword('no-extension');
+    let status;
+    try {
+      status = await getStatus();
+    } catch (err) {
+      return toPassword(err.code ?? 'not-eligible', err.message);
+    }
+    if (status.daemon !== 'connected') return toPassword('daemon-unavailable');
+    const problem = status.eligibility?.problem;
+    if (status.registered && status.eligibility?.eligible && status.device?.deviceSignIn !== false) {
+      try {
+        await deviceSignIn();
+      } catch (err) {
+        sayProblem(`Device sign-in did not work: ${err.message} You can log in with your password instead.`);
+      }
+      return;
+    }
+    if (status.eligibility?.eligible && !status.registered) {
+      say('');
+      document.getElementById('passwordless-offer')?.removeAttribute('hidden');
+      return;
+    }
+    if (problem) return toPassword(problem.code, problem.message);
+    return toPassword(status.device?.deviceSignIn === false ? 'ERR_DEVICE_SIGNIN_DISABLED' : 'not-eligible');
+  }
+
+  async function finishPage() {
+    if (!(await waitForExtension())) return go(data.next);
+    try {
+      const status = await getStatus();
+      if (status.daemon !== 'connected' || !status.eligibility?.eligible || status.registered) return go(data.next);
+      await registerDevice();
+    } catch (err) {
+      sayProblem(`Device sign-in could not be set up: ${err.message} You are signed in with your password.`);
+    }
+  }
+
+  async function stepUpPage() {
+    if (!(await waitForExtension())) {
+      return sayProblem('Device sign-in needs the Keybound extension, which is not available in this browser.');
+    }
+    try {
+      await deviceSignIn();
+    } catch (err) {
+      sayProblem(`Device sign-in did not work: ${err.message}`);
+    }
+  }
+
+  function passwordPage() {
+    const raw = sessionStorage.getItem(PROBLEM_KEY);
+    sessionStorage.removeItem(PROBLEM_KEY);
+    const reasonEl = document.getElementById('reason');
+    if (!raw || !reasonEl) return;
+    try {
+      const problem = JSON.parse(raw);
+      // Only the extension's own words for the reason this page was opened with.
+      if (problem.code === data.reason && typeof problem.message === 'string') reasonEl.textContent = problem.message;
+    } catch {
+      // A stale or foreign value: keep the portal's own sentence.
+    }
+  }
+
+  async function untrustedPage() {
+    if (await waitForExtension()) document.getElementById('step-up-box')?.removeAttribute('hidden');
+  }
+
+  const pages = {
+    continue: continuePage,
+    finish: finishPage,
+    'step-up': stepUpPage,
+    password: passwordPage,
+    untrusted: untrustedPage,
+  };
+  const run = pages[data.page];
+  if (run) Promise.resolve(run()).catch((err) => sayProblem(String(err?.message ?? err)));
+})();

@@ -1,0 +1,184 @@
+/**
+ * What `keybound admin` does, as plain functions over the database (the CLI only parses and
+ * prints). Every change is audited with actor `admin:cli`. Results are JSON-ready objects; no
+ * function returns a secret except the one-time outputs it exists for (TOTP URI, enrollment token).
+ */
+import { PortalError } from '../../../shared/errors.js';
+import type { PortalDb } from '../db/openDatabase.js';
+import { hashPassword } from '../security/passwordHash.js';
+import { newTotpSecret, totpUri } from '../security/totp.js';
+import { audit, listAudit } from '../store/audit.js';
+import { deleteCredential, getCredential, listCredentials } from '../store/credentials.js';
+import { getDevice, listDevices, revokeDevice } from '../store/devices.js';
+import { createEnrollmentToken } from '../store/enrollmentTokens.js';
+import {
+  defaultOrganisation,
+  findOrganisationByName,
+  type Organisation,
+  setDeviceTrust,
+  setMfaRequired,
+  getOrganisation,
+} from '../store/organisations.js';
+import { findUserInOrg, getUser, insertUser, listUsers, setTotpSecret } from '../store/users.js';
+
+const ACTOR = 'admin:cli';
+
+/** The organisation named `name`, or the default one. Unknown names are an error, not created. */
+export function resolveOrganisation(db: PortalDb, now: number, name?: string): Organisation {
+  if (!name) return defaultOrganisation(db, now);
+  const org = findOrganisationByName(db, name);
+  if (!org) throw new PortalError('ERR_NOT_FOUND', `No organisation named "${name}"`);
+  return org;
+}
+
+export function setOrgDeviceTrust(db: PortalDb, now: number, on: boolean, orgName?: string) {
+  const org = resolveOrganisation(db, now, orgName);
+  setDeviceTrust(db, org.id, on);
+  audit(db, { event: 'admin.org.device-trust', actor: ACTOR, orgId: org.id, details: { deviceTrust: on } }, now);
+  return { organisation: org.name, deviceTrust: on };
+}
+
+export function setOrgMfa(db: PortalDb, now: number, required: boolean, orgName?: string) {
+  const org = resolveOrganisation(db, now, orgName);
+  setMfaRequired(db, org.id, required);
+  audit(db, { event: 'admin.org.mfa', actor: ACTOR, orgId: org.id, details: { mfaRequired: required } }, now);
+  return { organisation: org.name, mfaRequired: required };
+}
+
+export function showOrganisation(db: PortalDb, now: number, orgName?: string) {
+  const org = resolveOrganisation(db, now, orgName);
+  return { id: org.id, name: org.name, deviceTrust: org.deviceTrust, mfaRequired: org.mfaRequired };
+}
+
+/** Adds a user; with `mfa`, creates a TOTP secret and returns its otpauth:// URI (shown once). */
+export async function addUser(
+  db: PortalDb,
+  now: number,
+  input: { email: string; password: string; mfa?: boolean; orgName?: string; totpSecret?: string },
+) {
+  const email = input.email.trim().toLowerCase();
+  if (!/^[^\s@<>"]+@[^\s@<>"]+$/.test(email) || email.length > 254) {
+    throw new PortalError('ERR_BAD_REQUEST', `"${input.email}" is not an email address`);
+  }
+  if (input.password.length < 8 || input.password.length > 1024) {
+    throw new PortalError('ERR_BAD_REQUEST', 'The password must have 8 to 1024 characters');
+  }
+  const org = resolveOrganisation(db, now, input.orgName);
+  if (findUserInOrg(db, org.id, email))
+    throw new PortalError('ERR_CONFLICT', `A user "${email}" already exists in ${org.name}`);
+  const passwordHash = await hashPassword(input.password);
+  const secret = input.mfa ? (input.totpSecret ?? newTotpSecret()) : undefined;
+  const user = db.transaction(() => {
+    const created = insertUser(db, { orgId: org.id, email, passwordHash, now });
+    if (secret) setTotpSecret(db, created.id, secret, now);
+    audit(
+      db,
+      {
+        event: 'admin.user.add',
+        actor: ACTOR,
+        orgId: org.id,
+        userId: created.id,
+        details: { email, mfa: Boolean(secret) },
+      },
+      now,
+    );
+    return created;
+  })();
+  return {
+    id: user.id,
+    email: user.email,
+    organisation: org.name,
+    mfa: Boolean(secret),
+    ...(secret ? { otpauthUri: totpUri(secret, email) } : {}),
+  };
+}
+
+export function userList(db: PortalDb) {
+  return listUsers(db).map((u) => ({
+    id: u.id,
+    email: u.email,
+    organisation: getOrganisation(db, u.orgId)?.name ?? u.orgId,
+    mfa: u.hasTotp,
+    createdAt: new Date(u.createdAt).toISOString(),
+  }));
+}
+
+export function newEnrollmentToken(db: PortalDb, now: number, orgName?: string) {
+  const org = resolveOrganisation(db, now, orgName);
+  const { token, expiresAt } = createEnrollmentToken(db, org.id, now);
+  audit(db, { event: 'admin.enrollment-token.create', actor: ACTOR, orgId: org.id, details: { expiresAt } }, now);
+  return { token, organisation: org.name, expiresAt: new Date(expiresAt).toISOString() };
+}
+
+export function deviceList(db: PortalDb) {
+  return listDevices(db).map((d) => ({
+    id: d.id,
+    name: d.name,
+    platform: d.platform,
+    enrollmentType: d.enrollmentType,
+    organisation: getOrganisation(db, d.orgId)?.name ?? d.orgId,
+    enrolledAt: new Date(d.enrolledAt).toISOString(),
+    revokedAt: d.revokedAt === null ? null : new Date(d.revokedAt).toISOString(),
+  }));
+}
+
+/** Revokes a device: its sessions lose trust at once and its credentials stop signing in. */
+export function deviceRevoke(db: PortalDb, now: number, id: string) {
+  const device = getDevice(db, id);
+  if (!device) throw new PortalError('ERR_NOT_FOUND', `No device "${id}"`);
+  if (!revokeDevice(db, id, now)) throw new PortalError('ERR_CONFLICT', `Device "${id}" is already revoked`);
+  audit(db, { event: 'admin.device.revoke', actor: ACTOR, orgId: device.orgId, deviceId: id }, now);
+  return { id, revoked: true };
+}
+
+export function credentialList(db: PortalDb) {
+  return listCredentials(db).map((c) => ({
+    id: c.id,
+    user: getUser(db, c.userId)?.email ?? c.userId,
+    deviceId: c.deviceId,
+    counter: c.counter,
+    createdAt: new Date(c.createdAt).toISOString(),
+    lastUsedAt: c.lastUsedAt === null ? null : new Date(c.lastUsedAt).toISOString(),
+  }));
+}
+
+/** Deletes a credential: sessions made with it lose trust at once; the device must register again. */
+export function credentialDelete(db: PortalDb, now: number, id: string) {
+  const credential = getCredential(db, id);
+  if (!credential) throw new PortalError('ERR_NOT_FOUND', `No credential "${id}"`);
+  deleteCredential(db, id);
+  const user = getUser(db, credential.userId);
+  audit(
+    db,
+    {
+      event: 'admin.credential.delete',
+      actor: ACTOR,
+      orgId: user?.orgId ?? null,
+      userId: credential.userId,
+      deviceId: credential.deviceId,
+      details: { credentialId: id },
+    },
+    now,
+  );
+  return { id, deleted: true };
+}
+
+/** `since`: epoch ms, an ISO date, or a duration back from now (`30m`, `2h`, `7d`). */
+export function parseSince(since: string | undefined, now: number): number {
+  if (since === undefined) return 0;
+  const rel = /^(\d+)([smhd])$/.exec(since);
+  if (rel)
+    return now - Number(rel[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 's' | 'm' | 'h' | 'd'];
+  if (/^\d+$/.test(since)) return Number(since);
+  const parsed = Date.parse(since);
+  if (Number.isNaN(parsed))
+    throw new PortalError(
+      'ERR_BAD_REQUEST',
+      `--since "${since}" is not a time (use an ISO date, epoch ms, or 30m/2h/7d)`,
+    );
+  return parsed;
+}
+
+export function auditList(db: PortalDb, now: number, since?: string) {
+  return listAudit(db, { since: parseSince(since, now) }).map((e) => ({ ...e, at: new Date(e.at).toISOString() }));
+}

@@ -1,0 +1,97 @@
+/**
+ * Password and TOTP checks with throttling. Failures are throttled per account + IP with expiring
+ * exponential backoff (store/loginThrottle.ts); unknown emails cost a full scrypt like known ones.
+ */
+import { PortalError } from '../../../shared/errors.js';
+import type { PortalContext } from '../PortalContext.js';
+import { dummyPasswordHash, verifyPassword } from '../security/passwordHash.js';
+import { matchTotpStep } from '../security/totp.js';
+import { audit } from '../store/audit.js';
+import { clearFailures, recordFailure, throttleKey, throttleWait } from '../store/loginThrottle.js';
+import { getOrganisation } from '../store/organisations.js';
+import { claimTotpStep, findUsersByEmail, getTotp, normaliseEmail, type User } from '../store/users.js';
+
+function throttled(waitMs: number): PortalError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new PortalError(
+    'ERR_THROTTLED',
+    `Too many failed attempts. Wait ${seconds} second${seconds === 1 ? '' : 's'} and try again.`,
+  );
+}
+
+/** Checks email + password; returns the user or throws ERR_THROTTLED / ERR_BAD_CREDENTIALS. */
+export async function checkPassword(
+  ctx: PortalContext,
+  input: { email: string; password: string; ip: string },
+): Promise<User> {
+  const email = normaliseEmail(input.email);
+  const key = throttleKey(`pw:${email}`, input.ip);
+  const wait = throttleWait(ctx.db, key, ctx.clock());
+  // Refuse during the block without checking the password, so guesses in the window teach nothing.
+  if (wait > 0) throw throttled(wait);
+  const candidates = findUsersByEmail(ctx.db, email);
+  const user = candidates.length === 1 ? candidates[0] : undefined;
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
+  const now = ctx.clock();
+  if (!user || !ok) {
+    const block = recordFailure(ctx.db, key, now);
+    audit(
+      ctx.db,
+      {
+        event: 'signin.failure',
+        actor: 'anonymous',
+        orgId: user?.orgId ?? null,
+        userId: user?.id ?? null,
+        details: { method: 'password', reason: 'bad-credentials', ip: input.ip },
+      },
+      now,
+    );
+    ctx.logger.info({ event: 'signin.failure', code: 'ERR_BAD_CREDENTIALS' }, 'password refused');
+    if (block > 0) throw throttled(block);
+    throw new PortalError('ERR_BAD_CREDENTIALS', 'The email or password is not right. Try again.');
+  }
+  clearFailures(ctx.db, key);
+  return user;
+}
+
+/** True if this user must pass TOTP after the password. */
+export function mfaNeeded(ctx: PortalContext, user: User): boolean {
+  return user.hasTotp || (getOrganisation(ctx.db, user.orgId)?.mfaRequired ?? false);
+}
+
+/** Checks a TOTP code (window ±1, no replay); throws ERR_THROTTLED / ERR_BAD_MFA_CODE / ERR_FORBIDDEN. */
+export function checkTotp(ctx: PortalContext, user: User, code: string, ip: string): void {
+  const key = throttleKey(`mfa:${user.id}`, ip);
+  const wait = throttleWait(ctx.db, key, ctx.clock());
+  if (wait > 0) throw throttled(wait);
+  const totp = getTotp(ctx.db, user.id);
+  if (!totp) {
+    throw new PortalError(
+      'ERR_FORBIDDEN',
+      'Your organisation requires multi-factor authentication, but no authenticator is set up for you. Contact your admin.',
+    );
+  }
+  const now = ctx.clock();
+  const step = matchTotpStep(totp.secret, code, now);
+  // claimTotpStep refuses the step of a code already used (or older): no replay within the window.
+  if (step === null || !claimTotpStep(ctx.db, user.id, step)) {
+    const block = recordFailure(ctx.db, key, now);
+    audit(
+      ctx.db,
+      {
+        event: 'signin.failure',
+        actor: 'anonymous',
+        orgId: user.orgId,
+        userId: user.id,
+        details: { method: 'password+mfa', reason: step === null ? 'bad-code' : 'code-reused', ip },
+      },
+      now,
+    );
+    if (block > 0) throw throttled(block);
+    throw new PortalError(
+      'ERR_BAD_MFA_CODE',
+      'That verification code is not right or was already used. Enter the current code.',
+    );
+  }
+  clearFailures(ctx.db, key);
+}

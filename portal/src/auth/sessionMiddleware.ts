@@ -1,0 +1,62 @@
+/**
+ * Reads the session cookie on every request of the portal's own routers, and offers helpers to
+ * create a pre-login session (so forms have a CSRF token) and to find the signed-in user.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import type { PortalContext } from '../PortalContext.js';
+import { readSessionCookie, setSessionCookie } from '../http/cookies.js';
+import { createSession, findSession, type Session, touchSession } from '../store/sessions.js';
+import { getUser, type User } from '../store/users.js';
+import { evaluateDeviceTrust, type TrustDecision } from '../trust/evaluateDeviceTrust.js';
+
+/** Per-request state the portal's routes keep in `res.locals`. */
+export interface PortalLocals {
+  session?: Session;
+}
+
+export function locals(res: Response): PortalLocals {
+  return res.locals as PortalLocals;
+}
+
+/** Loads the session (if the cookie names a live one) into `res.locals.session`. */
+export function sessionMiddleware(ctx: PortalContext) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const raw = readSessionCookie(req);
+    const session = raw ? findSession(ctx.db, raw, ctx.clock()) : undefined;
+    if (session) {
+      touchSession(ctx.db, session, ctx.clock());
+      locals(res).session = session;
+    }
+    next();
+  };
+}
+
+/** The current session, creating an anonymous one (and its cookie) if there is none. */
+export function ensureSession(ctx: PortalContext, res: Response): Session {
+  const existing = locals(res).session;
+  if (existing) return existing;
+  const { id, session } = createSession(ctx.db, { stage: 'anonymous' }, ctx.clock());
+  setSessionCookie(res, ctx.config, id, session.expiresAt);
+  locals(res).session = session;
+  return session;
+}
+
+/** A signed-in user with the session and the Device Trust decision as of now. */
+export interface SignedIn {
+  session: Session;
+  user: User;
+  trust: TrustDecision;
+}
+
+/**
+ * The signed-in user of `req`, or undefined. Works on any route (the OIDC part calls it from its
+ * interaction handlers), since it reads the cookie itself. Trust is evaluated now, not at sign-in.
+ */
+export function getSignedIn(ctx: PortalContext, req: Request): SignedIn | undefined {
+  const raw = readSessionCookie(req);
+  const session = raw ? findSession(ctx.db, raw, ctx.clock()) : undefined;
+  if (!session || session.stage !== 'authenticated' || !session.userId) return undefined;
+  const user = getUser(ctx.db, session.userId);
+  if (!user) return undefined;
+  return { session, user, trust: evaluateDeviceTrust(ctx.db, session) };
+}

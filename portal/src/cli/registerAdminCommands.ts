@@ -1,0 +1,165 @@
+/**
+ * `keybound admin [--db FILE] [--json] …`: organisation policy, users, enrollment tokens, the
+ * device inventory, device sign-in credentials and the audit trail. Actions import the heavy
+ * modules lazily so `keybound --help` stays fast.
+ */
+import type { Command } from 'commander';
+import { runAdmin, table } from './runAdmin.js';
+
+const actions = () => import('../admin/adminActions.js');
+
+function onOff(value: string): boolean {
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new Error(`expected "on" or "off", got "${value}"`);
+}
+
+export function registerAdminCommands(program: Command): void {
+  const admin = program
+    .command('admin')
+    .description('Administer the portal: organisation, users, apps, devices, credentials, audit')
+    .option('--db <file>', 'portal database (default: portal.sqlite in the data folder)')
+    .option('--json', 'print results as JSON');
+
+  const org = admin.command('org').description('Organisation policy');
+  org
+    .command('show')
+    .option('--org <name>', 'organisation (default: the only one)')
+    .action(async (opts: { org?: string }, cmd: Command) => {
+      const a = await actions();
+      await runAdmin(cmd, (db, now) => a.showOrganisation(db, now, opts.org));
+    });
+  const set = org.command('set').description('Change a policy');
+  set
+    .command('device-trust <state>')
+    .description('Device Trust: protected apps only from trusted devices (on|off)')
+    .option('--org <name>', 'organisation (default: the only one)')
+    .action(async (state: string, opts: { org?: string }, cmd: Command) => {
+      const a = await actions();
+      await runAdmin(
+        cmd,
+        (db, now) => a.setOrgDeviceTrust(db, now, onOff(state), opts.org),
+        (r: { organisation: string; deviceTrust: boolean }) =>
+          `Device Trust is ${r.deviceTrust ? 'on' : 'off'} for ${r.organisation}.`,
+      );
+    });
+  set
+    .command('mfa <policy>')
+    .description('Multi-factor authentication after the password (required|optional)')
+    .option('--org <name>', 'organisation (default: the only one)')
+    .action(async (policy: string, opts: { org?: string }, cmd: Command) => {
+      const a = await actions();
+      await runAdmin(
+        cmd,
+        (db, now) => {
+          if (policy !== 'required' && policy !== 'optional')
+            throw new Error(`expected "required" or "optional", got "${policy}"`);
+          return a.setOrgMfa(db, now, policy === 'required', opts.org);
+        },
+        (r: { organisation: string; mfaRequired: boolean }) =>
+          `MFA is ${r.mfaRequired ? 'required' : 'optional'} for ${r.organisation}.`,
+      );
+    });
+
+  const user = admin.command('user').description('Users');
+  user
+    .command('add <email>')
+    .description('Add a user; with --mfa prints the TOTP otpauth:// URI once')
+    .requiredOption('--password <password>', 'initial password')
+    .option('--mfa', 'create a TOTP secret for the user')
+    .option('--org <name>', 'organisation (default: the only one)')
+    .action(async (email: string, opts: { password: string; mfa?: boolean; org?: string }, cmd: Command) => {
+      const a = await actions();
+      await runAdmin(
+        cmd,
+        (db, now) =>
+          a.addUser(db, now, {
+            email,
+            password: opts.password,
+            mfa: Boolean(opts.mfa),
+            ...(opts.org ? { orgName: opts.org } : {}),
+          }),
+        (r: { email: string; organisation: string; otpauthUri?: string }) =>
+          `Added ${r.email} to ${r.organisation}.${r.otpauthUri ? `\nTOTP (shown once; add it to Protect or an authenticator app):\n${r.otpauthUri}` : ''}`,
+      );
+    });
+  user.command('list').action(async (_opts: unknown, cmd: Command) => {
+    const a = await actions();
+    await runAdmin(
+      cmd,
+      (db) => a.userList(db),
+      (rows: Record<string, unknown>[]) => table(rows, ['id', 'email', 'organisation', 'mfa', 'createdAt']),
+    );
+  });
+
+  admin
+    .command('enrollment-token')
+    .description('Device enrollment tokens')
+    .command('create')
+    .description('Create a single-use token for `keybound device enroll`')
+    .option('--org <name>', 'organisation (default: the only one)')
+    .action(async (opts: { org?: string }, cmd: Command) => {
+      const a = await actions();
+      await runAdmin(
+        cmd,
+        (db, now) => a.newEnrollmentToken(db, now, opts.org),
+        (r: { token: string; expiresAt: string }) => `${r.token}\n(single use, expires ${r.expiresAt})`,
+      );
+    });
+
+  const device = admin.command('device').description('The device inventory');
+  device.command('list').action(async (_opts: unknown, cmd: Command) => {
+    const a = await actions();
+    await runAdmin(
+      cmd,
+      (db) => a.deviceList(db),
+      (rows: Record<string, unknown>[]) =>
+        table(rows, ['id', 'name', 'platform', 'enrollmentType', 'enrolledAt', 'revokedAt']),
+    );
+  });
+  device.command('revoke <id>').action(async (id: string, _opts: unknown, cmd: Command) => {
+    const a = await actions();
+    await runAdmin(
+      cmd,
+      (db, now) => a.deviceRevoke(db, now, id),
+      () => `Revoked device ${id}.`,
+    );
+  });
+
+  const credential = admin.command('credential').description('Device sign-in credentials');
+  credential.command('list').action(async (_opts: unknown, cmd: Command) => {
+    const a = await actions();
+    await runAdmin(
+      cmd,
+      (db) => a.credentialList(db),
+      (rows: Record<string, unknown>[]) =>
+        table(rows, ['id', 'user', 'deviceId', 'counter', 'createdAt', 'lastUsedAt']),
+    );
+  });
+  credential.command('delete <id>').action(async (id: string, _opts: unknown, cmd: Command) => {
+    const a = await actions();
+    await runAdmin(
+      cmd,
+      (db, now) => a.credentialDelete(db, now, id),
+      () => `Deleted credential ${id}.`,
+    );
+  });
+
+  admin
+    .command('audit')
+    .description('The audit trail')
+    .option('--since <time>', 'ISO date, epoch ms, or 30m/2h/7d ago')
+    .action(async (opts: { since?: string }, cmd: Command) => {
+      const a = await actions();
+      await runAdmin(
+        cmd,
+        (db, now) => a.auditList(db, now, opts.since),
+        (rows: { at: string; event: string; actor: string; details: unknown }[]) =>
+          rows.length === 0
+            ? '(none)'
+            : rows.map((r) => `${r.at}  ${r.event}  ${r.actor}  ${JSON.stringify(r.details)}`).join('\n'),
+      );
+    });
+
+  // The SSO-apps part adds `admin app …` (portal/src/cli/appCommands.ts) here.
+}

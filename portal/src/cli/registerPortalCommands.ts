@@ -1,0 +1,36 @@
+/**
+ * Registers `keybound portal` (run the User Portal) and `keybound admin` (administer it).
+ * Actions import the server lazily so `keybound --help` stays fast.
+ */
+import type { Command } from 'commander';
+import { registerAdminCommands } from './registerAdminCommands.js';
+import { defaultPortalDb } from './runAdmin.js';
+
+export const DEFAULT_PORTAL_PORT = 8080;
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new Error(`--port must be 0–65535, got "${value}"`);
+  return n;
+}
+
+/** Registers `portal` and `admin`. */
+export function registerPortalCommands(program: Command): void {
+  program
+    .command('portal')
+    .description('Run the User Portal (identity provider and relying party) on 127.0.0.1')
+    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', port, DEFAULT_PORTAL_PORT)
+    .option('--db <file>', 'SQLite database (default: portal.sqlite in the data folder)')
+    .option('--issuer <url>', 'canonical origin / OIDC issuer (default: http://localhost:<port>)')
+    .option('--rp-id <id>', 'WebAuthn RP ID (default: the issuer host, "localhost")')
+    .action(async (opts: { port: number; db?: string; issuer?: string; rpId?: string }) => {
+      const { runPortal } = await import('./runPortal.js');
+      await runPortal({
+        port: opts.port,
+        dbFile: opts.db ?? defaultPortalDb(),
+        ...(opts.issuer ? { issuer: opts.issuer } : {}),
+        ...(opts.rpId ? { rpId: opts.rpId } : {}),
+      });
+    });
+  registerAdminCommands(program);
+}

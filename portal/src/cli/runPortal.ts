@@ -1,0 +1,31 @@
+/**
+ * `keybound portal`: starts the portal, prints exactly one stdout line when ready
+ * (`keybound portal listening on http://127.0.0.1:<port>`; tools wait for it), logs the canonical
+ * URL to stderr, and shuts down gracefully on SIGTERM or SIGINT.
+ */
+import { createLogger } from '../../../shared/node/createLogger.js';
+import { startPortal } from '../startPortal.js';
+
+export async function runPortal(options: {
+  port: number;
+  dbFile: string;
+  issuer?: string;
+  rpId?: string;
+}): Promise<void> {
+  const logger = createLogger('portal');
+  const portal = await startPortal({ ...options, logger });
+  process.stdout.write(`keybound portal listening on http://127.0.0.1:${portal.port}\n`);
+  logger.info({ event: 'portal.ready', origin: portal.origin }, `open ${portal.origin}/`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ event: 'portal.signal', signal }, 'shutting down');
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      portal.close().then(resolve, resolve);
+    };
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+}

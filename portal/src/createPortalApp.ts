@@ -1,0 +1,42 @@
+/**
+ * Assembles the portal's express app, in this order: canonical-host check → OIDC (its own body
+ * parsing, mounted before ours) → static files → session loading → pages and API (each with its
+ * own body cap, schema and CSRF check) → 404 → error handler.
+ */
+import express, { type Express } from 'express';
+import { PortalError } from '../../shared/errors.js';
+import type { PortalContext } from './PortalContext.js';
+import { sessionMiddleware } from './auth/sessionMiddleware.js';
+import { errorHandler } from './http/errorHandler.js';
+import { hostCheck } from './http/hostCheck.js';
+import { publicDir } from './http/publicDir.js';
+import { securityHeaders } from './http/securityHeaders.js';
+import { type MountedOidc, mountOidc } from './oidc/mountOidc.js';
+import { apiRoutes } from './routes/apiRoutes.js';
+import { homeRoutes } from './routes/homeRoutes.js';
+import { signInRoutes } from './routes/signInRoutes.js';
+
+export interface PortalApp {
+  app: Express;
+  oidc: MountedOidc;
+}
+
+export function createPortalApp(ctx: PortalContext): PortalApp {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(hostCheck(ctx.config));
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  // Extension point for SSO apps: the OpenID Provider and its interaction pages.
+  const oidc = mountOidc(app, ctx);
+  app.use('/static', securityHeaders, express.static(publicDir(), { index: false, fallthrough: false, maxAge: '5m' }));
+  app.use(securityHeaders, sessionMiddleware(ctx));
+  app.use('/api', apiRoutes(ctx));
+  app.use(signInRoutes(ctx));
+  app.use(homeRoutes(ctx));
+  app.use((_req, _res, next) => next(new PortalError('ERR_NOT_FOUND', 'This page does not exist.')));
+  app.use(errorHandler(ctx.logger));
+  return { app, oidc };
+}

@@ -1,0 +1,5 @@
+import { migration001Core } from './001_core.js';
+import type { Migration } from './Migration.js';
+
+/** The portal core's migrations, in order. Extensions (OIDC) bring their own, numbered 100+. */
+export const coreMigrations: readonly Migration[] = [migration001Core];

@@ -1,0 +1,26 @@
+/** The User Portal home: the apps assigned to the signed-in user, and the session's trust. */
+import { Router } from 'express';
+import type { PortalContext } from '../PortalContext.js';
+import { listAppsForUser } from '../apps/index.js';
+import { getSignedIn } from '../auth/sessionMiddleware.js';
+import { sendHtml } from '../http/sendHtml.js';
+import { homePage } from '../views/portalPages.js';
+
+export function homeRoutes(ctx: PortalContext): Router {
+  const router = Router();
+  router.get('/', (req, res) => {
+    const signedIn = getSignedIn(ctx, req);
+    if (!signedIn) return res.redirect(303, '/signin');
+    // Users see only the apps assigned to them.
+    const apps = listAppsForUser(ctx.db, signedIn.user.id).map((a) => ({
+      name: a.name,
+      launchUrl: a.launchUrl,
+      protected: a.protected,
+    }));
+    sendHtml(
+      res,
+      homePage({ csrfToken: signedIn.session.csrfToken, email: signedIn.user.email, apps, trust: signedIn.trust }),
+    );
+  });
+  return router;
+}

@@ -1,0 +1,99 @@
+/**
+ * Starts the portal in-process: opens (and migrates) the database, listens on 127.0.0.1, resolves
+ * the canonical origin from the real port, and serves. Used by `keybound portal`, `npm start` and
+ * the tests. `close()` stops accepting, ends keep-alive connections and closes the database.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../shared/node/createLogger.js';
+import type { Clock, PortalConfig, PortalContext } from './PortalContext.js';
+import { createPortalApp } from './createPortalApp.js';
+import { openDatabase, type PortalDb } from './db/openDatabase.js';
+import { oidcMigrations } from './oidc/oidcMigrations.js';
+import { resolvePortalConfig } from './resolvePortalConfig.js';
+import { purgeExpired } from './store/sessions.js';
+
+export interface StartPortalOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** SQLite file; created with its folder if missing. */
+  dbFile: string;
+  issuer?: string;
+  rpId?: string;
+  logger: Logger;
+  clock?: Clock;
+  /** Listen address; loopback by default. */
+  host?: string;
+}
+
+export interface RunningPortal {
+  port: number;
+  /** The canonical origin, e.g. `http://localhost:41234`. */
+  origin: string;
+  config: PortalConfig;
+  db: PortalDb;
+  ctx: PortalContext;
+  close(): Promise<void>;
+}
+
+const PURGE_EVERY_MS = 10 * 60_000;
+
+export async function startPortal(options: StartPortalOptions): Promise<RunningPortal> {
+  const clock = options.clock ?? Date.now;
+  const db = openDatabase(options.dbFile, { extraMigrations: oidcMigrations, now: clock() });
+  const server: Server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  let ctx: PortalContext;
+  try {
+    const config = resolvePortalConfig({
+      port,
+      ...(options.issuer ? { issuer: options.issuer } : {}),
+      ...(options.rpId ? { rpId: options.rpId } : {}),
+    });
+    ctx = { db, config, logger: options.logger, clock };
+    purgeExpired(db, clock());
+    const { app } = createPortalApp(ctx);
+    server.on('request', app);
+  } catch (err) {
+    server.close();
+    db.close();
+    throw err;
+  }
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
+  const purge = setInterval(() => purgeExpired(db, clock()), PURGE_EVERY_MS);
+  purge.unref();
+  options.logger.info(
+    { event: 'portal.listening', origin: ctx.config.origin, rpId: ctx.config.rpId, port },
+    `portal at ${ctx.config.origin}`,
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      clearInterval(purge);
+      server.close(() => {
+        db.close();
+        options.logger.info({ event: 'portal.stopped' }, 'portal stopped');
+        resolve();
+      });
+      server.closeIdleConnections();
+      // Give in-flight requests a moment, then cut what is left.
+      setTimeout(() => server.closeAllConnections(), 2000).unref();
+    });
+    return closing;
+  };
+  return { port, origin: ctx.config.origin, config: ctx.config, db, ctx, close };
+}

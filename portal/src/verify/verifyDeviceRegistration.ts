@@ -1,0 +1,145 @@
+/**
+ * Verifies a device sign-in registration: the challenge (consumed once, issued to this session and
+ * user), the WebAuthn attestation response (@simplewebauthn/server: origin, RP ID, user
+ * verification), and the device statement that binds the new credential to a device in the
+ * user's organisation's inventory, not revoked. Then stores the credential with user and device.
+ */
+import { verifyRegistrationResponse } from '@simplewebauthn/server';
+import { decodeDeviceStatementKid, verifyDeviceStatement } from '../../../shared/device/deviceStatement.js';
+import { PortalError } from '../../../shared/errors.js';
+import type { RegistrationResponseJSON } from '../../../shared/protocol/webauthnJson.js';
+import type { PortalContext } from '../PortalContext.js';
+import { audit } from '../store/audit.js';
+import { consumeChallenge } from '../store/challenges.js';
+import { getCredential, insertCredential } from '../store/credentials.js';
+import { getDevice } from '../store/devices.js';
+import type { Session } from '../store/sessions.js';
+import type { User } from '../store/users.js';
+import { readClientChallenge } from './readClientChallenge.js';
+
+/** COSE ES256: the only algorithm offered and accepted (the daemon's keys are P-256). */
+export const SUPPORTED_ALGORITHMS = [-7];
+
+export async function verifyDeviceRegistration(
+  ctx: PortalContext,
+  input: { session: Session; user: User; credential: RegistrationResponseJSON; deviceStatement: string | undefined },
+): Promise<{ credentialId: string; deviceId: string }> {
+  const { session, user } = input;
+  const now = ctx.clock();
+  const refuse = (err: PortalError, deviceId: string | null = null): never => {
+    audit(
+      ctx.db,
+      {
+        event: 'credential.register-refused',
+        actor: `user:${user.id}`,
+        orgId: user.orgId,
+        userId: user.id,
+        deviceId,
+        details: { code: err.code, reason: err.message },
+      },
+      now,
+    );
+    ctx.logger.warn({ event: 'credential.register-refused', code: err.code }, 'registration refused');
+    throw err;
+  };
+
+  // Single use: the challenge is consumed before anything else, so a failed attempt burns it too.
+  const challenge = readClientChallenge(input.credential.response.clientDataJSON);
+  const issued = consumeChallenge(ctx.db, { challenge, purpose: 'registration', sessionHash: session.idHash }, now);
+  if (!issued || issued.userId !== user.id) {
+    refuse(
+      new PortalError(
+        'ERR_CHALLENGE_INVALID',
+        'The registration challenge is unknown, expired or already used. Start again.',
+      ),
+    );
+  }
+
+  let info: Awaited<ReturnType<typeof verifyRegistrationResponse>>['registrationInfo'];
+  try {
+    const result = await verifyRegistrationResponse({
+      response: input.credential,
+      expectedChallenge: challenge,
+      expectedOrigin: ctx.config.origin,
+      expectedRPID: ctx.config.rpId,
+      requireUserVerification: true,
+      supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
+    });
+    info = result.verified ? result.registrationInfo : undefined;
+  } catch (err) {
+    refuse(new PortalError('ERR_VERIFICATION_FAILED', `Registration refused: ${(err as Error).message}`));
+  }
+  if (!info)
+    return refuse(new PortalError('ERR_VERIFICATION_FAILED', 'Registration refused: the response did not verify'));
+
+  // Device enrollment is proven by a signature of the device's inventory key, never by a flag.
+  if (!input.deviceStatement) {
+    refuse(
+      new PortalError(
+        'ERR_DEVICE_STATEMENT_INVALID',
+        'Registration needs a device statement signed by a device enrolled in your organisation. Enroll this device first.',
+      ),
+    );
+  }
+  const deviceId = decodeDeviceStatementKid(input.deviceStatement);
+  const device = deviceId ? getDevice(ctx.db, deviceId) : undefined;
+  if (!deviceId || !device || device.orgId !== user.orgId) {
+    refuse(
+      new PortalError(
+        'ERR_DEVICE_NOT_ENROLLED',
+        `This device${deviceId ? ` ("${deviceId}")` : ''} is not enrolled in your organisation's device management. Enroll it, then try again.`,
+      ),
+      null,
+    );
+  }
+  const enrolled = device as NonNullable<typeof device>;
+  if (enrolled.revokedAt !== null) {
+    refuse(
+      new PortalError(
+        'ERR_DEVICE_REVOKED',
+        'This device has been removed from device management by your admin, so it cannot register for device sign-in.',
+      ),
+      enrolled.id,
+    );
+  }
+  const statement = await verifyDeviceStatement({
+    jws: input.deviceStatement,
+    publicKeyJwk: enrolled.publicJwk,
+    expected: {
+      deviceId: enrolled.id,
+      rpId: ctx.config.rpId,
+      credentialId: info.credential.id,
+      cosePublicKey: info.credential.publicKey,
+      challenge,
+    },
+    now: new Date(now),
+  });
+  if (!statement.verified) refuse(new PortalError('ERR_DEVICE_STATEMENT_INVALID', statement.message), enrolled.id);
+
+  if (getCredential(ctx.db, info.credential.id)) {
+    refuse(new PortalError('ERR_CONFLICT', 'This device sign-in token is already registered.'), enrolled.id);
+  }
+  insertCredential(ctx.db, {
+    id: info.credential.id,
+    userId: user.id,
+    deviceId: enrolled.id,
+    publicKey: info.credential.publicKey,
+    counter: info.credential.counter,
+    transports: input.credential.response.transports ?? ['internal'],
+    createdAt: now,
+  });
+  audit(
+    ctx.db,
+    {
+      event: 'credential.registered',
+      actor: `user:${user.id}`,
+      orgId: user.orgId,
+      userId: user.id,
+      deviceId: enrolled.id,
+      details: { credentialId: info.credential.id, enrollmentType: enrolled.enrollmentType },
+    },
+    now,
+  );
+  ctx.logger.info({ event: 'credential.registered', deviceId: enrolled.id }, 'device sign-in registered');
+  return { credentialId: info.credential.id, deviceId: enrolled.id };
+}
