@@ -6,7 +6,7 @@
  * Header `{ alg: 'ES256', typ: 'keybound-device-statement+jwt', kid: deviceId }`; payload
  * `{ iss: deviceId, aud: rpId, sub: credentialId, cnf: { coseKeySha256 }, challenge, enrollmentType, iat }`.
  */
-import { CompactSign, compactVerify, decodeProtectedHeader, importJWK } from 'jose';
+import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import type { EnrollmentType } from '../protocol/device.js';
 import { toBase64url } from '../webauthn/base64url.js';
 import { sha256 } from '../webauthn/sha256.js';
@@ -22,9 +22,18 @@ import {
 /** Statements issued further in the future than this are refused (clock skew allowance). */
 const MAX_FUTURE_SKEW_SECONDS = 60;
 
-/** Signs a device statement with the device identity key (ECDSA P-256, non-extractable is fine). */
+/** Signs bytes with the device identity key; returns the raw 64-byte r‖s ECDSA P-256 signature. */
+export type DeviceStatementSigner = (data: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>;
+
+/**
+ * Signs a device statement with the device identity key. Give either a WebCrypto `privateKey`
+ * (non-extractable is fine) or a `sign` callback: a hardware identity key (Secure Enclave, TPM)
+ * can only be asked to sign, never handed over. ES256 in JWS is exactly WebCrypto's raw r‖s
+ * signature, so the compact JWS is built directly; verifyDeviceStatement checks it with jose.
+ */
 export async function createDeviceStatement(args: {
-  privateKey: CryptoKey;
+  privateKey?: CryptoKey;
+  sign?: DeviceStatementSigner;
   deviceId: string;
   rpId: string;
   /** The credential id: bytes, or its base64url text. */
@@ -34,8 +43,18 @@ export async function createDeviceStatement(args: {
   challenge: string;
   enrollmentType: EnrollmentType;
   now?: Date;
+  subtle?: SubtleCrypto;
 }): Promise<string> {
-  const payload: DeviceStatementPayload = {
+  const { privateKey } = args;
+  const sign: DeviceStatementSigner | undefined =
+    args.sign ??
+    (privateKey
+      ? async (data) =>
+          new Uint8Array(await (args.subtle ?? crypto.subtle).sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey, data))
+      : undefined);
+  if (!sign) throw new TypeError('createDeviceStatement needs a privateKey or a sign callback');
+  const header = deviceStatementHeader.parse({ alg: DEVICE_STATEMENT_ALG, typ: DEVICE_STATEMENT_TYP, kid: args.deviceId });
+  const payload: DeviceStatementPayload = deviceStatementPayload.parse({
     iss: args.deviceId,
     aud: args.rpId,
     sub: credentialIdText(args.credentialId),
@@ -43,10 +62,10 @@ export async function createDeviceStatement(args: {
     challenge: args.challenge,
     enrollmentType: args.enrollmentType,
     iat: Math.floor((args.now ?? new Date()).getTime() / 1000),
-  };
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: DEVICE_STATEMENT_ALG, typ: DEVICE_STATEMENT_TYP, kid: args.deviceId })
-    .sign(args.privateKey);
+  });
+  const enc = new TextEncoder();
+  const signingInput = `${toBase64url(enc.encode(JSON.stringify(header)))}.${toBase64url(enc.encode(JSON.stringify(payload)))}`;
+  return `${signingInput}.${toBase64url(await sign(enc.encode(signingInput)))}`;
 }
 
 export type DeviceStatementResult =
