@@ -56,6 +56,9 @@ export class BrowserLikeClient {
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
+    } else if (init.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(init.json);
     }
     const res = await fetch(target, {
       method: init.method ?? (body ? 'POST' : 'GET'),
@@ -67,11 +70,17 @@ export class BrowserLikeClient {
     return res;
   }
 
-  /** Requests `url` and follows redirects (GET after 301/302/303), up to 20 hops. */
-  async follow(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<FollowResult> {
+  /**
+   * Requests `url` and follows redirects (GET after 301/302/303), up to 20 hops. With `stopAt`,
+   * a redirect whose target matches is not followed: the result's `url` is that target.
+   */
+  async follow(
+    url: string,
+    init: { method?: string; form?: Record<string, string>; stopAt?: (target: string) => boolean } = {},
+  ): Promise<FollowResult> {
     const hops: Hop[] = [];
     let current = url;
-    let next: typeof init | undefined = init;
+    let next: { method?: string; form?: Record<string, string> } | undefined = init;
     for (let i = 0; i <= MAX_REDIRECTS; i++) {
       const res = await this.request(current, next ?? {});
       const location = res.headers.get('location') ?? undefined;
@@ -79,6 +88,7 @@ export class BrowserLikeClient {
       if (res.status >= 300 && res.status < 400 && location) {
         await res.arrayBuffer();
         current = new URL(location, current).href;
+        if (init.stopAt?.(current)) return { status: res.status, url: current, body: '', hops };
         next = res.status === 307 || res.status === 308 ? next : undefined;
         continue;
       }

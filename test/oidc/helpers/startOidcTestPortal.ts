@@ -1,88 +1,50 @@
 /**
- * A portal for the OIDC tests: a real SQLite file in a temp dir, the core's session middleware,
- * sign-in and home routes, and the OpenID Provider, on 127.0.0.1 port 0 with the canonical origin
- * `http://localhost:<port>`. `restart()` reopens the same file in a new server.
+ * The real portal (startPortal) for the OIDC tests: a SQLite file in a temp dir, 127.0.0.1 on a
+ * free port, canonical origin `http://localhost:<port>`. `restart()` stops it and starts a new
+ * one on the same port and file, as after a process restart.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
-import { sessionMiddleware } from '../../../portal/src/auth/sessionMiddleware.js';
-import { openDatabase, type PortalDb } from '../../../portal/src/db/openDatabase.js';
-import { mountOidc } from '../../../portal/src/oidc/mountOidc.js';
-import { oidcMigrations } from '../../../portal/src/oidc/oidcMigrations.js';
+import type { PortalDb } from '../../../portal/src/db/openDatabase.js';
 import type { PortalContext } from '../../../portal/src/PortalContext.js';
-import { homeRoutes } from '../../../portal/src/routes/homeRoutes.js';
-import { signInRoutes } from '../../../portal/src/routes/signInRoutes.js';
+import { type RunningPortal, startPortal } from '../../../portal/src/startPortal.js';
 import { silentLogger } from '../../../shared/node/createLogger.js';
 
 export interface TestPortal {
-  origin: string;
-  port: number;
-  db: PortalDb;
-  ctx: PortalContext;
+  readonly origin: string;
+  readonly port: number;
+  readonly db: PortalDb;
+  readonly ctx: PortalContext;
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
-async function listen(app: express.Express, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, '127.0.0.1', () => resolve(server));
-    server.once('error', reject);
-  });
-}
-
 export async function startOidcTestPortal(): Promise<TestPortal> {
   const dir = mkdtempSync(join(tmpdir(), 'keybound-oidc-'));
-  const file = join(dir, 'portal.db');
-  let server: Server | undefined;
-  let port = 0;
-  const portal = {} as TestPortal;
-
-  const start = async () => {
-    const db = openDatabase(file, { extraMigrations: oidcMigrations });
-    // Listen first to learn the port, then build the app (the issuer needs it).
-    const app = express();
-    server = await listen(app, port);
-    port = (server.address() as AddressInfo).port;
-    const origin = `http://localhost:${port}`;
-    const ctx: PortalContext = {
-      db,
-      logger: silentLogger(),
-      clock: Date.now,
-      config: {
-        origin,
-        host: `localhost:${port}`,
-        rpId: 'localhost',
-        rpName: 'Keybound',
-        issuer: origin,
-        secureCookies: false,
-      },
-    };
-    mountOidc(app, ctx);
-    app.use(sessionMiddleware(ctx));
-    app.use(signInRoutes(ctx));
-    app.use(homeRoutes(ctx));
-    Object.assign(portal, { origin, port, db, ctx });
+  const dbFile = join(dir, 'portal.db');
+  let running: RunningPortal = await startPortal({ port: 0, dbFile, logger: silentLogger() });
+  return {
+    get origin() {
+      return running.origin;
+    },
+    get port() {
+      return running.port;
+    },
+    get db() {
+      return running.db;
+    },
+    get ctx() {
+      return running.ctx;
+    },
+    async restart() {
+      const port = running.port;
+      await running.close();
+      running = await startPortal({ port, dbFile, logger: silentLogger() });
+    },
+    async close() {
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
-  const stop = async () => {
-    const s = server;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-    portal.db.close();
-    server = undefined;
-  };
-  await start();
-  portal.restart = async () => {
-    await stop();
-    await start();
-  };
-  portal.close = async () => {
-    await stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return portal;
 }
