@@ -43,7 +43,7 @@ export class BrowserLikeClient {
   /** One request, no redirect following; stores cookies from the response. */
   async request(
     url: string,
-    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+    init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {},
   ) {
     const target = new URL(url);
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)) throw new TypeError(`Not loopback: ${url}`);
