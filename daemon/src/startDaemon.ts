@@ -106,48 +106,59 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     clock,
     ...(options.protectTimeoutMs ? { timeoutMs: options.protectTimeoutMs } : {}),
   });
+  const authenticator = lazyProxy<AuthenticatorApi>(() => sideReady().then((s) => s.authenticator));
+  const pairings = lazyProxy<PairingStore>(() => sideReady().then((s) => s.pairings));
+  const device = lazyProxy<DeviceControlApi>(() => sideReady().then((s) => s.device));
+  let port = 0;
+  let url = '';
+
+  // The control socket first: it refuses to start when another daemon owns this data dir,
+  // before anything opens the device side's files.
+  const control = await createControlServer({
+    dataDir,
+    logger,
+    deps: {
+      queue,
+      authenticator,
+      device,
+      pairings,
+      daemon: () => ({ version: KEYBOUND_VERSION, pid: process.pid, url, port, dataDir, uv, startedAt }),
+    },
+  });
   const open = options.openDeviceSide ?? defaultOpenDeviceSide;
   side = open({ dataDir, device: options.device ?? 'emulator', verifier: queue, logger, clock });
   side.catch((err: unknown) =>
     logger.error({ event: 'daemon.device_side_failed', code: 'ERR_INTERNAL', err }, 'device side failed to open'),
   );
+  const closeSide = () =>
+    side?.then(
+      (s) => s.close(),
+      () => {},
+    );
 
-  const authenticator = lazyProxy<AuthenticatorApi>(() => sideReady().then((s) => s.authenticator));
-  const pairings = lazyProxy<PairingStore>(() => sideReady().then((s) => s.pairings));
-  const device = lazyProxy<DeviceControlApi>(() => sideReady().then((s) => s.device));
-
-  const server = await createDaemonServer({
-    port: options.port,
-    ...(options.listenIpv6 ? { listenIpv6: true } : {}),
-    policy,
-    store: pairings,
-    queue,
-    authenticator,
-    logger,
-    audit,
-    clock,
-    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
-    ...(options.connection ? { connection: options.connection } : {}),
-  });
-  origin = `http://127.0.0.1:${server.port}`;
-  const url = `ws://127.0.0.1:${server.port}`;
-  let control: Awaited<ReturnType<typeof createControlServer>>;
+  let server: Awaited<ReturnType<typeof createDaemonServer>>;
   try {
-    control = await createControlServer({
-      dataDir,
+    server = await createDaemonServer({
+      port: options.port,
+      ...(options.listenIpv6 ? { listenIpv6: true } : {}),
+      policy,
+      store: pairings,
+      queue,
+      authenticator,
       logger,
-      deps: {
-        queue,
-        authenticator,
-        device,
-        pairings,
-        daemon: () => ({ version: KEYBOUND_VERSION, pid: process.pid, url, port: server.port, dataDir, uv, startedAt }),
-      },
+      audit,
+      clock,
+      ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+      ...(options.connection ? { connection: options.connection } : {}),
     });
   } catch (err) {
-    await server.close();
+    await control.close();
+    await closeSide();
     throw err;
   }
+  port = server.port;
+  origin = `http://127.0.0.1:${port}`;
+  url = `ws://127.0.0.1:${port}`;
   logger.info(
     { event: 'daemon.listening', port: server.port, uv, extensions: policy.allowedExtensionIds.size },
     'daemon listening',
@@ -163,10 +174,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       closing ??= (async () => {
         queue.close();
         await Promise.all([server.close(), control.close()]);
-        await side?.then(
-          (s) => s.close(),
-          () => {},
-        );
+        await closeSide();
         logger.info({ event: 'daemon.stopped' }, 'daemon stopped');
       })();
       return closing;

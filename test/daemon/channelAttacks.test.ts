@@ -12,14 +12,14 @@ import {
   type TestInstall,
 } from '../helpers/daemonClient.js';
 import { rawRequest, statusOf, upgradeRequest } from '../helpers/rawHttp.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/startTestDaemon.js';
+import { startHarnessDaemon, type HarnessDaemon } from '../helpers/daemonHarness.js';
 
-let daemon: TestDaemon;
+let daemon: HarnessDaemon;
 let install: TestInstall;
 
 beforeAll(async () => {
   // --uv protect: nothing is approved unless a test approves it (the flood test relies on it).
-  daemon = await startTestDaemon({ uv: 'protect', preauthorizePairing: true });
+  daemon = await startHarnessDaemon({ uv: 'protect', preauthorizePairing: true });
   install = newInstall();
   const first = await connectPaired(daemon.url, install);
   await first.close();

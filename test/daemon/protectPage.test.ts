@@ -8,13 +8,13 @@ import type { ProtectRequestEvent } from '../../shared/protocol/index.js';
 import { sampleCreationOptions, sampleRequestOptions } from '../../shared/testing/sampleOptions.js';
 import { connectPaired, DaemonClient, newInstall, type TestInstall } from '../helpers/daemonClient.js';
 import { httpRequest } from '../helpers/rawHttp.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/startTestDaemon.js';
+import { startHarnessDaemon, type HarnessDaemon } from '../helpers/daemonHarness.js';
 
-let daemon: TestDaemon;
+let daemon: HarnessDaemon;
 const own = () => `http://127.0.0.1:${daemon.port}`;
 
 beforeAll(async () => {
-  daemon = await startTestDaemon({ uv: 'protect' });
+  daemon = await startHarnessDaemon({ uv: 'protect' });
 });
 afterAll(async () => {
   await daemon?.stop();

@@ -17,13 +17,13 @@ import { silentLogger } from '../../shared/node/createLogger.js';
 import type { ResultOf } from '../../shared/protocol/index.js';
 import { fromBase64url, toBase64url } from '../../shared/webauthn/base64url.js';
 import { connectPaired, newInstall, type TestInstall } from '../helpers/daemonClient.js';
-import { makeTempDir, startTestDaemon, type TestDaemon } from '../helpers/startTestDaemon.js';
+import { makeTempDir, startHarnessDaemon, type HarnessDaemon } from '../helpers/daemonHarness.js';
 
 const ORIGIN = 'http://localhost:3000';
 const RP_ID = 'localhost';
 
 let dataDir: string;
-let daemon: TestDaemon;
+let daemon: HarnessDaemon;
 let install: TestInstall;
 let registered: { id: string; publicKey: Uint8Array<ArrayBuffer>; counter: number };
 
@@ -39,7 +39,7 @@ async function prepareDevice(dir: string): Promise<void> {
   await state.close();
 }
 
-const start = () => startTestDaemon({ dataDir, openDeviceSide: undefined, preauthorizePairing: true, uv: 'auto' });
+const start = () => startHarnessDaemon({ dataDir, openDeviceSide: undefined, preauthorizePairing: true, uv: 'auto' });
 
 beforeAll(async () => {
   dataDir = await makeTempDir();
