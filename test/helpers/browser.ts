@@ -170,4 +170,51 @@ export async function isPaired(worker: Worker): Promise<boolean> {
   });
 }
 
+/**
+ * Reads one key of the extension's `storage.local` through an extension page (works while the
+ * worker is stopped, and after it was restarted, when a Worker handle may be stale).
+ */
+export async function readExtensionStorage(context: BrowserContext, key: string, extensionId = EXTENSION_ID) {
+  const page = await context.newPage();
+  try {
+    await page.goto(`chrome-extension://${extensionId}/src/options/options.html`);
+    return await page.evaluate(async (k) => {
+      const api = (globalThis as unknown as { chrome: WorkerChrome }).chrome;
+      return (await api.storage.local.get(k))[k];
+    }, key);
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Stops the extension's service worker, as Chrome does when it is idle (DevTools protocol
+ * `ServiceWorker.stopWorker`), and resolves once it is stopped. The next event wakes it.
+ */
+export async function stopExtensionWorker(context: BrowserContext, extensionId = EXTENSION_ID): Promise<void> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  try {
+    type Version = { versionId: string; scriptURL: string; runningStatus: string };
+    const scope = `chrome-extension://${extensionId}/`;
+    let versions: Version[] = [];
+    const updated = (event: { versions: Version[] }) => {
+      versions = event.versions.filter((v) => v.scriptURL.startsWith(scope));
+    };
+    cdp.on('ServiceWorker.workerVersionUpdated', updated);
+    await cdp.send('ServiceWorker.enable');
+    for (let i = 0; i < 50 && versions.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (const version of versions) await cdp.send('ServiceWorker.stopWorker', { versionId: version.versionId });
+    for (let i = 0; i < 100 && versions.some((v) => v.runningStatus !== 'stopped'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (versions.length === 0 || versions.some((v) => v.runningStatus !== 'stopped')) {
+      throw new Error('The extension service worker did not stop');
+    }
+  } finally {
+    await cdp.detach().catch(() => {});
+    await page.close();
+  }
+}
+
 export { EXTENSION_ID };

@@ -1,41 +1,44 @@
 /**
- * Starts a real daemon on port 0 in a fresh temp data dir for a test, and cleans both up.
- * By default it uses the in-memory fake device side; pass `openDeviceSide` for the real one.
+ * Starts a real daemon for browser tests: port 0, a temporary data dir, the emulated device,
+ * the extension's pinned id allow-listed, and (by default) `--uv auto` with pre-authorised
+ * pairing, so no Protect window needs answering. `close()` stops it and removes the data dir.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../shared/node/createLogger.js';
-import { type RunningDaemon, type StartDaemonOptions, startDaemon } from '../../daemon/src/startDaemon.js';
-import { TEST_EXTENSION_ID } from './daemonClient.js';
-import { fakeDeviceSide } from './fakeDeviceSide.js';
+import { EXTENSION_ID } from '../../extension/src/extensionId.js';
+import { createLogger } from '../../shared/node/createLogger.js';
 
-export interface TestDaemon extends RunningDaemon {
-  /** Stops the daemon and removes its data dir. */
-  stop(): Promise<void>;
+export interface TestDaemon {
+  port: number;
+  dataDir: string;
+  close(): Promise<void>;
 }
 
-export async function makeTempDir(prefix = 'kb-'): Promise<string> {
-  // Short paths: a unix socket path must stay under ~100 bytes.
-  return mkdtemp(join(tmpdir(), prefix));
-}
-
-export async function startTestDaemon(options: Partial<StartDaemonOptions> = {}): Promise<TestDaemon> {
-  const dataDir = options.dataDir ?? (await makeTempDir());
-  const daemon = await startDaemon({
-    port: 0,
-    uv: 'auto',
-    allowExtensions: [TEST_EXTENSION_ID],
-    logger: silentLogger(),
-    openDeviceSide: fakeDeviceSide().open,
-    ...options,
-    dataDir,
-  });
-  return {
-    ...daemon,
-    async stop() {
-      await daemon.close();
-      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+export async function startTestDaemon(
+  options: { uv?: 'auto' | 'protect'; preauthorizePairing?: boolean; logLevel?: string } = {},
+): Promise<TestDaemon> {
+  const { startDaemon } = await import('../../daemon/src/startDaemon.js');
+  const dataDir = await mkdtemp(join(tmpdir(), 'keybound-daemon-'));
+  try {
+    const daemon = await startDaemon({
+      port: 0,
+      dataDir,
+      uv: options.uv ?? 'auto',
+      allowExtensions: [EXTENSION_ID],
+      preauthorizePairing: options.preauthorizePairing ?? true,
+      logger: createLogger('daemon', { level: options.logLevel ?? process.env.KEYBOUND_TEST_LOG_LEVEL ?? 'silent' }),
+    });
+    return {
+      port: daemon.port,
+      dataDir,
+      close: async () => {
+        await daemon.close();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
 }
