@@ -79,3 +79,19 @@ export interface DeviceProfileSource {
   get(): Promise<DeviceProfile>;
   update(change: (profile: DeviceProfile) => DeviceProfile): Promise<DeviceProfile>;
 }
+
+/**
+ * A device that meets every prerequisite: enrolled (`type`, default desktop agent), managed
+ * Protect opened with notifications, biometrics and PIN (also for a work profile), device
+ * sign-in on. Tests and `keybound device enroll` start from here and break one thing at a time.
+ */
+export function eligibleDeviceProfile(type: EnrollmentState['type'] = 'desktop-agent'): DeviceProfile {
+  const base = defaultDeviceProfile();
+  return {
+    ...base,
+    platform: type?.startsWith('apple-') ? 'ios' : type?.startsWith('android-') ? 'android' : 'linux',
+    enrollment: { state: 'enrolled', type, organisation: 'Example Corp', deviceId: 'device-test-1' },
+    protect: { ...base.protect, installed: true, source: 'managed', opened: true, notifications: true },
+    userVerification: { biometrics: true, pin: true, workProfile: { biometrics: true, pin: true } },
+  };
+}
