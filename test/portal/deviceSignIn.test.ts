@@ -1,0 +1,182 @@
+/**
+ * Device sign-in over real HTTP with a SoftwareAuthenticator in place of extension + daemon:
+ * enrollment, registration after password + MFA, passwordless sign-in, Device Trust evaluated on
+ * every use (revoke and credential delete take effect at once), step-up and the untrusted page.
+ */
+import type { Request, Response } from 'express';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { credentialDelete, deviceRevoke, setOrgDeviceTrust } from '../../portal/src/admin/adminActions.js';
+import { listAudit } from '../../portal/src/store/audit.js';
+import { listCredentials } from '../../portal/src/store/credentials.js';
+import { findSession } from '../../portal/src/store/sessions.js';
+import { checkProtectedAccess, evaluateDeviceTrust } from '../../portal/src/trust/evaluateDeviceTrust.js';
+import { renderUntrustedPage } from '../../portal/src/trust/renderUntrustedPage.js';
+import type { CookieJarFetch } from '../helpers/CookieJarFetch.js';
+import {
+  addTestUser,
+  deviceSignIn,
+  enrollSoftwareDevice,
+  postRegistration,
+  registerDevice,
+  sessionInfo,
+  signInWithPassword,
+  startTestPortal,
+  type TestPortal,
+  type TestUser,
+} from './helpers/portalTestKit.js';
+
+describe('device sign-in', () => {
+  let kit: TestPortal;
+  let user: TestUser;
+  beforeEach(async () => {
+    kit = await startTestPortal();
+    user = await addTestUser(kit, 'ada@example.com', { mfa: true });
+  });
+  afterEach(async () => {
+    await kit.close();
+  });
+
+  const sessionOf = (client: CookieJarFetch) =>
+    findSession(kit.portal.db, client.cookie('kb_session') as string, kit.clock.now);
+
+  async function registered() {
+    const device = await enrollSoftwareDevice(kit);
+    const client = kit.client();
+    await signInWithPassword(kit, client, user);
+    const { csrf, result } = await registerDevice(client, device);
+    const res = await postRegistration(client, csrf, result);
+    expect(res.status).toBe(200);
+    return { device, client };
+  }
+
+  it('should store the credential with user and device when an enrolled device registers after password + MFA', async () => {
+    const { device, client } = await registered();
+    const [credential] = listCredentials(kit.portal.db);
+    expect(credential).toMatchObject({ deviceId: device.deviceId, counter: 0 });
+    expect(credential?.id).toBe(device.listCredentials()[0]?.id);
+    // Registering is not signing in with the device: the session stays a password session.
+    expect(await sessionInfo(client)).toMatchObject({ signedIn: true, method: 'password+mfa', trusted: false });
+    expect(
+      listAudit(kit.portal.db).some((e) => e.event === 'credential.registered' && e.deviceId === device.deviceId),
+    ).toBe(true);
+  });
+
+  it('should sign in without a password and trust the session when the device signs in', async () => {
+    const { device } = await registered();
+    setOrgDeviceTrust(kit.portal.db, kit.clock.now, true);
+    const client = kit.client();
+    const res = await deviceSignIn(client, device, user.email);
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ ok: true, next: '/' });
+    expect(await sessionInfo(client)).toMatchObject({
+      signedIn: true,
+      method: 'device',
+      trusted: true,
+      trustReason: 'trusted-device',
+    });
+    const decision = checkProtectedAccess(kit.portal.db, sessionOf(client));
+    expect(decision).toMatchObject({ allowed: true, trusted: true, required: true });
+    const signin = listAudit(kit.portal.db)
+      .filter((e) => e.event === 'signin.success')
+      .at(-1);
+    expect(signin).toMatchObject({
+      deviceId: device.deviceId,
+      details: { method: 'device', trusted: true, phishingResistant: true },
+    });
+    expect(listCredentials(kit.portal.db)[0]?.counter).toBe(1);
+  });
+
+  it('should refuse a password session for protected apps when Device Trust is on', async () => {
+    setOrgDeviceTrust(kit.portal.db, kit.clock.now, true);
+    const client = kit.client();
+    await signInWithPassword(kit, client, user);
+    const decision = checkProtectedAccess(kit.portal.db, sessionOf(client));
+    expect(decision).toMatchObject({ allowed: false, trusted: false, required: true, reason: 'not-device-sign-in' });
+    // With Device Trust off, the same session may open protected apps.
+    setOrgDeviceTrust(kit.portal.db, kit.clock.now, false);
+    expect(checkProtectedAccess(kit.portal.db, sessionOf(client)).allowed).toBe(true);
+  });
+
+  it('should stop trusting the session at once when the device is revoked', async () => {
+    const { device } = await registered();
+    const client = kit.client();
+    await deviceSignIn(client, device, user.email);
+    expect(evaluateDeviceTrust(kit.portal.db, sessionOf(client)).trusted).toBe(true);
+    deviceRevoke(kit.portal.db, kit.clock.now, device.deviceId as string);
+    expect(evaluateDeviceTrust(kit.portal.db, sessionOf(client))).toMatchObject({
+      trusted: false,
+      reason: 'device-revoked',
+    });
+    expect(await sessionInfo(client)).toMatchObject({ trusted: false, trustReason: 'device-revoked' });
+    // And the revoked device cannot sign in again.
+    const again = await deviceSignIn(kit.client(), device, user.email);
+    expect(again.status).toBe(403);
+    expect(again.json()).toMatchObject({ error: { code: 'ERR_DEVICE_REVOKED' } });
+  });
+
+  it('should stop trusting the session at once when the credential is deleted', async () => {
+    const { device } = await registered();
+    const client = kit.client();
+    await deviceSignIn(client, device, user.email);
+    credentialDelete(kit.portal.db, kit.clock.now, device.listCredentials()[0]?.id as string);
+    expect(evaluateDeviceTrust(kit.portal.db, sessionOf(client))).toMatchObject({
+      trusted: false,
+      reason: 'credential-deleted',
+    });
+    const again = await deviceSignIn(kit.client(), device, user.email);
+    expect(again.status).toBe(400);
+    expect(again.json<{ error: { message: string } }>().error.message).toContain('register this device again');
+  });
+
+  it('should upgrade a password session to a trusted one when the user steps up with device sign-in', async () => {
+    const { device, client } = await registered();
+    setOrgDeviceTrust(kit.portal.db, kit.clock.now, true);
+    const before = client.cookie('kb_session');
+    const res = await deviceSignIn(client, device, '');
+    expect(res.status).toBe(200);
+    expect(client.cookie('kb_session')).not.toBe(before);
+    expect(await sessionInfo(client)).toMatchObject({ method: 'device', trusted: true });
+  });
+
+  it('should explain why and offer step-up when a protected app refuses an untrusted session', async () => {
+    setOrgDeviceTrust(kit.portal.db, kit.clock.now, true);
+    const client = kit.client();
+    await signInWithPassword(kit, client, user);
+    const page = await renderToString(kit, client, { appName: 'Payroll', returnTo: '/oidc/interaction/abc' });
+    expect(page.status).toBe(403);
+    expect(page.body).toContain('Trusted device required');
+    expect(page.body).toContain('Payroll is protected by Device Trust');
+    expect(page.body).toContain('You signed in with your password, not with device sign-in');
+    expect(page.body).toContain('href="/signin/step-up?return_to=%2Foidc%2Finteraction%2Fabc"');
+    expect(page.body).toMatch(/id="sign-out"/);
+  });
+});
+
+/** Calls renderUntrustedPage with a minimal request/response pair carrying the client's cookie. */
+async function renderToString(kit: TestPortal, client: CookieJarFetch, options: { appName: string; returnTo: string }) {
+  const out = { status: 200, body: '', headers: {} as Record<string, string> };
+  const req = { headers: { cookie: `kb_session=${client.cookie('kb_session')}` } } as unknown as Request;
+  const res = {
+    status(code: number) {
+      out.status = code;
+      return this;
+    },
+    type() {
+      return this;
+    },
+    set(name: string, value: string) {
+      out.headers[name] = value;
+      return this;
+    },
+    send(body: string) {
+      out.body = body;
+      return this;
+    },
+    redirect(code: number, location: string) {
+      out.status = code;
+      out.headers.location = location;
+    },
+  } as unknown as Response;
+  renderUntrustedPage(kit.portal.ctx, req, res, options);
+  return out;
+}

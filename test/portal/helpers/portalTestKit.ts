@@ -1,0 +1,179 @@
+/**
+ * The real portal for HTTP-level tests (SQLite in a temp dir, 127.0.0.1, port 0), a movable
+ * clock, and the user journeys the tests repeat: add a user, enroll a software device, sign in by
+ * password (+ TOTP), register the device, sign in with the device. The SoftwareAuthenticator
+ * stands in for the extension + daemon; the origin it signs for is what the browser would report.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { addUser } from '../../../portal/src/admin/adminActions.js';
+import { newEnrollmentToken } from '../../../portal/src/admin/adminActions.js';
+import { type RunningPortal, startPortal } from '../../../portal/src/startPortal.js';
+import { totpCode } from '../../../portal/src/security/totp.js';
+import { silentLogger } from '../../../shared/node/createLogger.js';
+import { SoftwareAuthenticator } from '../../../shared/testing/softwareAuthenticator.js';
+import { CookieJarFetch, csrfOf, type JarResponse } from '../../helpers/CookieJarFetch.js';
+
+export interface TestClock {
+  now: number;
+  advance(ms: number): void;
+}
+
+export interface TestPortal {
+  portal: RunningPortal;
+  clock: TestClock;
+  dbFile: string;
+  origin: string;
+  client(): CookieJarFetch;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestPortal(): Promise<TestPortal> {
+  const dir = mkdtempSync(join(tmpdir(), 'keybound-portal-'));
+  const dbFile = join(dir, 'portal.sqlite');
+  const clock: TestClock = {
+    now: Date.now(),
+    advance(ms) {
+      this.now += ms;
+    },
+  };
+  const start = (port: number) => startPortal({ port, dbFile, logger: silentLogger(), clock: () => clock.now });
+  let portal = await start(0);
+  const kit: TestPortal = {
+    get portal() {
+      return portal;
+    },
+    clock,
+    dbFile,
+    get origin() {
+      return portal.origin;
+    },
+    client: () => new CookieJarFetch(portal.origin),
+    async restart() {
+      const port = portal.port;
+      await portal.close();
+      portal = await start(port);
+    },
+    async close() {
+      await portal.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return kit;
+}
+
+export interface TestUser {
+  email: string;
+  password: string;
+  totpSecret?: string;
+}
+
+/** Adds a user through the admin action (as `keybound admin user add` does). */
+export async function addTestUser(kit: TestPortal, email: string, options: { mfa?: boolean } = {}): Promise<TestUser> {
+  const password = `pw of ${email}`;
+  const result = await addUser(kit.portal.db, kit.clock.now, { email, password, mfa: Boolean(options.mfa) });
+  const secret = result.otpauthUri ? new URL(result.otpauthUri).searchParams.get('secret') : null;
+  return { email, password, ...(secret ? { totpSecret: secret } : {}) };
+}
+
+/** Enrolls a new software device in the portal's inventory over the real enroll endpoint. */
+export async function enrollSoftwareDevice(kit: TestPortal): Promise<SoftwareAuthenticator> {
+  const device = new SoftwareAuthenticator();
+  const publicKey = await device.enrollIdentity();
+  const { token } = newEnrollmentToken(kit.portal.db, kit.clock.now);
+  const res = await fetch(`${kit.origin}/api/devices/enroll`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token, publicKey, enrollmentType: 'desktop-agent', platform: 'linux', name: 'test device' }),
+  });
+  expect(res.status).toBe(201);
+  device.deviceId = ((await res.json()) as { deviceId: string }).deviceId;
+  return device;
+}
+
+/** Email → Continue; returns the continue page. */
+export async function enterEmail(client: CookieJarFetch, email: string): Promise<JarResponse> {
+  const page = await client.request('/signin');
+  return client.request('/signin', { form: { _csrf: csrfOf(page.body), email } });
+}
+
+/** Email → Password → (Verification code) → the finish page. */
+export async function signInWithPassword(
+  kit: TestPortal,
+  client: CookieJarFetch,
+  user: TestUser,
+): Promise<JarResponse> {
+  await enterEmail(client, user.email);
+  const passwordPage = await client.request('/signin/password');
+  const afterPassword = await client.request('/signin/password', {
+    form: { _csrf: csrfOf(passwordPage.body), password: user.password },
+  });
+  if (!afterPassword.url.endsWith('/signin/mfa')) return afterPassword;
+  if (!user.totpSecret) throw new Error('MFA asked for a user without a TOTP secret');
+  return client.request('/signin/mfa', {
+    form: { _csrf: csrfOf(afterPassword.body), code: totpCode(user.totpSecret, kit.clock.now) },
+  });
+}
+
+/** The CSRF token of the current session, read from a page that shows it. */
+export async function currentCsrf(client: CookieJarFetch, page = '/signin/finish'): Promise<string> {
+  return csrfOf((await client.request(page)).body);
+}
+
+/** Registration as the finish page's script does it: options → authenticator → verify. */
+export async function registerDevice(client: CookieJarFetch, device: SoftwareAuthenticator, origin = client.origin) {
+  const csrf = await currentCsrf(client);
+  const optionsRes = await client.request('/api/webauthn/registration/options', {
+    json: {},
+    headers: { 'x-csrf-token': csrf },
+  });
+  expect(optionsRes.status).toBe(200);
+  const { options } = optionsRes.json<{ options: Parameters<SoftwareAuthenticator['register']>[1] }>();
+  const result = await device.register(origin, options);
+  return { csrf, options, result };
+}
+
+/** Posts a registration result; returns the portal's response. */
+export function postRegistration(client: CookieJarFetch, csrf: string, body: unknown): Promise<JarResponse> {
+  return client.request('/api/webauthn/registration/verify', { json: body, headers: { 'x-csrf-token': csrf } });
+}
+
+/** Device sign-in as the continue page's script does it, after Email → Continue. */
+export async function deviceSignInOptions(client: CookieJarFetch, email: string | undefined) {
+  const page = email ? await enterEmail(client, email) : await client.request('/signin/step-up');
+  const csrf = csrfOf(page.body);
+  const res = await client.request('/api/webauthn/authentication/options', {
+    json: {},
+    headers: { 'x-csrf-token': csrf },
+  });
+  expect(res.status).toBe(200);
+  return { csrf, options: res.json<{ options: Parameters<SoftwareAuthenticator['signIn']>[1] }>().options };
+}
+
+export function postAssertion(client: CookieJarFetch, csrf: string, body: unknown): Promise<JarResponse> {
+  return client.request('/api/webauthn/authentication/verify', { json: body, headers: { 'x-csrf-token': csrf } });
+}
+
+/** Full device sign-in; returns the verify response. */
+export async function deviceSignIn(
+  client: CookieJarFetch,
+  device: SoftwareAuthenticator,
+  email: string,
+): Promise<JarResponse> {
+  const { csrf, options } = await deviceSignInOptions(client, email);
+  const { credential } = await device.signIn(client.origin, options);
+  return postAssertion(client, csrf, { credential });
+}
+
+export async function sessionInfo(client: CookieJarFetch) {
+  return (await client.request('/api/session')).json<{
+    signedIn: boolean;
+    email?: string;
+    method?: string;
+    trusted?: boolean;
+    trustReason?: string;
+  }>();
+}
