@@ -14,19 +14,25 @@ const cases: Case[] = [
   [
     'not enrolled → ERR_NOT_ENROLLED',
     'desktop-agent',
-    (p) => void (p.enrollment = { state: 'not-enrolled' }),
+    (p) => {
+      p.enrollment = { state: 'not-enrolled' };
+    },
     'ERR_NOT_ENROLLED',
   ],
   [
     'enrollment unknown → ERR_ENROLLMENT_UNKNOWN',
     'desktop-agent',
-    (p) => void (p.enrollment = { state: 'unknown' }),
+    (p) => {
+      p.enrollment = { state: 'unknown' };
+    },
     'ERR_ENROLLMENT_UNKNOWN',
   ],
   [
     'Protect not installed → ERR_PROTECT_NOT_INSTALLED',
     'apple-automated',
-    (p) => void (p.protect.installed = false),
+    (p) => {
+      p.protect.installed = false;
+    },
     'ERR_PROTECT_NOT_INSTALLED',
   ],
   ['Automated Device Enrollment takes over a personal copy silently → passes', 'apple-automated', personal, undefined],
@@ -91,49 +97,65 @@ const cases: Case[] = [
   [
     'Protect never opened → ERR_PROTECT_NOT_OPENED',
     'desktop-agent',
-    (p) => void (p.protect.opened = false),
+    (p) => {
+      p.protect.opened = false;
+    },
     'ERR_PROTECT_NOT_OPENED',
   ],
   [
     'notifications off → ERR_NOTIFICATIONS_OFF',
     'desktop-agent',
-    (p) => void (p.protect.notifications = false),
+    (p) => {
+      p.protect.notifications = false;
+    },
     'ERR_NOTIFICATIONS_OFF',
   ],
   [
     'no biometrics → ERR_UV_NOT_CONFIGURED',
     'desktop-agent',
-    (p) => void (p.userVerification.biometrics = false),
+    (p) => {
+      p.userVerification.biometrics = false;
+    },
     'ERR_UV_NOT_CONFIGURED',
   ],
   [
     'no PIN → ERR_UV_NOT_CONFIGURED',
     'apple-automated',
-    (p) => void (p.userVerification.pin = false),
+    (p) => {
+      p.userVerification.pin = false;
+    },
     'ERR_UV_NOT_CONFIGURED',
   ],
   [
     'Android work profile without its own biometrics → ERR_WORK_PROFILE_UV_NOT_CONFIGURED',
     'android-work-profile',
-    (p) => void (p.userVerification.workProfile.biometrics = false),
+    (p) => {
+      p.userVerification.workProfile.biometrics = false;
+    },
     'ERR_WORK_PROFILE_UV_NOT_CONFIGURED',
   ],
   [
     'Android work profile without its own PIN → ERR_WORK_PROFILE_UV_NOT_CONFIGURED',
     'android-work-profile',
-    (p) => void (p.userVerification.workProfile.pin = false),
+    (p) => {
+      p.userVerification.workProfile.pin = false;
+    },
     'ERR_WORK_PROFILE_UV_NOT_CONFIGURED',
   ],
   [
     'Android fully managed ignores the work profile settings → passes',
     'android-fully-managed',
-    (p) => void (p.userVerification.workProfile = { biometrics: false, pin: false }),
+    (p) => {
+      p.userVerification.workProfile = { biometrics: false, pin: false };
+    },
     undefined,
   ],
   [
     'device sign-in turned off → ERR_DEVICE_SIGNIN_DISABLED',
     'desktop-agent',
-    (p) => void (p.settings.deviceSignIn = false),
+    (p) => {
+      p.settings.deviceSignIn = false;
+    },
     'ERR_DEVICE_SIGNIN_DISABLED',
   ],
 ];
