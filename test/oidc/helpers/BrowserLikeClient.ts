@@ -3,6 +3,7 @@
  * host (not port, as browsers do) and path, and redirects followed by hand so each hop can be
  * inspected. Loopback only.
  */
+import { loopbackFetch } from './loopbackFetch.js';
 
 interface StoredCookie {
   host: string;
@@ -60,7 +61,7 @@ export class BrowserLikeClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(init.json);
     }
-    const res = await fetch(target, {
+    const res = await loopbackFetch(target, {
       method: init.method ?? (body ? 'POST' : 'GET'),
       headers,
       body,

@@ -3,6 +3,7 @@
  * never send (no PKCE) and redeems codes directly, so replays and refusals can be observed.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { loopbackFetch } from './loopbackFetch.js';
 
 export interface ManualClient {
   clientId: string;
@@ -60,7 +61,11 @@ export async function redeemCode(
   } else {
     form.client_id = client.clientId;
   }
-  const res = await fetch(new URL('/oidc/token', origin), { method: 'POST', headers, body: new URLSearchParams(form) });
+  const res = await loopbackFetch(new URL('/oidc/token', origin), {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams(form),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
