@@ -1,0 +1,119 @@
+/**
+ * The implementation behind `keybound device …` (loaded lazily by deviceCommand.ts). Opens the
+ * data dir's state in this process — device.json, the key store, credentials — performs one
+ * operation and prints the result (text, or JSON with --json). Typed errors print
+ * `error CODE: message` and exit 1.
+ */
+import { KeyboundError } from '../../../shared/errors.js';
+import { silentLogger } from '../../../shared/node/createLogger.js';
+import { defaultDataDir } from '../../../shared/node/dataDir.js';
+import { openDaemonState } from '../authenticator/openDaemonState.js';
+import type { DeviceProfile } from '../device/deviceProfile.js';
+import type { MachineIdentity } from '../keys/machineIdentity.js';
+
+export type DeviceAction =
+  | { op: 'show' }
+  | { op: 'set'; key: string; value: string }
+  | { op: 'enroll'; type: string; organisation?: string; portal?: string; token?: string; name?: string }
+  | { op: 'unenroll' }
+  | { op: 'open-protect' }
+  | { op: 'approve-takeover' }
+  | { op: 'personal-copy'; decision: 'keep' | 'remove' };
+
+export interface DeviceActionOptions {
+  dataDir?: string;
+  json?: boolean;
+  /** Tests: where output goes, and which machine this is. */
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+  machineIdentity?: MachineIdentity;
+}
+
+/** Runs one device action; resolves to the process exit code. */
+export async function runDeviceAction(action: DeviceAction, options: DeviceActionOptions): Promise<number> {
+  const out = options.out ?? ((t: string) => process.stdout.write(t));
+  const err = options.err ?? ((t: string) => process.stderr.write(t));
+  const state = await openDaemonState({
+    dataDir: options.dataDir ?? defaultDataDir(),
+    device: 'emulator',
+    logger: silentLogger(),
+    ...(options.machineIdentity ? { machineIdentity: options.machineIdentity } : {}),
+  }).catch((e: unknown) => e as Error);
+  if (state instanceof Error) return fail(state, err);
+  try {
+    const d = state.device;
+    switch (action.op) {
+      case 'set':
+        await d.set(action.key, action.value);
+        break;
+      case 'enroll':
+        await d.enroll({
+          type: action.type as Parameters<typeof d.enroll>[0]['type'],
+          ...(action.organisation ? { organisation: action.organisation } : {}),
+          ...(action.portal && action.token ? { portal: action.portal, token: action.token } : {}),
+          ...(action.name ? { name: action.name } : {}),
+        });
+        break;
+      case 'unenroll':
+        await d.unenroll();
+        break;
+      case 'open-protect':
+        await d.openProtect();
+        break;
+      case 'approve-takeover':
+        await d.approveTakeover();
+        break;
+      case 'personal-copy':
+        await d.choosePersonalCopy(action.decision);
+        break;
+      case 'show':
+        break;
+    }
+    const shown = await d.show();
+    out(options.json ? `${JSON.stringify(publicView(shown), null, 2)}\n` : describe(shown));
+    return 0;
+  } catch (e) {
+    return fail(e, err);
+  } finally {
+    await state.close();
+  }
+}
+
+type Shown = Awaited<ReturnType<import('../device/DeviceControl.js').DeviceControl['show']>>;
+
+/** The profile without the internal key reference. */
+function publicView(shown: Shown) {
+  const { identityKeyRef: _ref, ...enrollment } = shown.profile.enrollment;
+  return { ...shown, profile: { ...shown.profile, enrollment } };
+}
+
+function describe(shown: Shown): string {
+  const p: DeviceProfile = shown.profile;
+  const e = p.enrollment;
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  const lines = [
+    `platform            ${p.platform}`,
+    `enrollment          ${e.state}${e.type ? ` (${e.type})` : ''}${e.organisation ? `, ${e.organisation}` : ''}`,
+    ...(e.deviceId ? [`device id           ${e.deviceId}${e.portal ? ` at ${e.portal}` : ''}`] : []),
+    `protect             ${p.protect.installed ? `installed (${p.protect.source})` : 'not installed'}, opened ${yes(p.protect.opened)}, notifications ${yes(p.protect.notifications)}`,
+    `takeover approved   ${yes(p.protect.takeoverApproved)}; personal copy: ${p.protect.personalCopyDecision}`,
+    `user verification   biometrics ${yes(p.userVerification.biometrics)}, pin ${yes(p.userVerification.pin)}; work profile biometrics ${yes(p.userVerification.workProfile.biometrics)}, pin ${yes(p.userVerification.workProfile.pin)}`,
+    `device sign-in      ${p.settings.deviceSignIn ? 'on' : 'off'}`,
+    shown.eligible
+      ? 'eligible            yes'
+      : `eligible            no: ${shown.problem?.code} — ${shown.problem?.message}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function fail(e: unknown, err: (t: string) => void): number {
+  if (e instanceof KeyboundError) {
+    err(`error ${e.code}: ${e.message}\n`);
+    return 1;
+  }
+  if (e instanceof TypeError) {
+    err(`error: ${e.message}\n`);
+    return 2;
+  }
+  throw e;
+}
