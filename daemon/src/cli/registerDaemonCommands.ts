@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { registerDaemonCommand } from './daemonCommand.js';
+import { registerDeviceCommand } from './deviceCommand.js';
 import { registerProtectCommand } from './protectCommand.js';
 import { registerStatusCommand } from './statusCommand.js';
 
 /** Registers `daemon`, `device`, `protect` and `status`. Each action imports its implementation lazily. */
 export function registerDaemonCommands(program: Command): void {
   registerDaemonCommand(program);
+  registerDeviceCommand(program);
   registerProtectCommand(program);
   registerStatusCommand(program);
 }

@@ -27,6 +27,8 @@ export type HandshakeState = 'new' | 'greeted' | 'busy' | 'authenticated';
 
 export interface HandshakeDeps {
   extensionOrigin: string;
+  /** The browser as the Origin scheme says (chrome-extension / safari-web-extension); preferred over the hello's claim. */
+  originBrowser?: 'chrome' | 'safari';
   /** Whether the connection's extension id is pre-authorised to pair by IT policy. */
   preauthorized: boolean;
   store: PairingStore;
@@ -66,7 +68,7 @@ export class PairingHandshake {
     this.state = 'greeted';
     this.nonce = randomBytes(32).toString('base64url');
     this.installId = msg.installId;
-    this.browser = BROWSER_NAMES[msg.client.browser];
+    this.browser = BROWSER_NAMES[this.deps.originBrowser ?? msg.client.browser];
     const record = await this.deps.store.get(msg.installId);
     const paired = record !== undefined && record.extensionOrigin === this.deps.extensionOrigin;
     return {

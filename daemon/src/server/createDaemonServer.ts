@@ -95,6 +95,7 @@ export async function createDaemonServer(options: DaemonServerOptions): Promise<
       handleConnection(ws, {
         ...options.connection,
         extensionOrigin: decision.extensionOrigin,
+        originBrowser: decision.browser,
         preauthorized: id !== undefined && options.policy.preauthorizedIds.has(id),
         store: options.store,
         verifier: options.queue,

@@ -24,6 +24,7 @@ import { RateLimiter } from './RateLimiter.js';
 
 export interface ConnectionDeps {
   extensionOrigin: string;
+  originBrowser?: 'chrome' | 'safari';
   preauthorized: boolean;
   store: PairingStore;
   verifier: UserVerifier;

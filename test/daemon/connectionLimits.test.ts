@@ -1,0 +1,117 @@
+/**
+ * Connection hygiene: the message-rate bound, the hello deadline, the heartbeat that drops dead
+ * peers, Safari extension origins (pair through Protect, never pre-authorised) and the
+ * config.json allow-list. Each ends by checking that the daemon still serves a good client.
+ */
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  connectPaired,
+  DaemonClient,
+  newInstall,
+  TEST_EXTENSION_ORIGIN,
+  type TestInstall,
+} from '../helpers/daemonClient.js';
+import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
+import { upgradeRequest } from '../helpers/rawHttp.js';
+
+const SAFARI_ORIGIN = 'safari-web-extension://0B1C2D3E-4F50-6172-8394-A5B6C7D8E9F0';
+const CONFIGURED_ID = 'cfcfcfcfcfcfcfcfcfcfcfcfcfcfcfcf';
+
+let daemon: HarnessDaemon;
+let install: TestInstall;
+
+beforeAll(async () => {
+  const dataDir = await makeTempDir();
+  await writeFile(join(dataDir, 'config.json'), JSON.stringify({ allowExtensions: [CONFIGURED_ID] }));
+  daemon = await startHarnessDaemon({
+    dataDir,
+    uv: 'protect',
+    preauthorizePairing: true,
+    heartbeatMs: 50,
+    connection: { messagesPerSecond: 5, helloTimeoutMs: 200 },
+  });
+  install = newInstall();
+  (await connectPaired(daemon.url, install)).close();
+});
+afterAll(async () => {
+  await daemon?.stop();
+  if (daemon) await rm(daemon.dataDir, { recursive: true, force: true });
+});
+
+async function expectStillServing(): Promise<void> {
+  const client = await connectPaired(daemon.url, install);
+  expect(await client.call('ping')).toEqual({ pong: true });
+  await client.close();
+}
+
+describe('connection limits', () => {
+  it('should refuse messages beyond the rate bound and close a connection that keeps flooding', async () => {
+    const client = await connectPaired(daemon.url, install);
+    for (let i = 0; i < 200; i++) client.ws.send(JSON.stringify({ type: 'ping', id: `p${i}` }));
+    const { code } = await client.closed;
+    expect(code).toBe(1008);
+    const limited = client.received.filter((m) => m.type === 'result' && !m.ok && m.error.code === 'ERR_RATE_LIMITED');
+    expect(limited.length).toBeGreaterThan(0);
+    await expectStillServing();
+  });
+
+  it('should close a connection that never says hello', async () => {
+    const client = await DaemonClient.connect(daemon.url);
+    expect((await client.closed).code).toBe(1008);
+    await expectStillServing();
+  });
+
+  it('should terminate a peer that stops answering pings', async () => {
+    // A daemon whose hello deadline is far away, so only the heartbeat can end the connection.
+    const patient = await startHarnessDaemon({ heartbeatMs: 50, connection: { helloTimeoutMs: 60_000 } });
+    try {
+      const head = await new Promise<string>((resolve, reject) => {
+        const socket = connect(patient.port, '127.0.0.1');
+        let received = '';
+        socket.setEncoding('latin1');
+        // Reads but never answers the daemon's pings (a raw socket sends no pong).
+        socket.on('data', (d: string) => {
+          received += d;
+        });
+        socket.on('close', () => resolve(received));
+        socket.on('error', reject);
+        socket.write(upgradeRequest([`Host: 127.0.0.1:${patient.port}`, `Origin: ${TEST_EXTENSION_ORIGIN}`]));
+      });
+      expect(head.startsWith('HTTP/1.1 101')).toBe(true);
+      // A ping frame (opcode 0x9) arrived before the daemon gave up on the peer.
+      expect(head.includes('\x89')).toBe(true);
+    } finally {
+      await patient.stop();
+    }
+    await expectStillServing();
+  });
+
+  it('should allow an extension listed in config.json', async () => {
+    const client = await connectPaired(daemon.url, newInstall(), `chrome-extension://${CONFIGURED_ID}`);
+    expect(await client.call('ping')).toEqual({ pong: true });
+    await client.close();
+  });
+
+  it('should make a Safari extension pair through Protect even when pairing is pre-authorised', async () => {
+    const safari = newInstall();
+    const client = await DaemonClient.connect(daemon.url, SAFARI_ORIGIN);
+    expect(await client.hello(safari)).toMatchObject({ paired: false, pairingPreauthorized: false });
+    const pairing = client.pair(safari);
+    const event = await client.waitForEvent((e) => e.event === 'protect.request');
+    expect(daemon.protect.pending()[0]).toMatchObject({ action: 'pair', origin: SAFARI_ORIGIN, browser: 'Safari' });
+    daemon.protect.decide(event.protectId, 'approve');
+    await pairing;
+    await client.close();
+    const again = await connectPaired(daemon.url, safari, SAFARI_ORIGIN);
+    expect(await again.call('ping')).toEqual({ pong: true });
+    await again.close();
+    // The same install id from another origin is not paired: the pairing is bound to its origin.
+    const other = await DaemonClient.connect(daemon.url);
+    expect(await other.hello(safari)).toMatchObject({ paired: false });
+    await other.close();
+    await expectStillServing();
+  });
+});
