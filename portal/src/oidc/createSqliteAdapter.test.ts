@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addApp } from '../apps/addApp.js';
+import { openDatabase, type PortalDb } from '../db/openDatabase.js';
+import { ensureOrganisation } from '../store/organisations.js';
+import { createSqliteAdapter } from './createSqliteAdapter.js';
+import { loadOidcKeys } from './loadOidcKeys.js';
+import { oidcMigrations } from './oidcMigrations.js';
+
+describe('createSqliteAdapter', () => {
+  let db: PortalDb;
+  let now: number;
+  let adapter: ReturnType<typeof createSqliteAdapter>;
+
+  beforeEach(() => {
+    db = openDatabase(':memory:', { extraMigrations: oidcMigrations });
+    now = 1_700_000_000_000;
+    adapter = createSqliteAdapter(db, () => now);
+  });
+  afterEach(() => db.close());
+
+  it('should mark a code consumed once and report it on every later find', async () => {
+    const codes = adapter('AuthorizationCode');
+    await codes.upsert('c1', { accountId: 'usr_1', grantId: 'g1' }, 60);
+    await codes.consume('c1');
+    const first = await codes.find('c1');
+    now += 5000;
+    await codes.consume('c1');
+    const second = await codes.find('c1');
+    expect(first?.consumed).toBe(1_700_000_000);
+    expect(second?.consumed).toBe(1_700_000_000);
+  });
+
+  it('should return nothing when the artefact has expired', async () => {
+    const sessions = adapter('Session');
+    await sessions.upsert('s1', { uid: 'u1', accountId: 'usr_1' }, 10);
+    expect(await sessions.findByUid('u1')).toMatchObject({ accountId: 'usr_1' });
+    now += 10_000;
+    expect(await sessions.find('s1')).toBeUndefined();
+    expect(await sessions.findByUid('u1')).toBeUndefined();
+  });
+
+  it('should delete every artefact of a grant when the grant is revoked', async () => {
+    await adapter('AccessToken').upsert('a1', { grantId: 'g1' }, 60);
+    await adapter('AuthorizationCode').upsert('c1', { grantId: 'g1' }, 60);
+    await adapter('AccessToken').upsert('a2', { grantId: 'g2' }, 60);
+    await adapter('AccessToken').revokeByGrantId('g1');
+    expect(await adapter('AccessToken').find('a1')).toBeUndefined();
+    expect(await adapter('AuthorizationCode').find('c1')).toBeUndefined();
+    expect(await adapter('AccessToken').find('a2')).toBeDefined();
+  });
+
+  it('should read clients from the apps table, with the secret hash and never the secret', async () => {
+    const orgId = ensureOrganisation(db, 'Example', now).id;
+    const { app, clientSecret } = addApp(db, { orgId, name: 'Wiki', redirectUris: ['https://wiki.example/cb'] });
+    const client = await adapter('Client').find(app.clientId);
+    expect(client).toMatchObject({
+      client_id: app.clientId,
+      token_endpoint_auth_method: 'client_secret_basic',
+      redirect_uris: ['https://wiki.example/cb'],
+      response_types: ['code'],
+    });
+    expect(client?.client_secret).not.toBe(clientSecret);
+    expect(await adapter('Client').find('kbc_unknown')).toBeUndefined();
+  });
+});
+
+describe('loadOidcKeys', () => {
+  it('should create the keys once and return the same ones afterwards', () => {
+    const db = openDatabase(':memory:', { extraMigrations: oidcMigrations });
+    const first = loadOidcKeys(db);
+    const second = loadOidcKeys(db);
+    db.close();
+    expect(first.signingKeys).toHaveLength(1);
+    expect(first.signingKeys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    expect(second).toEqual(first);
+  });
+});
