@@ -55,12 +55,13 @@ export class CookieJarFetch {
     }
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const cookieHeader = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-      const res = await fetch(url, {
+      const init: RequestInit = {
         method,
         redirect: 'manual',
         headers: { ...headers, ...(cookieHeader ? { cookie: cookieHeader } : {}) },
         ...(body !== undefined ? { body } : {}),
-      });
+      };
+      const res = await fetchRetryingStaleSocket(url, init);
       this.#store(res.headers.getSetCookie());
       const location = res.headers.get('location');
       if (options.follow !== false && location && res.status >= 300 && res.status < 400) {
@@ -96,6 +97,20 @@ export class CookieJarFetch {
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
+  }
+}
+
+/**
+ * Like a browser, retries a GET once when a kept-alive connection turns out to be closed by a
+ * server that restarted (undici reports "other side closed" instead of reconnecting).
+ */
+async function fetchRetryingStaleSocket(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    if (init.method !== 'GET' || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET')) throw err;
+    return fetch(url, init);
   }
 }
 
