@@ -9,7 +9,10 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { type Summary, timeSequential } from '../lib/stats.js';
 
 /** Measures echo+sign round trips with a message of `payloadBytes`, like a sign-in request. */
-export async function measureFloor(n: number, payloadBytes: number): Promise<{ floor: Summary; echo: Summary; sign: Summary }> {
+export async function measureFloor(
+  n: number,
+  payloadBytes: number,
+): Promise<{ floor: Summary; echo: Summary; sign: Summary }> {
   const http = createServer();
   const wss = new WebSocketServer({ server: http, maxPayload: 64 * 1024 });
   wss.on('connection', (ws) => ws.on('message', (data) => ws.send(data)));
@@ -19,7 +22,9 @@ export async function measureFloor(n: number, payloadBytes: number): Promise<{ f
   const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
   await once(ws, 'open');
 
-  const key = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign'])) as CryptoKeyPair;
+  const key = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+  ])) as CryptoKeyPair;
   const payload = JSON.stringify({ type: 'signIn', id: 'x', pad: 'a'.repeat(payloadBytes) });
   const data = new Uint8Array(37 + 32);
 

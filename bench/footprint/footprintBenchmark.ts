@@ -1,0 +1,3 @@
+import type { Benchmark } from '../lib/Benchmark.js';
+
+export const footprintBenchmark: Benchmark = { name: 'footprint', title: 'Footprint', run: async () => [] };
