@@ -1,0 +1,38 @@
+import { PortalError } from '../../../shared/errors.js';
+import type { PortalDb } from '../db/openDatabase.js';
+import { hashToken, randomToken } from '../security/tokens.js';
+import type { App } from './App.js';
+import { findAppByClientId } from './findApp.js';
+import { validateRedirectUri } from './validateRedirectUri.js';
+
+/**
+ * Changes an app's redirect URIs, start URL or protection, and optionally issues a new client
+ * secret (returned once; the old one stops working at once). Used when an app moves (the demo app
+ * gets a new port at each start). Throws PortalError ERR_NOT_FOUND or ERR_BAD_REQUEST.
+ */
+export function updateApp(
+  db: PortalDb,
+  clientId: string,
+  changes: { redirectUris?: string[]; launchUrl?: string; protected?: boolean; rotateSecret?: boolean },
+): { app: App; clientSecret?: string } {
+  const app = findAppByClientId(db, clientId);
+  if (!app) throw new PortalError('ERR_NOT_FOUND', `No app with client id "${clientId}"`);
+  if (changes.redirectUris?.length === 0)
+    throw new PortalError('ERR_BAD_REQUEST', 'An app needs at least one redirect URI');
+  const redirectUris = changes.redirectUris?.map((u) => validateRedirectUri(u)) ?? app.redirectUris;
+  const launchUrl =
+    changes.launchUrl === undefined ? app.launchUrl : validateRedirectUri(changes.launchUrl, 'Launch URL');
+  const clientSecret = changes.rotateSecret && app.confidential ? randomToken(32) : undefined;
+  db.prepare(
+    `UPDATE apps SET redirect_uris = ?, launch_url = ?, protected = ?,
+       client_secret_hash = COALESCE(?, client_secret_hash) WHERE client_id = ?`,
+  ).run(
+    JSON.stringify(redirectUris),
+    launchUrl,
+    (changes.protected ?? app.protected) ? 1 : 0,
+    clientSecret === undefined ? null : hashToken(clientSecret),
+    clientId,
+  );
+  const updated = findAppByClientId(db, clientId) as App;
+  return clientSecret === undefined ? { app: updated } : { app: updated, clientSecret };
+}

@@ -1,0 +1,43 @@
+/**
+ * Registers a running demo app with the portal (for `npm start`, the demo script and browser
+ * tests): creates the app the first time, and on later starts points it at the demo app's new
+ * origin and rotates its secret (the old one is only stored hashed, so it cannot be handed over
+ * again). Assigns it to `assignTo` and hands the client id and secret to the demo app.
+ */
+
+import type { App } from '../apps/App.js';
+import { addApp } from '../apps/addApp.js';
+import { assignApp } from '../apps/assignApp.js';
+import { findAppByName } from '../apps/findApp.js';
+import { updateApp } from '../apps/updateApp.js';
+import type { PortalDb } from '../db/openDatabase.js';
+import type { DemoApp } from './startDemoApp.js';
+
+export function ensureDemoApp(
+  db: PortalDb,
+  demo: DemoApp,
+  input: { orgId: string; name: string; protected?: boolean; assignTo?: string[]; now?: number },
+): App {
+  const launchUrl = `${demo.origin}/login`;
+  const existing = findAppByName(db, input.orgId, input.name);
+  const { app, clientSecret } = existing
+    ? updateApp(db, existing.clientId, {
+        redirectUris: [demo.redirectUri],
+        launchUrl,
+        protected: Boolean(input.protected),
+        rotateSecret: true,
+      })
+    : addApp(db, {
+        orgId: input.orgId,
+        name: input.name,
+        redirectUris: [demo.redirectUri],
+        launchUrl,
+        protected: Boolean(input.protected),
+        ...(input.now ? { now: input.now } : {}),
+      });
+  for (const email of input.assignTo ?? []) {
+    assignApp(db, { orgId: input.orgId, appName: input.name, email, ...(input.now ? { now: input.now } : {}) });
+  }
+  demo.setClient(app.clientId, clientSecret);
+  return app;
+}
