@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../../../shared/crypto/index.js';
@@ -105,6 +107,9 @@ describe('authenticator', () => {
       message: 'Allow notifications for Protect in the device settings, then try again.',
     });
     expect(t.protect.requests).toEqual([]);
+    const audit = await readFile(join(t.dataDir, 'audit.log'), 'utf8');
+    expect(audit).toContain('"event":"registration.refused"');
+    expect(audit).toContain('"code":"ERR_NOTIFICATIONS_OFF"');
   });
 
   it('should refuse with ERR_CREDENTIAL_EXCLUDED when the portal excludes a credential this device holds', async () => {
@@ -170,6 +175,24 @@ describe('authenticator', () => {
       code: 'ERR_KEYSTORE_WRONG_MACHINE',
       message: 'This key store was created on another machine or for another user; register this device again',
     });
+  });
+
+  it('should keep challenges, signatures and statements out of the audit log when registering and signing in', async () => {
+    const t = await setup();
+    const { auth, options: creation, result } = await registerAndVerify(t);
+    const request = sampleRequestOptions();
+    const { credential } = await auth.signIn({ origin: ORIGIN, options: request }, ctx);
+    const audit = await readFile(join(t.dataDir, 'audit.log'), 'utf8');
+    expect(audit).toContain('"event":"registration.succeeded"');
+    expect(audit).toContain('"event":"signin.succeeded"');
+    for (const secret of [
+      creation.challenge,
+      request.challenge,
+      credential.response.signature,
+      result.deviceStatement,
+    ]) {
+      expect(audit).not.toContain(secret);
+    }
   });
 
   it('should report registered for the user and list, show and delete the account', async () => {

@@ -10,6 +10,7 @@ import { firstFailingPrerequisite } from '../device/prerequisites/prerequisites.
 import { summarizeDevice } from '../device/summarizeDevice.js';
 import type { CredentialRecord } from '../storage/CredentialStore.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
+import { auditRefusal } from './auditRefusal.js';
 import { registerCredential } from './registerCredential.js';
 import { signInWithCredential } from './signInWithCredential.js';
 import type { AuthenticatorApi } from './types.js';
@@ -50,8 +51,10 @@ export function createAuthenticator(deps: AuthenticatorDeps): AuthenticatorApi {
       };
     },
 
-    register: (req, ctx) => registerCredential(deps, req, ctx),
-    signIn: (req, ctx) => signInWithCredential(deps, req, ctx),
+    register: (req, ctx) =>
+      auditRefusal(deps, 'registration.refused', { origin: req.origin, ctx }, () => registerCredential(deps, req, ctx)),
+    signIn: (req, ctx) =>
+      auditRefusal(deps, 'signin.refused', { origin: req.origin, ctx }, () => signInWithCredential(deps, req, ctx)),
 
     async listAccounts() {
       const totp = await deps.totp.list();
