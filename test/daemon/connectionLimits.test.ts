@@ -15,7 +15,7 @@ import {
   type TestInstall,
 } from '../helpers/daemonClient.js';
 import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
-import { upgradeRequest } from '../helpers/rawHttp.js';
+import { rawRequest, statusOf, upgradeRequest } from '../helpers/rawHttp.js';
 
 const SAFARI_ORIGIN = 'safari-web-extension://0B1C2D3E-4F50-6172-8394-A5B6C7D8E9F0';
 const CONFIGURED_ID = 'cfcfcfcfcfcfcfcfcfcfcfcfcfcfcfcf';
@@ -113,5 +113,23 @@ describe('connection limits', () => {
     expect(await other.hello(safari)).toMatchObject({ paired: false });
     await other.close();
     await expectStillServing();
+  });
+
+  it('should also listen on [::1] with the same port when asked', async () => {
+    const dual = await startHarnessDaemon({ listenIpv6: true });
+    try {
+      const origin = `Origin: ${TEST_EXTENSION_ORIGIN}`;
+      const v6 = await rawRequest(dual.port, upgradeRequest([`Host: [::1]:${dual.port}`, origin]), 64 * 1024, '::1');
+      expect(statusOf(v6)).toBe(101);
+      const rebound = await rawRequest(
+        dual.port,
+        upgradeRequest([`Host: evil.example:${dual.port}`, origin]),
+        64 * 1024,
+        '::1',
+      );
+      expect(statusOf(rebound)).toBe(403);
+    } finally {
+      await dual.stop();
+    }
   });
 });

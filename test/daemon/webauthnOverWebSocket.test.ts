@@ -13,6 +13,7 @@ import {
 } from '@simplewebauthn/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
+import { controlCall } from '../../daemon/src/control/controlClient.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 import type { ResultOf } from '../../shared/protocol/index.js';
 import { fromBase64url, toBase64url } from '../../shared/webauthn/base64url.js';
@@ -161,5 +162,24 @@ describe('WebAuthn over the daemon WebSocket', () => {
     const verified = await verifySignIn(result.credential, challenge);
     expect(verified.verified).toBe(true);
     expect(verified.authenticationInfo.newCounter).toBeGreaterThan(before);
+  });
+
+  it('should list, switch off and delete the credential through the control socket (keybound protect)', async () => {
+    const { accounts } = (await controlCall(dataDir, { op: 'accounts.list' })) as ResultOf<'accounts.list'>;
+    const account = accounts.find((a) => a.kind === 'device-signin' && a.id === registered.id);
+    expect(account).toMatchObject({ rpId: RP_ID, userName: 'alice@acme.test', counter: registered.counter + 1 });
+
+    await controlCall(dataDir, { op: 'settings.deviceSignIn', on: false });
+    await expect(signIn()).rejects.toMatchObject({ code: 'ERR_DEVICE_SIGNIN_DISABLED' });
+    await controlCall(dataDir, { op: 'settings.deviceSignIn', on: true });
+
+    await controlCall(dataDir, { op: 'accounts.delete', accountId: registered.id });
+    await expect(signIn()).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_NOT_FOUND' });
+    const status = (await controlCall(dataDir, { op: 'status' })) as {
+      credentials: unknown[];
+      pairedExtensions: unknown[];
+    };
+    expect(status.credentials).toHaveLength(0);
+    expect(status.pairedExtensions).toHaveLength(1);
   });
 });

@@ -4,10 +4,10 @@
  */
 import { connect } from 'node:net';
 
-/** Sends `request` verbatim to 127.0.0.1:port and resolves with everything read until close (bounded). */
-export function rawRequest(port: number, request: string, maxBytes = 64 * 1024): Promise<string> {
+/** Sends `request` verbatim to host:port (127.0.0.1 by default) and resolves with everything read until close (bounded). */
+export function rawRequest(port: number, request: string, maxBytes = 64 * 1024, host = '127.0.0.1'): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, host);
     let out = '';
     socket.setEncoding('latin1');
     socket.setTimeout(5000, () => socket.destroy());
