@@ -4,7 +4,7 @@ import { assignApp } from '../../portal/src/apps/assignApp.js';
 import { type DemoApp, startDemoApp } from '../../portal/src/demoApp/startDemoApp.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 import { BrowserLikeClient } from './helpers/BrowserLikeClient.js';
-import { seedUser, signInWithPasswordAndTotp } from './helpers/portalSignIn.js';
+import { csrfOf, seedUser, signInWithPasswordAndTotp } from './helpers/portalSignIn.js';
 import { startOidcTestPortal, type TestPortal } from './helpers/startOidcTestPortal.js';
 
 describe('OIDC code flow through the demo app', () => {
@@ -40,5 +40,43 @@ describe('OIDC code flow through the demo app', () => {
     expect(done.body).toContain('<dd id="amr">pwd, otp</dd>');
     expect(done.body).toContain('<dd id="acr">urn:keybound:acr:mfa</dd>');
     expect(done.body).toContain('<dd id="device-trusted">no</dd>');
+  });
+
+  it('should sign the app in as the new user when another user signs in to the portal in the same browser', async () => {
+    const alice = await seedUser(portal.db, 'alice@example.com');
+    const bob = await seedUser(portal.db, 'bob@example.com');
+    const { app, clientSecret } = addApp(portal.db, {
+      orgId: alice.user.orgId,
+      name: 'Demo',
+      redirectUris: [demo.redirectUri],
+      launchUrl: `${demo.origin}/login`,
+    });
+    demo.setClient(app.clientId, clientSecret);
+    for (const email of [alice.email, bob.email])
+      assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Demo', email });
+
+    const browser = new BrowserLikeClient();
+    const asAlice = await signInWithPasswordAndTotp(
+      browser,
+      portal.origin,
+      alice,
+      await browser.follow(`${demo.origin}/login`),
+    );
+    expect(asAlice.body).toContain('<dd id="user-email">alice@example.com</dd>');
+
+    // Alice signs out of the portal and the demo app; Bob signs in on the same browser.
+    const home = await browser.follow(`${portal.origin}/`);
+    await browser.follow(`${portal.origin}/signout`, { form: { _csrf: csrfOf(home.body) } });
+    await browser.follow(`${demo.origin}/logout`);
+    const asBob = await signInWithPasswordAndTotp(
+      browser,
+      portal.origin,
+      bob,
+      await browser.follow(`${demo.origin}/login`),
+    );
+
+    expect(asBob.url).toBe(`${demo.origin}/`);
+    expect(asBob.body).toContain('<dd id="user-email">bob@example.com</dd>');
+    expect(asBob.body).toContain(`<dd id="user-sub">${bob.user.id}</dd>`);
   });
 });

@@ -93,6 +93,7 @@ export function handleInteraction(ctx: PortalContext, provider: Provider, hooks:
     }
     if (!session.method) throw new TypeError('An authenticated session has no sign-in method');
 
+    await forgetOtherAccount(provider, details, user.id);
     const grant = new provider.Grant({ accountId: user.id, clientId });
     const requested = String(details.params.scope ?? 'openid').split(' ');
     grant.addOIDCScope(requested.filter((s) => SUPPORTED_SCOPES.has(s)).join(' '));
@@ -139,6 +140,25 @@ export function handleInteraction(ctx: PortalContext, provider: Provider, hooks:
       { mergeWithLastSubmission: false },
     );
   };
+}
+
+/**
+ * oidc-provider's own session may still name the previous portal user of this browser (they
+ * signed out, someone else signed in). Left alone, oidc-provider would answer with a JavaScript
+ * logout form; the portal session is the truth, so the stale session is simply destroyed and
+ * unlinked from the interaction before the new login result is saved.
+ */
+async function forgetOtherAccount(
+  provider: Provider,
+  details: Awaited<ReturnType<Provider['interactionDetails']>>,
+  userId: string,
+): Promise<void> {
+  const previous = details.session;
+  if (!previous || previous.accountId === userId) return;
+  const stale = previous.cookie ? await provider.Session.find(previous.cookie) : undefined;
+  await stale?.destroy();
+  details.session = undefined;
+  await details.save(details.exp - Math.floor(Date.now() / 1000));
 }
 
 /** `GET /oidc/interaction/:uid/abort`: tells the app the user was refused (`access_denied`). */
