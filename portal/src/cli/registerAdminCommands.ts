@@ -4,6 +4,7 @@
  * modules lazily so `keybound --help` stays fast.
  */
 import type { Command } from 'commander';
+import { registerAppCommands } from './appCommands.js';
 import { runAdmin, table } from './runAdmin.js';
 
 const actions = () => import('../admin/adminActions.js');
@@ -161,5 +162,6 @@ export function registerAdminCommands(program: Command): void {
       );
     });
 
-  // The SSO-apps part adds `admin app …` (portal/src/cli/appCommands.ts) here.
+  // SSO apps: `admin app add|assign|list` (the OIDC part's portal/src/cli/appCommands.ts).
+  registerAppCommands(admin);
 }

@@ -1,0 +1,76 @@
+/**
+ * `keybound portal` and `keybound admin` as processes: exactly one stdout line when ready, a
+ * graceful exit on SIGTERM, and `--json` output from admin commands.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+const ENTRY = `import('${join(ROOT, 'cli', 'main.ts')}').then(async (m) => { process.exitCode = await m.main(process.argv.slice(1)); })`;
+const keybound = (args: string[]) => ['--import', 'tsx', '-e', ENTRY, ...args];
+
+describe('keybound portal / admin', () => {
+  let dir: string;
+  let child: ChildProcess | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'keybound-cli-'));
+  });
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should print one ready line and exit cleanly when it gets SIGTERM', async () => {
+    child = spawn(process.execPath, keybound(['portal', '--port', '0', '--db', join(dir, 'p.sqlite')]), {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, KEYBOUND_LOG_LEVEL: 'info' },
+    });
+    let stdout = '';
+    const line = await new Promise<string>((resolve, reject) => {
+      child?.stdout?.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolve(stdout.split('\n')[0] as string);
+      });
+      child?.once('exit', (code) => reject(new Error(`portal exited early (${code})`)));
+    });
+    expect(line).toMatch(/^keybound portal listening on http:\/\/127\.0\.0\.1:\d+$/);
+    const port = Number(line.split(':').at(-1));
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(await health.json()).toEqual({ ok: true });
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('should answer in JSON when admin commands get --json', async () => {
+    const db = join(dir, 'p.sqlite');
+    const add = await run(
+      process.execPath,
+      keybound(['admin', '--db', db, '--json', 'user', 'add', 'ada@example.com', '--password', 'long enough', '--mfa']),
+      { cwd: ROOT },
+    );
+    const added = JSON.parse(add.stdout) as { email: string; otpauthUri: string };
+    expect(added.email).toBe('ada@example.com');
+    expect(added.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
+    const list = await run(process.execPath, keybound(['admin', '--db', db, '--json', 'user', 'list']), { cwd: ROOT });
+    expect(JSON.parse(list.stdout)).toMatchObject([{ email: 'ada@example.com', mfa: true }]);
+    // The URI is shown once: listing never prints the secret.
+    expect(list.stdout).not.toContain('otpauth');
+    const failed = await run(
+      process.execPath,
+      keybound(['admin', '--db', db, '--json', 'device', 'revoke', 'dev_nope']),
+      { cwd: ROOT },
+    ).catch((e: { stdout: string; code: number }) => e);
+    expect((failed as { code: number }).code).toBe(1);
+    expect(JSON.parse((failed as { stdout: string }).stdout)).toEqual({
+      error: { code: 'ERR_NOT_FOUND', message: 'No device "dev_nope"' },
+    });
+  });
+});
