@@ -13,12 +13,19 @@ export interface DaemonCommandOptions {
   allowExtension: string[];
   preauthorizePairing?: boolean;
   listenIpv6?: boolean;
+  protectTimeoutMs?: number;
 }
 
 export function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d{1,5}$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number 0–65535');
   return port;
+}
+
+function parseTimeout(value: string): number {
+  const ms = Number(value);
+  if (!/^\d{1,7}$/.test(value) || ms < 1) throw new InvalidArgumentError('expected milliseconds (1–9999999)');
+  return ms;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -41,6 +48,7 @@ export function registerDaemonCommand(program: Command): void {
     .option('--allow-extension <id>', 'allow a Chrome extension id to connect (repeatable)', collect, [])
     .option('--preauthorize-pairing', 'allowed extensions pair without a Protect prompt (IT policy)')
     .option('--listen-ipv6', 'also listen on [::1]')
+    .option('--protect-timeout-ms <ms>', 'how long a request waits for Protect (default 120000)', parseTimeout)
     .action(async (opts: DaemonCommandOptions) => {
       const { runDaemon } = await import('./runDaemon.js');
       process.exitCode = await runDaemon(opts);

@@ -20,6 +20,7 @@ export async function runDaemon(opts: DaemonCommandOptions): Promise<number> {
       allowExtensions: opts.allowExtension,
       preauthorizePairing: opts.preauthorizePairing === true,
       listenIpv6: opts.listenIpv6 === true,
+      ...(opts.protectTimeoutMs ? { protectTimeoutMs: opts.protectTimeoutMs } : {}),
       logger,
     });
   } catch (err) {
