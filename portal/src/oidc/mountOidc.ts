@@ -7,6 +7,7 @@
  */
 import type { Express, NextFunction, Request, Response } from 'express';
 import type Provider from 'oidc-provider';
+import { securityHeaders } from '../http/securityHeaders.js';
 import type { PortalContext } from '../PortalContext.js';
 import { createOidcProvider } from './createOidcProvider.js';
 import { handleInteraction, handleInteractionAbort } from './handleInteraction.js';
@@ -41,7 +42,8 @@ export function mountOidc(app: Express, ctx: PortalContext, hooks: Partial<OidcH
         next(err);
       });
     };
-  app.get(`${INTERACTION_PREFIX}:uid`, wrap(handleInteraction(ctx, provider, allHooks)));
-  app.get(`${INTERACTION_PREFIX}:uid/abort`, wrap(handleInteractionAbort(ctx, provider)));
+  // The interaction pages are portal pages: same CSP and anti-framing headers as the others.
+  app.get(`${INTERACTION_PREFIX}:uid`, securityHeaders, wrap(handleInteraction(ctx, provider, allHooks)));
+  app.get(`${INTERACTION_PREFIX}:uid/abort`, securityHeaders, wrap(handleInteractionAbort(ctx, provider)));
   return { provider };
 }
