@@ -95,7 +95,7 @@
     statusEl.classList.add('error');
     statusEl.setAttribute('role', 'alert');
   };
-  const go = (path) => location.assign(path && path.startsWith('/') && !path.startsWith('//') ? path : '/');
+  const go = (path) => location.assign(path?.startsWith('/') && !path.startsWith('//') ? path : '/');
 
   function toPassword(code, message) {
     if (message) sessionStorage.setItem(PROBLEM_KEY, JSON.stringify({ code, message }));

@@ -55,7 +55,7 @@ export interface SignedIn {
 export function getSignedIn(ctx: PortalContext, req: Request): SignedIn | undefined {
   const raw = readSessionCookie(req);
   const session = raw ? findSession(ctx.db, raw, ctx.clock()) : undefined;
-  if (!session || session.stage !== 'authenticated' || !session.userId) return undefined;
+  if (session?.stage !== 'authenticated' || !session.userId) return undefined;
   const user = getUser(ctx.db, session.userId);
   if (!user) return undefined;
   return { session, user, trust: evaluateDeviceTrust(ctx.db, session) };

@@ -48,7 +48,7 @@ export function evaluateDeviceTrust(db: PortalDb, session: Session | undefined):
     reason,
     message: MESSAGES[reason],
   });
-  if (!session || session.stage !== 'authenticated' || !user) return decide('not-signed-in');
+  if (session?.stage !== 'authenticated' || !user) return decide('not-signed-in');
   if (session.method !== 'device' || !session.credentialId || !session.deviceId) return decide('not-device-sign-in');
   const credential = getCredential(db, session.credentialId);
   if (!credential || credential.userId !== user.id || credential.deviceId !== session.deviceId) {
