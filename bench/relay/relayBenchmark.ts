@@ -11,6 +11,7 @@ import { type Benchmark, type BenchContext, ms, type Verdict } from '../lib/Benc
 import { startBenchDaemon } from '../lib/benchDaemon.js';
 import { pool, printTable, type Summary, timeSequential } from '../lib/stats.js';
 import { measureFloor } from './measureFloor.js';
+import { measureRelayBreakdown } from './relayBreakdown.js';
 
 export const RELAY_TARGET = 1.3;
 /** measureFloor's envelope around its padding: `{"type":"signIn","id":"x","pad":""}`. */
@@ -94,6 +95,13 @@ export async function runRelay(ctx: BenchContext): Promise<{ figures: RelayFigur
     ],
   );
   process.stdout.write(`\nDaemon log written per sign-in: ${figures.logBytesPerSignIn.toFixed(0)} bytes.\n`);
+  ctx.progress('relay breakdown');
+  const steps = await measureRelayBreakdown(ctx.quick ? 20 : 2000);
+  printTable(
+    'Where a sign-in goes: each step of the daemon path alone (now) and proposed alternatives',
+    ['step', 'now / proposed', 'p50 ms', 'p99 ms', 'mean ms'],
+    steps.map((s) => [s.step, s.kind, ms(s.summary.p50), ms(s.summary.p99), ms(s.summary.mean)]),
+  );
   const verdict = (q: string, ratio: number): Verdict => ({
     label: `relay ratio ${q}`,
     value: `${ratio.toFixed(2)}×`,
