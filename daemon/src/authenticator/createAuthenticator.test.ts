@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -193,6 +193,18 @@ describe('authenticator', () => {
     ]) {
       expect(audit).not.toContain(secret);
     }
+  });
+
+  it('should tell the user to register again and tell Protect it failed when the credential key is lost', async () => {
+    const t = await setup();
+    await registerAndVerify(t);
+    await rm(join(t.dataDir, 'keys', `${t.state.credentials.list()[0]?.keyRef}.key`));
+    const restarted = (await t.reopen()).createAuthenticator(t.protect);
+    await expect(restarted.signIn({ origin: ORIGIN, options: sampleRequestOptions() }, ctx)).rejects.toMatchObject({
+      code: 'ERR_KEY_NOT_FOUND',
+      message: expect.stringContaining('register again'),
+    });
+    expect(t.protect.outcomes.at(-1)).toEqual({ ok: false, code: 'ERR_KEY_NOT_FOUND' });
   });
 
   it('should report registered for the user and list, show and delete the account', async () => {

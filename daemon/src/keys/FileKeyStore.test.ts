@@ -100,6 +100,31 @@ describe.each([nodeCrypto, peculiarCrypto])('key stores ($name)', (crypto) => {
     });
   });
 
+  it('should hold private keys only as non-extractable CryptoKeys once created or loaded', async () => {
+    const imports: Array<{ format: string; extractable: boolean }> = [];
+    const spy: CryptoProvider = {
+      name: `${crypto.name}-spy`,
+      getRandomValues: (a) => crypto.getRandomValues(a),
+      subtle: new Proxy(crypto.subtle, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop, target);
+          if (prop !== 'importKey') return typeof value === 'function' ? value.bind(target) : value;
+          return (...args: Parameters<SubtleCrypto['importKey']>) => {
+            imports.push({ format: args[0], extractable: args[3] });
+            return target.importKey(...args);
+          };
+        },
+      }),
+    };
+    const dataDir = await tempDir();
+    const key = await (await fileStore(dataDir, spy)).create({ purpose: 'credential' });
+    await (await fileStore(dataDir, spy)).sign(key.ref, data);
+    expect(imports.filter((i) => i.format === 'pkcs8')).toEqual([
+      { format: 'pkcs8', extractable: false },
+      { format: 'pkcs8', extractable: false },
+    ]);
+  });
+
   it('should refuse a key file swapped in under another ref', async () => {
     const dataDir = await tempDir();
     const store = await fileStore(dataDir, crypto);

@@ -109,13 +109,20 @@ export class FileKeyStore implements KeyStore {
   private async load(ref: string): Promise<LoadedKey> {
     const cached = this.cache.get(ref);
     if (cached) return cached;
-    if (!KEY_REF_PATTERN.test(ref)) throw new KeyStoreError('ERR_KEY_NOT_FOUND', `No key ${ref} in the key store`);
+    if (!KEY_REF_PATTERN.test(ref))
+      throw new KeyStoreError(
+        'ERR_KEY_NOT_FOUND',
+        `No key ${ref} in the key store; delete this device sign-in in Protect and register again from the portal`,
+      );
     let sealed: Buffer;
     try {
       sealed = await readFile(this.pathOf(ref));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new KeyStoreError('ERR_KEY_NOT_FOUND', `No key ${ref} in the key store`);
+        throw new KeyStoreError(
+          'ERR_KEY_NOT_FOUND',
+          `No key ${ref} in the key store; delete this device sign-in in Protect and register again from the portal`,
+        );
       }
       throw err;
     }

@@ -40,7 +40,11 @@ export class MemoryKeyStore implements KeyStore {
 
   private get(ref: string) {
     const key = this.keys.get(ref);
-    if (!key) throw new KeyStoreError('ERR_KEY_NOT_FOUND', `No key ${ref} in the key store`);
+    if (!key)
+      throw new KeyStoreError(
+        'ERR_KEY_NOT_FOUND',
+        `No key ${ref} in the key store; delete this device sign-in in Protect and register again from the portal`,
+      );
     return key;
   }
 }
