@@ -17,11 +17,11 @@ export const SAFARI_EXTENSION_DIR = join(REPO_ROOT, 'extension/dist/safari');
 const SOURCES = ['extension', 'shared', 'vite.config.ts'];
 const LOCK = join(tmpdir(), 'keybound-extension-build.lock');
 
-/** Newest modification time under `path`, skipping build output and dependencies. */
+/** Newest modification time under `path`, skipping build output, dependencies and tests. */
 async function newestMtime(path: string): Promise<number> {
   const info = await stat(path).catch(() => undefined);
   if (!info) return 0;
-  if (!info.isDirectory()) return info.mtimeMs;
+  if (!info.isDirectory()) return path.endsWith('.test.ts') ? 0 : info.mtimeMs;
   let newest = info.mtimeMs;
   for (const entry of await readdir(path)) {
     if (entry === 'dist' || entry === 'node_modules') continue;

@@ -1,0 +1,151 @@
+import { describe, expect, it, vi } from 'vitest';
+import { handleContentMessages } from './handleContentMessages.js';
+
+const context = {
+  kind: 'content' as const,
+  tabId: 5,
+  windowId: 2,
+  frameId: 0 as const,
+  origin: 'http://localhost:3000',
+};
+const device = {
+  platform: 'linux' as const,
+  enrollment: { state: 'enrolled' as const },
+  protect: { installed: true, managed: true, opened: true, notifications: true },
+  userVerification: { biometrics: true, pin: true },
+  deviceSignIn: true,
+};
+const options = { challenge: 'a'.repeat(43), rpId: 'localhost' };
+
+function setup(request = vi.fn(async (..._args: unknown[]): Promise<unknown> => ({ ok: true, result: {} }))) {
+  const daemon = { request, state: 'connected' as string };
+  const handoff = { rememberRequest: vi.fn(), forgetRequest: vi.fn() };
+  const handlers = handleContentMessages({
+    daemon: daemon as never,
+    handoff,
+    extensionVersion: '0.1.0',
+    pairingGraceMs: 20,
+  });
+  return { handlers, daemon, handoff, request };
+}
+
+describe('handleContentMessages', () => {
+  it('should admit a tab when the content script and the browser agree on its origin', async () => {
+    const { handlers } = setup();
+    await expect(handlers.gate({ origin: context.origin }, context)).resolves.toEqual({ allowed: true });
+    await expect(handlers.gate({ origin: 'http://localhost:4000' }, context)).resolves.toBeUndefined();
+  });
+
+  it('should refuse a page request when its claimed origin differs from the browser-reported one', async () => {
+    const { handlers, request } = setup();
+    const answer = await handlers['page.request'](
+      { origin: 'http://localhost:4000', request: { keybound: 'request', type: 'status', payload: {} } },
+      context,
+    );
+    expect(answer).toMatchObject({ ok: false, error: { code: 'ERR_BAD_ORIGIN' } });
+    expect(request).not.toHaveBeenCalled();
+  });
+
+  it('should send the browser-reported origin to the daemon when the page signs in', async () => {
+    const credential = { id: 'x' };
+    const { handlers, request, handoff } = setup(
+      vi.fn(async (_type: unknown, _payload: unknown, opts: unknown) => {
+        (opts as { onId: (id: string) => void }).onId('x9-req');
+        return { ok: true, result: { credential } };
+      }),
+    );
+    const answer = await handlers['page.request'](
+      { origin: context.origin, request: { keybound: 'request', type: 'signIn', payload: { options } } },
+      context,
+    );
+    expect(request).toHaveBeenCalledWith('signIn', { origin: 'http://localhost:3000', options }, expect.any(Object));
+    expect(handoff.rememberRequest).toHaveBeenCalledWith('x9-req', { tabId: 5, windowId: 2 });
+    expect(handoff.forgetRequest).toHaveBeenCalledWith('x9-req');
+    expect(answer).toEqual({ ok: true, result: { credential } });
+  });
+
+  it('should pass the daemon error on when registration fails', async () => {
+    const error = { code: 'ERR_NOT_ENROLLED', message: 'This device is not enrolled.' };
+    const { handlers } = setup(vi.fn(async () => ({ ok: false, error })));
+    const answer = await handlers['page.request'](
+      {
+        origin: context.origin,
+        request: {
+          keybound: 'request',
+          type: 'register',
+          payload: {
+            options: {
+              rp: { name: 'Portal', id: 'localhost' },
+              user: { id: 'dXNlcg', name: 'a@example.com', displayName: 'A' },
+              challenge: 'a'.repeat(43),
+              pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+            },
+          },
+        },
+      },
+      context,
+    );
+    expect(answer).toEqual({ ok: false, error });
+  });
+
+  it('should default the RP ID to the page host and refuse another site when asked for status', async () => {
+    const { handlers, request } = setup(
+      vi.fn(async () => ({
+        ok: true,
+        result: { daemonVersion: '0.1.0', device, eligibility: { eligible: true }, registered: true },
+      })),
+    );
+    const ok = await handlers['page.request'](
+      { origin: context.origin, request: { keybound: 'request', type: 'status', payload: {} } },
+      context,
+    );
+    expect(request).toHaveBeenCalledWith('status', { rpId: 'localhost' });
+    expect(ok).toEqual({
+      ok: true,
+      result: {
+        extensionVersion: '0.1.0',
+        daemon: 'connected',
+        device,
+        eligibility: { eligible: true },
+        registered: true,
+      },
+    });
+    const refused = await handlers['page.request'](
+      { origin: context.origin, request: { keybound: 'request', type: 'status', payload: { rpId: 'bank.example' } } },
+      context,
+    );
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ERR_RP_ID_MISMATCH' } });
+  });
+
+  it('should answer status with daemon "pairing" when the user is still approving the pairing', async () => {
+    const { handlers, daemon } = setup(vi.fn(() => new Promise(() => {})));
+    daemon.state = 'pairing';
+    const answer = await handlers['page.request'](
+      { origin: context.origin, request: { keybound: 'request', type: 'status', payload: {} } },
+      context,
+    );
+    expect(answer).toMatchObject({
+      ok: true,
+      result: { daemon: 'pairing', registered: false, eligibility: { eligible: false } },
+    });
+  });
+
+  it('should answer status with daemon "unavailable" and the reason when the daemon is down', async () => {
+    const error = { code: 'ERR_DAEMON_UNAVAILABLE', message: 'not reachable' };
+    const { handlers, daemon } = setup(vi.fn(async () => ({ ok: false, error })));
+    daemon.state = 'unavailable';
+    const answer = await handlers['page.request'](
+      { origin: context.origin, request: { keybound: 'request', type: 'status', payload: {} } },
+      context,
+    );
+    expect(answer).toEqual({
+      ok: true,
+      result: {
+        extensionVersion: '0.1.0',
+        daemon: 'unavailable',
+        eligibility: { eligible: false, problem: error },
+        registered: false,
+      },
+    });
+  });
+});

@@ -1,0 +1,111 @@
+import { describe, expect, it, vi } from 'vitest';
+import { MAX_MESSAGE_BYTES } from '../../../shared/protocol/version.js';
+import { channelDefinition, channels } from './channels.js';
+import { createChannelReceiver } from './createChannelReceiver.js';
+import { sendOnChannel } from './sendOnChannel.js';
+
+const ORIGIN = 'http://localhost:3000';
+
+function receiver() {
+  const log = vi.fn();
+  const gate = vi.fn(async () => ({ allowed: true as const }));
+  const pageRequest = vi.fn(async () => ({ ok: true as const, result: { done: 1 } }));
+  const receive = createChannelReceiver('content:background', { gate, 'page.request': pageRequest }, log);
+  return { receive, log, gate, pageRequest };
+}
+
+describe('channels', () => {
+  it('should define a request and a response schema for every message when listed', () => {
+    for (const group of Object.values(channels)) {
+      for (const definition of Object.values(group)) {
+        expect(typeof definition.request.safeParse).toBe('function');
+        expect(typeof definition.response.safeParse).toBe('function');
+      }
+    }
+  });
+
+  it('should find no definition when the channel or type is unknown or inherited', () => {
+    expect(channelDefinition('content:background', 'gate')).toBeDefined();
+    expect(channelDefinition('content:popup', 'gate')).toBeUndefined();
+    expect(channelDefinition('content:background', 'toString')).toBeUndefined();
+    expect(channelDefinition('__proto__', 'gate')).toBeUndefined();
+  });
+});
+
+describe('createChannelReceiver', () => {
+  it('should run the handler with the parsed payload when the message is valid', async () => {
+    const { receive, gate } = receiver();
+    const ctx = { tab: 1 };
+    await expect(
+      receive({ channel: 'content:background', type: 'gate', payload: { origin: ORIGIN } }, ctx),
+    ).resolves.toEqual({
+      allowed: true,
+    });
+    expect(gate).toHaveBeenCalledWith({ origin: ORIGIN }, ctx);
+  });
+
+  it('should drop a message when it is meant for another channel', async () => {
+    const { receive, gate, log } = receiver();
+    await expect(receive({ channel: 'popup:background', type: 'overview', payload: {} }, {})).resolves.toBeUndefined();
+    expect(gate).not.toHaveBeenCalled();
+    expect(log).toHaveBeenCalledWith('channel.drop', expect.objectContaining({ code: 'ERR_INVALID_MESSAGE' }));
+  });
+
+  it('should drop a message when its payload fails the schema', async () => {
+    const { receive, pageRequest } = receiver();
+    const bad = {
+      channel: 'content:background',
+      type: 'page.request',
+      payload: { origin: ORIGIN, request: { keybound: 'request', type: 'status', payload: { origin: 'x' } } },
+    };
+    await expect(receive(bad, {})).resolves.toBeUndefined();
+    expect(pageRequest).not.toHaveBeenCalled();
+  });
+
+  it('should drop a message when the envelope has extra keys or an unknown type', async () => {
+    const { receive, log } = receiver();
+    await expect(
+      receive({ channel: 'content:background', type: 'gate', payload: { origin: ORIGIN }, extra: 1 }, {}),
+    ).resolves.toBeUndefined();
+    await expect(
+      receive({ channel: 'content:background', type: 'hasOwnProperty', payload: {} }, {}),
+    ).resolves.toBeUndefined();
+    expect(log).toHaveBeenCalledTimes(2);
+  });
+
+  it('should drop a message when it is too large or not JSON', async () => {
+    const { receive, log } = receiver();
+    const huge = { channel: 'content:background', type: 'gate', payload: { origin: 'x'.repeat(MAX_MESSAGE_BYTES) } };
+    await expect(receive(huge, {})).resolves.toBeUndefined();
+    expect(log).toHaveBeenLastCalledWith('channel.drop', expect.objectContaining({ code: 'ERR_MESSAGE_TOO_LARGE' }));
+    await expect(receive({ n: 1n }, {})).resolves.toBeUndefined();
+    expect(log).toHaveBeenLastCalledWith('channel.drop', expect.objectContaining({ code: 'ERR_MALFORMED_JSON' }));
+  });
+});
+
+describe('sendOnChannel', () => {
+  it('should round-trip through a receiver when both ends use the same definition', async () => {
+    const { receive } = receiver();
+    const answer = await sendOnChannel((m) => receive(m, {}), 'content:background', 'gate', { origin: ORIGIN });
+    expect(answer).toEqual({ ok: true, value: { allowed: true } });
+  });
+
+  it('should report ERR_EXTENSION_UNAVAILABLE when nobody answers or the transport fails', async () => {
+    await expect(
+      sendOnChannel(async () => undefined, 'content:background', 'gate', { origin: ORIGIN }),
+    ).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'ERR_EXTENSION_UNAVAILABLE' },
+    });
+    await expect(
+      sendOnChannel(() => Promise.reject(new Error('no receiver')), 'content:background', 'gate', { origin: ORIGIN }),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'ERR_EXTENSION_UNAVAILABLE' } });
+  });
+
+  it('should refuse an answer when it does not match the response schema', async () => {
+    const answer = await sendOnChannel(async () => ({ allowed: 'yes' }), 'content:background', 'gate', {
+      origin: ORIGIN,
+    });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_MESSAGE' } });
+  });
+});
