@@ -1,0 +1,51 @@
+/**
+ * IT policy in a real browser: a managed-policy file names an SSO login origin for the extension;
+ * a page on that origin gets the ready signal although the local settings do not list it, and
+ * the options page shows the managed value read-only. The policy file is removed afterwards.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EXTENSION_ID,
+  type ExtensionBrowser,
+  launchWithExtension,
+  openPage,
+  waitForKeyboundReady,
+} from '../helpers/browser.js';
+import { type ManagedPolicyFile, writeManagedPolicy } from '../helpers/managedPolicy.js';
+import { type PageServer, servePages } from '../helpers/servePages.js';
+
+describe('managed policy', () => {
+  let server: PageServer;
+  let policy: ManagedPolicyFile;
+  let browser: ExtensionBrowser;
+
+  beforeAll(async () => {
+    server = await servePages({ '/': '<!doctype html><title>sso login</title><p>login</p>' });
+    // Only ssoLoginOrigins: other browser tests running meanwhile configure portal origins locally.
+    policy = await writeManagedPolicy({ ssoLoginOrigins: [server.loopbackOrigin] });
+    browser = await launchWithExtension({ settings: { portalOrigins: [server.localhostOrigin], daemonPort: 9 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await policy?.remove();
+    await server?.close();
+  });
+
+  it('should serve an origin when only IT policy lists it', async () => {
+    const page = await openPage(browser.context, `${server.loopbackOrigin}/`);
+    // The first managed read can take seconds after launch; the worker waits for it before refusing.
+    expect(await waitForKeyboundReady(page, 20_000)).toBe(true);
+    await page.close();
+  });
+
+  it('should show a managed value read-only when IT sets it', async () => {
+    const page = await openPage(browser.context, `chrome-extension://${EXTENSION_ID}/src/options/options.html`);
+    const sso = page.locator('#ssoLoginOrigins');
+    await expect.poll(() => sso.inputValue(), { timeout: 20_000 }).toBe(server.loopbackOrigin);
+    expect(await sso.getAttribute('readonly')).not.toBeNull();
+    expect(await page.locator('#portalOrigins').getAttribute('readonly')).toBeNull();
+    expect(await page.locator('[data-managed="ssoLoginOrigins"]').isVisible()).toBe(true);
+    await page.close();
+  });
+});
