@@ -4,7 +4,7 @@
  * names that could carry one are dropped, and long values are cut, so a careless caller cannot
  * leak a key, signature, pairing secret or full challenge into the log.
  */
-import { appendFileSync, chmodSync, closeSync, openSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEvent, AuditLog } from '../authenticator/types.js';
 
@@ -19,19 +19,28 @@ type Fields = Record<string, string | number | boolean | null | undefined>;
 
 export class FileAuditLog implements AuditLog {
   readonly path: string;
+  /** Kept open (O_APPEND) so a record costs one write, not open + write + close. */
+  private fd: number | undefined;
 
   constructor(
     dataDir: string,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.path = join(dataDir, AUDIT_FILE);
-    closeSync(openSync(this.path, 'a', 0o600));
-    chmodSync(this.path, 0o600);
+    this.fd = openSync(this.path, 'a', 0o600);
+    fchmodSync(this.fd, 0o600);
   }
 
-  /** Appends one line synchronously (small, and the audit trail must not be lost on a crash). */
+  /** Appends one line synchronously: one write(2) per line, so a crash never loses a recorded event to a buffer. */
   record(event: AuditEvent, fields: Fields = {}): void {
-    appendFileSync(this.path, `${JSON.stringify(auditLine(this.now(), event, fields))}\n`, { mode: 0o600 });
+    if (this.fd === undefined) return;
+    writeSync(this.fd, `${JSON.stringify(auditLine(this.now(), event, fields))}\n`);
+  }
+
+  /** Closes the file; later records are dropped. Idempotent. */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 

@@ -51,12 +51,12 @@ export interface DaemonState {
   readonly credentials: CredentialStore;
   readonly totp: TotpStore;
   readonly pairings: SealedPairingStore & PairingStore;
-  readonly audit: AuditLog;
+  readonly audit: AuditLog & { close(): void };
   /** Device and Protect operations for the CLI and the control socket. */
   readonly device: DeviceControl;
   /** The protocol's device side, with Protect (`verifier`) doing user verification. */
   createAuthenticator(verifier: UserVerifier): AuthenticatorApi;
-  /** Closes the credential database. Idempotent. */
+  /** Releases counter reservations, closes the credential database and the audit log. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -105,6 +105,7 @@ export async function openDaemonState(options: DaemonStateOptions): Promise<Daem
       createAuthenticator({ profile, keyStore, credentials, totp, verifier, audit, logger, crypto, now }),
     async close() {
       credentials.close();
+      audit.close();
     },
   };
 }

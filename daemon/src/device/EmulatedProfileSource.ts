@@ -3,7 +3,7 @@
  * writes). `get` re-reads the file when its mtime or size changed, so `keybound device set …`
  * run in another process applies to a running daemon without a restart.
  */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonStateFile } from '../storage/JsonStateFile.js';
 import {
@@ -46,10 +46,14 @@ export class EmulatedProfileSource implements DeviceProfileSource {
     return run;
   }
 
-  /** mtime (ns) and size: a cheap change detector; a change within the same ns also changes size or inode in practice. */
+  /**
+   * mtime (ns), size and inode: a cheap change detector (every atomic write is a new inode).
+   * Synchronous on purpose: a stat takes microseconds, less than the thread-pool hop of the
+   * async form, and it runs on every request.
+   */
   private async stamp(): Promise<string> {
     try {
-      const s = await stat(this.file.path, { bigint: true });
+      const s = statSync(this.file.path, { bigint: true });
       return `${s.mtimeNs}:${s.size}:${s.ino}`;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';

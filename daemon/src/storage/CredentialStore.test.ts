@@ -1,8 +1,9 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CredentialRecord, CredentialStore } from './CredentialStore.js';
+import { COUNTER_BLOCK, type CredentialRecord, CredentialStore } from './CredentialStore.js';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -58,6 +59,20 @@ describe('CredentialStore', () => {
     const { store: reopened } = await open(dir);
     expect(reopened.get('cred-1')).toMatchObject({ counter: 2, lastUsedAt: '2026-01-01T00:00:01.000Z' });
     expect(reopened.nextCounter('cred-1', '2026-01-01T00:00:02.000Z')).toBe(3);
+  });
+
+  it('should jump to the durable reservation, never repeating a counter, when the last stop was not clean', async () => {
+    const { dir, store } = await open();
+    store.add(record(1));
+    for (let i = 0; i < 3; i++) store.nextCounter('cred-1', 'now');
+    // Simulate a power loss that lost the last counter updates but not the fsynced reservation.
+    const raw = new Database(join(dir, 'credentials.db'));
+    raw.prepare("UPDATE credentials SET counter = 1 WHERE credentialId = 'cred-1'").run();
+    raw.close();
+    const { store: reopened } = await open(dir);
+    const next = reopened.nextCounter('cred-1', 'now') as number;
+    expect(next).toBeGreaterThan(3);
+    expect(next).toBe(COUNTER_BLOCK + 2);
   });
 
   it('should return undefined from nextCounter when the credential was deleted', async () => {

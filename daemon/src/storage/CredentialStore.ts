@@ -2,10 +2,18 @@
  * Device sign-in credentials (Protect's "device sign-in" accounts), in SQLite (`credentials.db`,
  * 0600). Why SQLite rather than a JSON file: every sign-in must persist a new counter before the
  * signature is returned, and rewriting a 10,000-credential JSON file per sign-in would make
- * latency grow with the number of credentials. SQLite gives atomic, durable single-row updates
- * (WAL, synchronous=FULL) and indexes on credentialId and (rpId, userName), so lookups and
- * counter updates stay flat from 1 to 10,000 credentials. No secrets here: the private key is in
- * the key store; `keyRef` only names it.
+ * latency grow with the number of credentials. SQLite gives atomic single-row updates and
+ * indexes on credentialId and (rpId, userName), so lookups and counter updates stay flat from 1
+ * to 10,000 credentials. No secrets here: the private key is in the key store; `keyRef` names it.
+ *
+ * Durability: adding and deleting credentials is fsynced (synchronous=FULL) — a power loss never
+ * loses a credential the portal has. Counters use a durable *reservation* instead of an fsync
+ * per sign-in (which cost ~0.26 ms here, more than the signature): `counterReserved` is raised
+ * by COUNTER_BLOCK, with an fsync, whenever the counter reaches it, so every counter value
+ * handed out is ≤ a durable reservation. On open, a counter below its reservation (the last
+ * stop was not clean, e.g. a power loss) jumps to the reservation; a clean close releases
+ * reservations (counterReserved = counter) so a normal restart continues exactly. Counters may
+ * skip values after a crash but never repeat one — all WebAuthn asks.
  */
 import { chmodSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +36,8 @@ export interface CredentialRecord {
 }
 
 export const CREDENTIALS_FILE = 'credentials.db';
+/** Counter values reserved per fsync. */
+export const COUNTER_BLOCK = 32;
 
 const COLUMNS =
   'credentialId, rpId, origin, userName, userDisplayName, userHandle, createdAt, lastUsedAt, counter, deviceId, keyRef';
@@ -40,7 +50,7 @@ export class CredentialStore {
   constructor(pathOrDataDir: { dataDir: string } | { path: ':memory:' }) {
     const path = 'dataDir' in pathOrDataDir ? join(pathOrDataDir.dataDir, CREDENTIALS_FILE) : ':memory:';
     if (path !== ':memory:') {
-      // Create the file 0600 before SQLite does (SQLite would use the umask).
+      // Create the file 0600 before SQLite does (SQLite would use the umask; its WAL copies this mode).
       closeSync(openSync(path, 'a', 0o600));
       chmodSync(path, 0o600);
     }
@@ -51,11 +61,19 @@ export class CredentialStore {
       CREATE TABLE IF NOT EXISTS credentials (
         credentialId TEXT PRIMARY KEY, rpId TEXT NOT NULL, origin TEXT NOT NULL, userName TEXT NOT NULL,
         userDisplayName TEXT NOT NULL, userHandle TEXT NOT NULL, createdAt TEXT NOT NULL, lastUsedAt TEXT,
-        counter INTEGER NOT NULL CHECK (counter >= 0), deviceId TEXT, keyRef TEXT NOT NULL
+        counter INTEGER NOT NULL CHECK (counter >= 0), deviceId TEXT, keyRef TEXT NOT NULL,
+        counterReserved INTEGER NOT NULL DEFAULT 0
       ) STRICT;
       CREATE INDEX IF NOT EXISTS credentials_rp_user ON credentials (rpId, userName, createdAt);
       CREATE INDEX IF NOT EXISTS credentials_rp_created ON credentials (rpId, createdAt);
     `);
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(credentials)').all();
+    if (!columns.some((c) => c.name === 'counterReserved')) {
+      this.db.exec('ALTER TABLE credentials ADD COLUMN counterReserved INTEGER NOT NULL DEFAULT 0');
+    }
+    // After an unclean stop, counters handed out may be ahead of the stored ones: skip to the reservation.
+    this.db.exec('UPDATE credentials SET counter = counterReserved WHERE counterReserved > counter');
+    this.db.pragma('synchronous = NORMAL');
     this.stmts = {
       get: this.db.prepare<[string], CredentialRecord>(`SELECT ${COLUMNS} FROM credentials WHERE credentialId = ?`),
       byUser: this.db.prepare<[string, string], CredentialRecord>(
@@ -73,9 +91,11 @@ export class CredentialStore {
           .map((c) => `@${c}`)
           .join(', ')})`,
       ),
-      use: this.db.prepare<[string, string], { counter: number }>(
-        'UPDATE credentials SET counter = counter + 1, lastUsedAt = ? WHERE credentialId = ? RETURNING counter',
+      use: this.db.prepare<[string, string], { counter: number; counterReserved: number }>(
+        'UPDATE credentials SET counter = counter + 1, lastUsedAt = ? WHERE credentialId = ? RETURNING counter, counterReserved',
       ),
+      reserve: this.db.prepare<[number, string]>('UPDATE credentials SET counterReserved = ? WHERE credentialId = ?'),
+      release: this.db.prepare('UPDATE credentials SET counterReserved = counter WHERE counterReserved > counter'),
       delete: this.db.prepare<[string]>('DELETE FROM credentials WHERE credentialId = ?'),
       count: this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM credentials'),
     };
@@ -107,31 +127,53 @@ export class CredentialStore {
     return this.stmts.count.get()?.n ?? 0;
   }
 
-  /** Inserts a new credential (durable when this returns). A duplicate credentialId throws. */
+  /** Inserts a new credential, fsynced before it returns. A duplicate credentialId throws. */
   add(record: CredentialRecord): void {
-    this.stmts.insert.run(record);
+    this.durably(() => this.stmts.insert.run(record));
   }
 
   /** Inserts many credentials in one transaction (imports, benchmarks): one fsync instead of one per row. */
   addMany(records: readonly CredentialRecord[]): void {
-    this.db.transaction((rows: readonly CredentialRecord[]) => {
-      for (const r of rows) this.stmts.insert.run(r);
-    })(records);
+    this.durably(() =>
+      this.db.transaction((rows: readonly CredentialRecord[]) => {
+        for (const r of rows) this.stmts.insert.run(r);
+      })(records),
+    );
   }
 
   /**
-   * Increments the counter and records the use, durably, and returns the new counter. Callers
-   * sign with the returned value only after this returned, so a crash can never reuse a counter.
+   * Increments the counter, records the use and returns the new counter, which is covered by a
+   * durable reservation when this returns (see the file comment): callers sign with it only
+   * afterwards, so no crash can make the device reuse a counter value.
    */
   nextCounter(credentialId: string, at: string): number | undefined {
-    return this.stmts.use.get(at, credentialId)?.counter;
+    const row = this.stmts.use.get(at, credentialId);
+    if (!row) return undefined;
+    if (row.counter > row.counterReserved) {
+      this.durably(() => this.stmts.reserve.run(row.counter + COUNTER_BLOCK, credentialId));
+    }
+    return row.counter;
   }
 
+  /** Deletes a credential, fsynced before it returns. */
   delete(credentialId: string): boolean {
-    return this.stmts.delete.run(credentialId).changes > 0;
+    return this.durably(() => this.stmts.delete.run(credentialId).changes > 0);
   }
 
+  /** Releases counter reservations (a clean stop: the next open continues exactly) and closes. Idempotent. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.durably(() => this.stmts.release.run());
+    this.db.close();
+  }
+
+  /** Runs `fn` with synchronous=FULL, so its commit is fsynced (with every WAL frame before it). */
+  private durably<T>(fn: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 }
