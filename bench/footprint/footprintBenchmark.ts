@@ -8,12 +8,12 @@
  * burst 100), so the sign-ins go over a fresh connection every 90 requests, like a worker that
  * reconnects — which also exercises connection set-up and tear-down for leaks.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectPaired, type DaemonClient, newInstall, type TestInstall } from '../../test/helpers/daemonClient.js';
 import { type Benchmark, type BenchContext, ms, type Verdict } from '../lib/Benchmark.js';
+import { buildNode } from '../lib/buildNode.js';
 import { prepareDevice } from '../lib/prepareDevice.js';
 import { printTable, summarize } from '../lib/stats.js';
 import { newRequestOptions, RP_ORIGIN, registerCredential } from '../lib/webauthnRequests.js';
@@ -22,17 +22,6 @@ import { rssMb, settledRssMb, spawnDaemon } from './spawnDaemon.js';
 export const READY_TARGET_MS = 300;
 export const IDLE_RSS_TARGET_MB = 60;
 const PER_CONNECTION = 90;
-const ROOT = new URL('../..', import.meta.url).pathname;
-
-/** `npm run build:node`: the bin runs dist/, which must match the sources being measured. */
-function buildNode(): void {
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  // tsc still emits when another part has type errors; only a missing compiler is fatal here.
-  if (r.error) throw r.error;
-}
 
 /** Runs `total` sign-ins, reconnecting every PER_CONNECTION; calls `at(count)` at each checkpoint. */
 async function signInMany(
