@@ -77,6 +77,20 @@ describe('authenticator', () => {
     expect(statement).toMatchObject({ verified: true, payload: { enrollmentType: 'desktop-agent' } });
   });
 
+  it('should create one device identity when two first registrations run at once', async () => {
+    const t = await setup();
+    await t.state.profile.update((p) => ({ ...p, enrollment: { state: 'enrolled', type: 'desktop-agent' } }));
+    const auth = t.state.createAuthenticator(t.protect);
+    const [a, b] = await Promise.all(
+      [0, 1].map((i) =>
+        auth.register({ origin: ORIGIN, options: sampleCreationOptions() }, { ...ctx, requestId: `r${i}` }),
+      ),
+    );
+    const kid = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[0] as string, 'base64url').toString()).kid;
+    expect(kid(a?.deviceStatement as string)).toBe(kid(b?.deviceStatement as string));
+    expect((await t.state.keyStore.list()).filter((k) => k.purpose === 'device-identity')).toHaveLength(1);
+  });
+
   it('should return no response and store nothing when Protect denies the registration', async () => {
     const t = await setup();
     t.protect.mode = 'deny';

@@ -7,10 +7,26 @@
 import type { DeviceProfile } from '../device/deviceProfile.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
 
-export async function ensureDeviceIdentity(
+/** One creation at a time per profile source: two first registrations at once must not make two identities. */
+const inFlight = new WeakMap<object, Promise<unknown>>();
+
+type Identity = { identityKeyRef: string; deviceId: string; profile: DeviceProfile };
+
+export async function ensureDeviceIdentity(deps: Pick<AuthenticatorDeps, 'profile' | 'keyStore'>): Promise<Identity> {
+  const previous = inFlight.get(deps.profile) ?? Promise.resolve();
+  // Re-read inside the queue: an earlier call may just have created the identity.
+  const run = previous.then(async () => ensureNow(deps, await deps.profile.get()));
+  inFlight.set(
+    deps.profile,
+    run.catch(() => undefined),
+  );
+  return run;
+}
+
+async function ensureNow(
   deps: Pick<AuthenticatorDeps, 'profile' | 'keyStore'>,
   profile: DeviceProfile,
-): Promise<{ identityKeyRef: string; deviceId: string; profile: DeviceProfile }> {
+): Promise<Identity> {
   const { identityKeyRef, deviceId } = profile.enrollment;
   if (identityKeyRef && deviceId) {
     try {

@@ -59,7 +59,7 @@ export async function registerCredential(
 
   let keyRef: string | undefined;
   try {
-    const identity = await ensureDeviceIdentity(deps, profile);
+    const identity = await ensureDeviceIdentity(deps);
     const key = await deps.keyStore.create({ purpose: 'credential' });
     keyRef = key.ref;
     const credentialId = crypto.getRandomValues(new Uint8Array(32));
