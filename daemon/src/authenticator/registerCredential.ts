@@ -12,7 +12,7 @@ import { toBase64url } from '../../../shared/webauthn/base64url.js';
 import { COSE_ALG_ES256, createRegistrationResponse } from '../../../shared/webauthn/createRegistrationResponse.js';
 import { resolveRpId } from '../../../shared/webauthn/resolveRpId.js';
 import { assertPrerequisites } from '../device/prerequisites/prerequisites.js';
-import { signDeviceStatement } from '../device/signDeviceStatement.js';
+import { createDeviceStatement } from '../../../shared/device/deviceStatement.js';
 import { P256 } from '../keys/KeyStore.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
 import { ensureDeviceIdentity } from './ensureDeviceIdentity.js';
@@ -76,9 +76,9 @@ export async function registerCredential(
       userVerified: true,
     });
     const at = now();
-    const deviceStatement = await signDeviceStatement({
-      keyStore: deps.keyStore,
-      identityKeyRef: identity.identityKeyRef,
+    // The identity key may live in hardware: it is asked to sign through the KeyStore, never handed over.
+    const deviceStatement = await createDeviceStatement({
+      sign: (data) => deps.keyStore.sign(identity.identityKeyRef, data),
       deviceId: identity.deviceId,
       rpId,
       credentialId: credentialIdText,
@@ -87,7 +87,6 @@ export async function registerCredential(
       // assertPrerequisites passed, so the device is enrolled; the type may still be unknown to a host probe.
       enrollmentType: profile.enrollment.type ?? 'desktop-agent',
       now: at,
-      crypto,
     });
     deps.credentials.add({
       credentialId: credentialIdText,
