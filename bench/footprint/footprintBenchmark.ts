@@ -17,10 +17,13 @@ import { buildNode } from '../lib/buildNode.js';
 import { prepareDevice } from '../lib/prepareDevice.js';
 import { printTable, summarize } from '../lib/stats.js';
 import { newRequestOptions, RP_ORIGIN, registerCredential } from '../lib/webauthnRequests.js';
+import { measureHeapGrowth } from './measureHeapGrowth.js';
 import { rssMb, settledRssMb, spawnDaemon } from './spawnDaemon.js';
 
 export const READY_TARGET_MS = 300;
 export const IDLE_RSS_TARGET_MB = 60;
+/** Live heap may move this much after GC without anything being retained per sign-in (caches, JIT data). */
+const HEAP_GROWTH_LIMIT_MB = 1;
 const PER_CONNECTION = 90;
 
 /** Runs `total` sign-ins, reconnecting every PER_CONNECTION; calls `at(count)` at each checkpoint. */
@@ -93,6 +96,9 @@ export async function runFootprint(ctx: BenchContext): Promise<Verdict[]> {
         ctx.progress(`footprint: ${n} sign-ins, RSS ${rss[n]?.toFixed(1)} MB`);
       });
       const after = await settledRssMb(d.pid, ctx.quick ? 1000 : 3000);
+      ctx.progress('footprint: live heap after GC (in-process daemon)');
+      const heap = await measureHeapGrowth(first, total);
+      const heapGrowth = heap.heapAtTotal - heap.heapAtFirst;
       const readyS = summarize(ready, 1);
       const signS = summarize(firstSignIn, 1);
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -129,6 +135,15 @@ export async function runFootprint(ctx: BenchContext): Promise<Verdict[]> {
           [`growth from ${first} to ${total}`, mb(growth)],
         ],
       );
+      printTable(
+        'Daemon live JavaScript heap after full GC (daemon in-process, same sign-ins)',
+        ['when', 'heap MB'],
+        [
+          [`after ${first} sign-ins`, heap.heapAtFirst.toFixed(2)],
+          [`after ${total} sign-ins`, heap.heapAtTotal.toFixed(2)],
+          ['growth', `${heapGrowth >= 0 ? '+' : ''}${heapGrowth.toFixed(2)}`],
+        ],
+      );
       process.stdout.write(
         `\nSign-ins through the spawned daemon: ${Math.round(throughput)}/s sequential (fresh connection every ${PER_CONNECTION}; rate limit on). p50 ready ${ms(readyS.p50)} ms, first sign-in ${ms(signS.p50)} ms.\n`,
       );
@@ -163,6 +178,12 @@ export async function runFootprint(ctx: BenchContext): Promise<Verdict[]> {
               target: `≤ ${noiseMb.toFixed(1)} MB (noise)`,
               met: growth <= noiseMb,
             },
+        {
+          label: `live heap growth after GC ${first} → ${total} sign-ins`,
+          value: `${heapGrowth >= 0 ? '+' : ''}${(heapGrowth * 1024).toFixed(0)} KB`,
+          target: `≤ ${HEAP_GROWTH_LIMIT_MB * 1024} KB`,
+          met: heapGrowth <= HEAP_GROWTH_LIMIT_MB,
+        },
       ];
     } finally {
       const code = await d.stop();
