@@ -16,11 +16,22 @@ export interface TestDaemon {
 }
 
 export async function startTestDaemon(
-  options: { uv?: 'auto' | 'protect'; preauthorizePairing?: boolean; logLevel?: string } = {},
+  options: {
+    uv?: 'auto' | 'protect';
+    preauthorizePairing?: boolean;
+    /** Start with an emulated device that meets every prerequisite (enrolled, Protect ready). */
+    eligible?: boolean;
+    logLevel?: string;
+  } = {},
 ): Promise<TestDaemon> {
   const { startDaemon } = await import('../../daemon/src/startDaemon.js');
   const dataDir = await mkdtemp(join(tmpdir(), 'keybound-daemon-'));
   try {
+    if (options.eligible) {
+      const { EmulatedProfileSource } = await import('../../daemon/src/device/EmulatedProfileSource.js');
+      const { eligibleDeviceProfile } = await import('../../daemon/src/device/deviceProfile.js');
+      await new EmulatedProfileSource(dataDir).update(() => eligibleDeviceProfile());
+    }
     const daemon = await startDaemon({
       port: 0,
       dataDir,

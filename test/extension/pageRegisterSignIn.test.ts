@@ -1,0 +1,130 @@
+/**
+ * The page API's register and signIn through the real extension and a real daemon (eligible
+ * emulated device, `--uv auto`), verified with @simplewebauthn/server exactly as a portal would:
+ * the credential's origin is the tab's origin as the browser reports it.
+ */
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+} from '@simplewebauthn/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PageResultOf } from '../../shared/protocol/pageApi.js';
+import {
+  callPageApi,
+  type ExtensionBrowser,
+  launchWithExtension,
+  openPage,
+  waitForKeyboundReady,
+} from '../helpers/browser.js';
+import { type PageServer, servePages } from '../helpers/servePages.js';
+import { startTestDaemon, type TestDaemon } from '../helpers/startTestDaemon.js';
+
+describe('page API register and signIn', () => {
+  let server: PageServer;
+  let daemon: TestDaemon;
+  let browser: ExtensionBrowser;
+
+  beforeAll(async () => {
+    server = await servePages({ '/': '<!doctype html><title>portal</title><p>portal</p>' });
+    daemon = await startTestDaemon({ eligible: true });
+    browser = await launchWithExtension({
+      settings: { portalOrigins: [server.localhostOrigin], daemonPort: daemon.port },
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.close();
+    await server?.close();
+  });
+
+  it('should register and then sign in when the page asks with portal-issued options', async () => {
+    const page = await openPage(browser.context, `${server.localhostOrigin}/`);
+    expect(await waitForKeyboundReady(page)).toBe(true);
+    const status = await callPageApi(page, 'status', { userName: 'alice@example.com' });
+    expect(status).toMatchObject({
+      ok: true,
+      result: { daemon: 'connected', eligibility: { eligible: true }, registered: false },
+    });
+
+    const creation = await generateRegistrationOptions({
+      rpName: 'Test portal',
+      rpID: 'localhost',
+      userName: 'alice@example.com',
+      attestationType: 'none',
+      authenticatorSelection: { userVerification: 'required', residentKey: 'preferred' },
+      supportedAlgorithmIDs: [-7],
+    });
+    const registered = await callPageApi(page, 'register', { options: creation }, 60_000);
+    expect(registered.ok, JSON.stringify(registered)).toBe(true);
+    const { credential, deviceStatement } = (registered as { result: PageResultOf<'register'> }).result;
+    expect(deviceStatement.split('.')).toHaveLength(3);
+    const registration = await verifyRegistrationResponse({
+      response: credential,
+      expectedChallenge: creation.challenge,
+      expectedOrigin: server.localhostOrigin,
+      expectedRPID: 'localhost',
+      requireUserVerification: true,
+    });
+    expect(registration.verified).toBe(true);
+    const info = registration.registrationInfo!;
+
+    const request = await generateAuthenticationOptions({
+      rpID: 'localhost',
+      allowCredentials: [{ id: info.credential.id }],
+      userVerification: 'required',
+    });
+    const signedIn = await callPageApi(page, 'signIn', { options: request }, 60_000);
+    expect(signedIn.ok, JSON.stringify(signedIn)).toBe(true);
+    const assertion = await verifyAuthenticationResponse({
+      response: (signedIn as { result: PageResultOf<'signIn'> }).result.credential,
+      expectedChallenge: request.challenge,
+      expectedOrigin: server.localhostOrigin,
+      expectedRPID: 'localhost',
+      credential: info.credential,
+      requireUserVerification: true,
+    });
+    expect(assertion.verified).toBe(true);
+
+    expect(await callPageApi(page, 'status', { userName: 'alice@example.com' })).toMatchObject({
+      ok: true,
+      result: { registered: true },
+    });
+  });
+
+  it('should show the connection, device, registration and toggle in the popup when connected', async () => {
+    const popup = await openPage(browser.context, `chrome-extension://${browser.extensionId}/src/popup/popup.html`);
+    await expect
+      .poll(() => popup.getByTestId('connection').textContent(), { timeout: 15_000 })
+      .toContain('Connected to the Keybound daemon');
+    expect(await popup.getByTestId('device').textContent()).toContain('Desktop agent enrollment');
+    expect(await popup.getByTestId('portals').textContent()).toBe(`${server.localhostOrigin}: registered`);
+    const toggle = popup.locator('#device-signin');
+    await expect.poll(() => toggle.isEnabled(), { timeout: 10_000 }).toBe(true);
+    expect(await toggle.isChecked()).toBe(true);
+
+    await toggle.uncheck();
+    await expect.poll(() => popup.getByTestId('problem').textContent(), { timeout: 10_000 }).toBeTruthy();
+    expect(await toggle.isChecked()).toBe(false);
+    expect(await popup.getByTestId('problem-fix').textContent()).toContain('Switch device sign-in on');
+    await toggle.check();
+    await expect.poll(() => popup.locator('#problem').isHidden(), { timeout: 10_000 }).toBe(true);
+    await popup.close();
+  });
+
+  it('should explain the problem and the fix in the popup when the daemon is not running', async () => {
+    const other = await launchWithExtension({ settings: { portalOrigins: [server.localhostOrigin], daemonPort: 9 } });
+    try {
+      const popup = await openPage(other.context, `chrome-extension://${other.extensionId}/src/popup/popup.html`);
+      await expect
+        .poll(() => popup.getByTestId('problem-fix').textContent(), { timeout: 15_000 })
+        .toContain('Start the Keybound daemon');
+      expect(await popup.getByTestId('connection').textContent()).toContain('not reachable');
+      expect(await popup.getByTestId('problem').textContent()).toContain('127.0.0.1:9');
+    } finally {
+      await other.close();
+    }
+  });
+});
