@@ -9,6 +9,7 @@ import {
   type ExtensionBrowser,
   launchWithExtension,
   openPage,
+  readExtensionStorage,
   waitForKeyboundReady,
 } from '../helpers/browser.js';
 import { type PageServer, servePages } from '../helpers/servePages.js';
@@ -55,5 +56,25 @@ describe('extension in Chromium without a daemon', () => {
     const answer = await callPageApi(page, 'status', {}, 2_000);
     expect(answer).toMatchObject({ ok: false, error: { code: 'ERR_TIMEOUT' } });
     await page.close();
+  });
+
+  it('should save canonical origins and refuse a plain-http remote origin when the user edits options', async () => {
+    const options = await openPage(browser.context, `chrome-extension://${EXTENSION_ID}/src/options/options.html`);
+    await expect
+      .poll(() => options.locator('#portalOrigins').inputValue(), { timeout: 10_000 })
+      .toBe(server.localhostOrigin);
+    await options.locator('#ssoLoginOrigins').fill('http://login.example.com');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => options.getByTestId('saved').textContent(), { timeout: 10_000 }).toContain('Not saved');
+
+    await options.locator('#ssoLoginOrigins').fill('https://Login.example.com/sso/start');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => options.getByTestId('saved').textContent(), { timeout: 10_000 }).toBe('Saved.');
+    expect(await readExtensionStorage(browser.context, 'settings')).toEqual({
+      portalOrigins: [server.localhostOrigin],
+      ssoLoginOrigins: ['https://login.example.com'],
+      daemonPort: 9,
+    });
+    await options.close();
   });
 });

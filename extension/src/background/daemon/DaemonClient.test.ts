@@ -122,8 +122,9 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-function client(port: number, credentials = memoryCredentials(), onEvent = vi.fn()) {
+function client(port: number, credentials = memoryCredentials(), onEvent = vi.fn(), keepAliveMs = 20_000) {
   const c = new DaemonClient({
+    keepAliveMs,
     openSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
     daemonPort: async () => port,
     credentials,
@@ -235,5 +236,16 @@ describe('DaemonClient', () => {
     const outcome = await c.request('accounts.list', {}, { timeoutMs: 50 });
     expect(outcome).toMatchObject({ ok: false, error: { code: 'ERR_TIMEOUT' } });
     expect((await c.request('ping', {})).ok).toBe(true);
+  });
+
+  it('should ping while a request waits when it takes long (keeps the worker alive)', async () => {
+    const daemon = await fakeDaemon();
+    closers.push(daemon.close);
+    const { c } = client(daemon.port, memoryCredentials(), vi.fn(), 20);
+    await c.request('accounts.list', {}, { timeoutMs: 200 });
+    const pings = daemon.seen.filter((type) => type === 'ping').length;
+    expect(pings).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(daemon.seen.filter((type) => type === 'ping').length).toBe(pings);
   });
 });
