@@ -109,6 +109,18 @@ describe('handshake attacks', () => {
     await expectStillServing();
   });
 
+  it('should not let a forged extension origin silently replace an existing pairing', async () => {
+    const client = await DaemonClient.connect(daemon.url);
+    expect(await client.hello(install)).toMatchObject({ paired: true, pairingPreauthorized: false });
+    const attempt = client.pair({ installId: install.installId }).catch((err: { code?: string }) => err.code);
+    // Pre-authorisation covers first pairings only: re-pairing waits for the user in Protect.
+    const event = await client.waitForEvent((e) => e.event === 'protect.request');
+    expect(event).toMatchObject({ action: 'pair' });
+    daemon.protect.decide(event.protectId, 'deny');
+    expect(await attempt).toBe('ERR_PAIRING_DENIED');
+    await expectStillServing();
+  });
+
   it('should refuse an unsupported protocol version', async () => {
     const client = await DaemonClient.connect(daemon.url);
     await expect(client.hello(install, [99])).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_VERSION' });
