@@ -15,6 +15,7 @@ import {
   type TestInstall,
 } from '../helpers/daemonClient.js';
 import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
+import { fakeDeviceSide } from '../helpers/fakeDeviceSide.js';
 import { rawRequest, statusOf, upgradeRequest } from '../helpers/rawHttp.js';
 
 const SAFARI_ORIGIN = 'safari-web-extension://0B1C2D3E-4F50-6172-8394-A5B6C7D8E9F0';
@@ -130,6 +131,24 @@ describe('connection limits', () => {
       expect(statusOf(rebound)).toBe(403);
     } finally {
       await dual.stop();
+    }
+  });
+
+  it('should answer ERR_MESSAGE_TOO_LARGE instead of sending a result beyond the message limit', async () => {
+    const big = await startHarnessDaemon({
+      preauthorizePairing: true,
+      openDeviceSide: fakeDeviceSide({ totpAccounts: 2000 }).open,
+    });
+    try {
+      const client = await connectPaired(big.url, newInstall());
+      expect(await client.request('accounts.list')).toMatchObject({
+        ok: false,
+        error: { code: 'ERR_MESSAGE_TOO_LARGE' },
+      });
+      expect(await client.call('ping')).toEqual({ pong: true });
+      await client.close();
+    } finally {
+      await big.stop();
     }
   });
 });

@@ -18,7 +18,11 @@ const summary = {
 };
 
 /** Returns an OpenDeviceSide plus the in-memory parts the test can inspect. */
-export function fakeDeviceSide(): { open: OpenDeviceSide; pairings: MemoryPairingStore; audit: { event: string }[] } {
+export function fakeDeviceSide(options: { totpAccounts?: number } = {}): {
+  open: OpenDeviceSide;
+  pairings: MemoryPairingStore;
+  audit: { event: string }[];
+} {
   const pairings = new MemoryPairingStore();
   const audit: { event: string }[] = [];
   const open: OpenDeviceSide = async ({ verifier }) => {
@@ -58,7 +62,15 @@ export function fakeDeviceSide(): { open: OpenDeviceSide; pairings: MemoryPairin
         handle.complete({ ok: true });
         return result;
       },
-      listAccounts: async () => ({ accounts: [] }),
+      listAccounts: async () => ({
+        accounts: Array.from({ length: options.totpAccounts ?? 0 }, (_, i) => ({
+          kind: 'totp' as const,
+          id: `totp-${i}`,
+          issuer: 'Acme',
+          label: `account ${i}`,
+          createdAt: '2026-01-01T00:00:00.000Z',
+        })),
+      }),
       showAccount: async (id) => {
         throw new KeyboundError('ERR_CREDENTIAL_NOT_FOUND', `No account "${id}"`);
       },
