@@ -196,31 +196,42 @@ function lazyProxy<T extends object>(get: () => Promise<T>): T {
   });
 }
 
-/** The real device side (daemon/src/authenticator), imported lazily so `keybound --help` stays fast. */
-const defaultOpenDeviceSide: OpenDeviceSide = async ({ dataDir, device, verifier, logger, clock }) => {
-  const { openDaemonState } = await import('./authenticator/openDaemonState.js');
-  const state = await openDaemonState({ dataDir, device, logger, now: clock });
-  const control = state.device;
-  return {
-    authenticator: state.createAuthenticator(verifier),
-    pairings: state.pairings,
-    audit: state.audit,
-    device: {
-      status: async () => {
-        const shown = await control.show();
-        return {
-          source: state.profile.kind,
-          profile: shown.profile,
-          eligible: shown.eligible,
-          ...(shown.problem ? { problem: shown.problem as WireError } : {}),
-        };
+/**
+ * The real device side (daemon/src/authenticator), imported lazily so `keybound --help` stays
+ * fast. `overrides` lets tests pretend to be another machine or swap the key store.
+ */
+export function realDeviceSide(
+  overrides: Partial<
+    Omit<import('./authenticator/openDaemonState.js').DaemonStateOptions, 'dataDir' | 'device' | 'logger'>
+  > = {},
+): OpenDeviceSide {
+  return async ({ dataDir, device, verifier, logger, clock }) => {
+    const { openDaemonState } = await import('./authenticator/openDaemonState.js');
+    const state = await openDaemonState({ dataDir, device, logger, now: clock, ...overrides });
+    const control = state.device;
+    return {
+      authenticator: state.createAuthenticator(verifier),
+      pairings: state.pairings,
+      audit: state.audit,
+      device: {
+        status: async () => {
+          const shown = await control.show();
+          return {
+            source: state.profile.kind,
+            profile: shown.profile,
+            eligible: shown.eligible,
+            ...(shown.problem ? { problem: shown.problem as WireError } : {}),
+          };
+        },
+        setNotifications: (on) => control.setNotifications(on),
+        installProtect: (source) => control.installProtect(source),
+        uninstallProtect: () => control.uninstallProtect(),
+        addTotp: (uri) => control.addTotp(uri),
+        totpCode: (id) => control.totpCode(id),
       },
-      setNotifications: (on) => control.setNotifications(on),
-      installProtect: (source) => control.installProtect(source),
-      uninstallProtect: () => control.uninstallProtect(),
-      addTotp: (uri) => control.addTotp(uri),
-      totpCode: (id) => control.totpCode(id),
-    },
-    close: () => state.close(),
+      close: () => state.close(),
+    };
   };
-};
+}
+
+const defaultOpenDeviceSide: OpenDeviceSide = realDeviceSide();

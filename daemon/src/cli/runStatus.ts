@@ -6,11 +6,19 @@ import { EXIT_NOT_RUNNING, printError, printObject } from './protectActions.js';
 
 interface Status {
   daemon: Record<string, unknown>;
-  device: { source: string; eligible: boolean; problem?: { code: string; message: string }; profile: unknown };
+  device: {
+    source?: string;
+    eligible?: boolean;
+    problem?: { code: string; message: string };
+    profile?: unknown;
+    error?: { code: string; message: string };
+  };
   protect: { uv: string; pending: number };
   pairedExtensions: { extensionOrigin: string; browser: string; pairedAt: string; lastSeenAt: string | null }[];
   credentials: { id: string; rpId: string; userName: string; counter: number; lastUsedAt: string | null }[];
   totpAccounts: number;
+  accountsError?: { code: string; message: string };
+  pairingsError?: { code: string; message: string };
 }
 
 export async function runStatus(opts: { json?: boolean; dataDir?: string }): Promise<number> {
@@ -34,10 +42,16 @@ export async function runStatus(opts: { json?: boolean; dataDir?: string }): Pro
   const d = status.daemon;
   out(`Daemon: running, version ${d.version}, ${d.url}, pid ${d.pid}, data dir ${d.dataDir}, since ${d.startedAt}`);
   out(`Protect: user verification ${status.protect.uv}, ${status.protect.pending} pending request(s)`);
-  out(
-    `Device (${status.device.source}): ${status.device.eligible ? 'eligible for device sign-in' : `not eligible — ${status.device.problem?.message ?? 'unknown reason'}`}`,
-  );
-  printObject(status.device.profile, out, '  ');
+  if (status.device.error) {
+    out(`Device: unavailable — ${status.device.error.message} (${status.device.error.code})`);
+  } else {
+    out(
+      `Device (${status.device.source}): ${status.device.eligible ? 'eligible for device sign-in' : `not eligible — ${status.device.problem?.message ?? 'unknown reason'}`}`,
+    );
+    printObject(status.device.profile, out, '  ');
+  }
+  if (status.pairingsError) out(`Paired extensions: unreadable — ${status.pairingsError.message}`);
+  if (status.accountsError) out(`Accounts: unreadable — ${status.accountsError.message}`);
   out(`Paired extensions: ${status.pairedExtensions.length}`);
   for (const p of status.pairedExtensions)
     out(`  ${p.extensionOrigin}  ${p.browser}  paired ${p.pairedAt}  last seen ${p.lastSeenAt ?? 'never'}`);

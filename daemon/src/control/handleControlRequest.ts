@@ -3,7 +3,7 @@
  * decisions go to the Protect queue; accounts and settings to the authenticator; Protect's local
  * state to the device side.
  */
-import { KeyboundError } from '../../../shared/errors.js';
+import { KeyboundError, toWireError } from '../../../shared/errors.js';
 import type { AuthenticatorApi, PairingStore } from '../authenticator/types.js';
 import type { ProtectQueue } from '../protect/ProtectQueue.js';
 import type { ControlOp, ControlRequest } from './controlProtocol.js';
@@ -35,23 +35,31 @@ const notPending = (id: string) =>
 
 const handlers: Handlers = {
   status: async (_req, deps) => {
-    const [device, accounts, pairings] = await Promise.all([
+    // Each part is reported on its own: a device side that cannot open (e.g. a data dir copied
+    // from another machine) still leaves the daemon's own status and the reason visible.
+    const [device, accounts, pairings] = await Promise.allSettled([
       deps.device.status(),
       deps.authenticator.listAccounts(),
       deps.pairings.list(),
     ]);
+    const list = accounts.status === 'fulfilled' ? accounts.value.accounts : [];
     return {
       daemon: { running: true, ...deps.daemon() },
-      device,
+      device: device.status === 'fulfilled' ? device.value : { error: toWireError(device.reason) },
       protect: { uv: deps.queue.mode, pending: deps.queue.pending().length },
-      pairedExtensions: pairings.map((p) => ({
-        extensionOrigin: p.extensionOrigin,
-        browser: p.browser,
-        pairedAt: p.pairedAt,
-        lastSeenAt: p.lastSeenAt,
-      })),
-      credentials: accounts.accounts.filter((a) => a.kind === 'device-signin'),
-      totpAccounts: accounts.accounts.filter((a) => a.kind === 'totp').length,
+      pairedExtensions:
+        pairings.status === 'fulfilled'
+          ? pairings.value.map((p) => ({
+              extensionOrigin: p.extensionOrigin,
+              browser: p.browser,
+              pairedAt: p.pairedAt,
+              lastSeenAt: p.lastSeenAt,
+            }))
+          : [],
+      credentials: list.filter((a) => a.kind === 'device-signin'),
+      totpAccounts: list.filter((a) => a.kind === 'totp').length,
+      ...(accounts.status === 'rejected' ? { accountsError: toWireError(accounts.reason) } : {}),
+      ...(pairings.status === 'rejected' ? { pairingsError: toWireError(pairings.reason) } : {}),
     };
   },
   'protect.pending': async (_req, deps) => ({ pending: deps.queue.pending() }),
