@@ -1,0 +1,144 @@
+/**
+ * The whole demo in one process, on 127.0.0.1: the portal (seeded demo organisation with MFA
+ * required and Device Trust on, the demo user with a TOTP secret, a normal and a protected demo
+ * SSO app, both assigned), the two demo apps, and the daemon with an emulated device enrolled in
+ * the portal's inventory and Protect ready. The daemon allow-lists the extension's pinned id with
+ * pairing pre-authorised (what IT policy would do; fine here because everything is local).
+ * Used by `npm start`, `npm run demo` and the browser end-to-end tests.
+ *
+ *   const stack = await startDemoStack({ portalPort: 0, daemonPort: 0, uv: 'protect' });
+ *   …  stack.user.totpCode()  …  await stack.close();
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDaemon } from '../../daemon/src/startDaemon.js';
+import { EXTENSION_ID } from '../../extension/src/extensionId.js';
+import { seedDemo } from '../../portal/src/admin/seedDemo.js';
+import type { PortalDb } from '../../portal/src/db/openDatabase.js';
+import { ensureDemoApp } from '../../portal/src/demoApp/ensureDemoApp.js';
+import { startDemoApp } from '../../portal/src/demoApp/startDemoApp.js';
+import { totpCode } from '../../portal/src/security/totp.js';
+import { startPortal } from '../../portal/src/startPortal.js';
+import { createLogger, type Logger } from '../../shared/node/createLogger.js';
+import { prepareDemoDevice } from './prepareDemoDevice.js';
+
+export const DEMO_APP_NAME = 'Demo App';
+export const PROTECTED_APP_NAME = 'Protected Demo App';
+
+export interface StartDemoStackOptions {
+  /** Portal database and daemon data live here; a temporary folder (removed by close) when absent. */
+  dataRoot?: string;
+  /** 0 picks a free port (the default). */
+  portalPort?: number;
+  /** 0 picks a free port (the default). */
+  daemonPort?: number;
+  /** `protect`: the user approves in the Protect window; `auto`: approved without asking (tests only). */
+  uv: 'protect' | 'auto';
+  logger?: Logger;
+}
+
+export interface DemoAppHandle {
+  name: string;
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+  /** Opening it starts the app's OpenID Connect sign-in at the portal. */
+  startUrl: string;
+  close(): Promise<void>;
+}
+
+export interface DemoStack {
+  portal: { origin: string; port: number; db: PortalDb; close(): Promise<void> };
+  daemon: { port: number; url: string; dataDir: string; close(): Promise<void> };
+  /** The protected SSO app (only trusted devices may open it). */
+  demoApp: DemoAppHandle;
+  /** The normal SSO app. */
+  normalApp: DemoAppHandle;
+  appName: string;
+  protectedAppName: string;
+  user: { email: string; password: string; organisation: string; totpSecret: string; totpCode(): string };
+  device: { deviceId: string; enrolledNow: boolean; totpAccountId: string };
+  extensionId: string;
+  dataRoot: string;
+  /** Stops the daemon, the demo apps and the portal (and removes a temporary data root). */
+  close(): Promise<void>;
+}
+
+export async function startDemoStack(options: StartDemoStackOptions): Promise<DemoStack> {
+  const logger = options.logger ?? createLogger('demo', { level: process.env.KEYBOUND_LOG_LEVEL ?? 'warn' });
+  const temporary = options.dataRoot === undefined;
+  const dataRoot = options.dataRoot ?? (await mkdtemp(join(tmpdir(), 'keybound-demo-')));
+  await mkdir(dataRoot, { recursive: true, mode: 0o700 });
+  // Stopped in reverse order of starting, whatever happened.
+  const stops: Array<() => Promise<void>> = [];
+  let stopping: Promise<void> | undefined;
+  const stopAll = () => {
+    stopping ??= (async () => {
+      for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
+      if (temporary) await rm(dataRoot, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
+
+  try {
+    const portal = await startPortal({
+      port: options.portalPort ?? 0,
+      dbFile: join(dataRoot, 'portal.db'),
+      logger: logger.child({ name: 'portal' }),
+    });
+    stops.push(() => portal.close());
+    const seed = await seedDemo(portal.db);
+
+    const startApp = async (name: string, isProtected: boolean): Promise<DemoAppHandle> => {
+      const app = await startDemoApp({ port: 0, issuer: portal.origin, logger: logger.child({ name: 'demo-app' }) });
+      stops.push(() => app.close());
+      ensureDemoApp(portal.db, app, { orgId: seed.orgId, name, protected: isProtected, assignTo: [seed.email] });
+      return { name, origin: app.origin, startUrl: `${app.origin}/login`, close: () => app.close() };
+    };
+    const normalApp = await startApp(DEMO_APP_NAME, false);
+    const demoApp = await startApp(PROTECTED_APP_NAME, true);
+
+    const dataDir = join(dataRoot, 'daemon');
+    const device = await prepareDemoDevice({
+      dataDir,
+      portalOrigin: portal.origin,
+      db: portal.db,
+      organisation: seed.organisation,
+      otpauthUri: seed.otpauthUri,
+      logger: logger.child({ name: 'daemon' }),
+    });
+    const daemon = await startDaemon({
+      port: options.daemonPort ?? 0,
+      dataDir,
+      device: 'emulator',
+      uv: options.uv,
+      allowExtensions: [EXTENSION_ID],
+      preauthorizePairing: true,
+      logger: logger.child({ name: 'daemon' }),
+    });
+    stops.push(() => daemon.close());
+
+    return {
+      portal: { origin: portal.origin, port: portal.port, db: portal.db, close: () => portal.close() },
+      daemon: { port: daemon.port, url: daemon.url, dataDir, close: () => daemon.close() },
+      demoApp,
+      normalApp,
+      appName: DEMO_APP_NAME,
+      protectedAppName: PROTECTED_APP_NAME,
+      user: {
+        email: seed.email,
+        password: seed.password,
+        organisation: seed.organisation,
+        totpSecret: seed.totpSecret,
+        totpCode: () => totpCode(seed.totpSecret, Date.now()),
+      },
+      device,
+      extensionId: EXTENSION_ID,
+      dataRoot,
+      close: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
