@@ -128,7 +128,8 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
             log.info({ event: 'request.refused', type: msg.type, code: wire.code }, err.message);
           else log.error({ event: 'request.failed', type: msg.type, code: wire.code, err }, 'request failed');
           refuse(msg.id, wire);
-          if (CLOSING_CODES.has(wire.code)) ws.close(1008, wire.code);
+          // A failed auth or pair used up this connection's nonce: nothing more can succeed on it.
+          if (CLOSING_CODES.has(wire.code) || msg.type === 'auth' || msg.type === 'pair') ws.close(1008, wire.code);
         },
       )
       .finally(() => {
