@@ -1,0 +1,125 @@
+/**
+ * The seed's walkthrough end to end, in one headless Chromium with the built extension, the real
+ * daemon (emulated enrolled device, `--uv protect`: every verification is answered by clicking
+ * in the Protect window) and the real portal with its demo SSO apps. The tests run in order and
+ * share the browser, as one user's day would: register → sign out and back in with the device →
+ * open the protected SSO app (and be refused from a password-only session elsewhere) → delete the
+ * token in Protect and be offered registration again → uninstall Protect.
+ */
+import { chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH, callPageApi, type ExtensionBrowser, launchWithExtension } from '../helpers/browser.js';
+import { PortalUser, watchForPasswordField } from './helpers/PortalUser.js';
+import { answerProtect, openTrackedPage, waitUntilInFront } from './helpers/protectWindow.js';
+import { type E2eStack, startE2eStack } from './helpers/startE2eStack.js';
+
+const CONFIGURED = 'Configured. You can return to the previous app.';
+const VERIFIED = 'You can return to the previous app.';
+
+describe('device sign-in journey', () => {
+  let stack: E2eStack;
+  let browser: ExtensionBrowser;
+  let user: PortalUser;
+
+  beforeAll(async () => {
+    stack = await startE2eStack();
+    browser = await launchWithExtension({
+      settings: { portalOrigins: [stack.portal.origin], daemonPort: stack.daemon.port },
+    });
+    user = new PortalUser({ portalOrigin: stack.portal.origin, ...stack.user });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  /** Signs in with password + MFA after the passwordless offer and registers this device in Protect. */
+  async function registerThroughOffer({ page, tabId }: { page: Page; tabId: number }) {
+    await user.enterEmail(page);
+    const offer = page.locator('#passwordless-offer');
+    await offer.waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await offer.textContent()).toContain('Passwordless Login');
+    await page.locator('#offer-continue').click();
+    await user.logIn(page);
+    await user.verify(page);
+    const answer = await answerProtect(browser, { expectText: CONFIGURED });
+    expect(answer.asked).toBe('Set up device sign-in?');
+    expect(answer.said).toContain(CONFIGURED);
+    expect(await waitUntilInFront(browser.worker, tabId)).toBe(tabId);
+    await user.expectHome(page);
+  }
+
+  it('should register the device through email, password, code and Protect when the user follows the passwordless offer', async () => {
+    const tab = await openTrackedPage(browser);
+    const { page } = tab;
+    await registerThroughOffer(tab);
+    expect(await user.sessionTrusted(page)).toBe(false);
+    const accounts = await stack.deviceSignInAccounts();
+    expect(accounts).toMatchObject([{ rpId: 'localhost', userName: stack.user.email }]);
+    await page.close();
+  }, 60_000);
+
+  it('should sign in with the device only, never showing a password field, when the user signs out and in again', async () => {
+    const { page, tabId } = await openTrackedPage(browser);
+    await page.goto(`${stack.portal.origin}/`);
+    await user.signOut(page);
+    const watch = await watchForPasswordField(page);
+
+    await user.enterEmail(page);
+    const answer = await answerProtect(browser, { expectText: VERIFIED });
+    expect(answer.asked).toBe('Sign in?');
+    expect(await waitUntilInFront(browser.worker, tabId)).toBe(tabId);
+    await user.expectHome(page);
+    expect(await user.sessionTrusted(page)).toBe(true);
+
+    expect(watch.sawPassword()).toBe(false);
+    expect(watch.urls.filter((u) => new URL(u).pathname.startsWith('/signin/password'))).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('should open the protected SSO app through OpenID Connect with amr hwk and a trusted device when the session came from device sign-in', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.portal.origin}/`);
+    await page.locator(`#apps a[data-app="${stack.protectedAppName}"]`).click();
+    await page.waitForURL(`${stack.demoApp.origin}/`, { timeout: 20_000 });
+    expect(await page.locator('#user-email').textContent()).toBe(stack.user.email);
+    expect((await page.locator('#amr').textContent())?.split(', ')).toContain('hwk');
+    expect(await page.locator('#device-trusted').textContent()).toBe('yes');
+    await page.close();
+  }, 60_000);
+
+  it('should refuse the protected SSO app with its explanation when the session used only password and code', async () => {
+    // Another browser on the same user's account, without the extension: password + MFA only.
+    const plain = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox'] });
+    try {
+      const page = await (await plain.newContext()).newPage();
+      await page.goto(stack.demoApp.startUrl);
+      await page.waitForURL((url) => url.origin === stack.portal.origin && url.pathname === '/signin');
+      await page.locator('#email').fill(stack.user.email);
+      await page.locator('#continue').click();
+      await user.waitForPasswordPage(page, 'no-extension');
+      await user.logIn(page);
+      await user.verify(page);
+
+      await page.waitForURL((url) => url.pathname.startsWith('/oidc/interaction/'), { timeout: 20_000 });
+      expect(await page.locator('#heading').textContent()).toBe('Trusted device required');
+      expect(await page.locator('#untrusted-app').textContent()).toContain(
+        `${stack.protectedAppName} is protected by Device Trust`,
+      );
+      expect(await page.locator('#untrusted-reason').textContent()).toContain(
+        'You signed in with your password, not with device sign-in',
+      );
+      // Without the extension there is no step-up offer, and the app got no code.
+      expect(await page.locator('#step-up-box').isHidden()).toBe(true);
+      expect(new URL(page.url()).origin).toBe(stack.portal.origin);
+
+      // The same session still opens an app that is not protected.
+      await page.goto(stack.normalApp.startUrl);
+      await page.waitForURL(`${stack.normalApp.origin}/`, { timeout: 20_000 });
+      expect(await page.locator('#device-trusted').textContent()).toBe('no');
+    } finally {
+      await plain.close();
+    }
+  }, 60_000);
+});

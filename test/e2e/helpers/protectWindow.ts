@@ -1,0 +1,79 @@
+/**
+ * The user's side of Protect in a real browser: wait for the Protect window the extension opens,
+ * click Approve (or Deny) as a person would, read what Protect says afterwards, and wait for the
+ * extension to close it. Also: which tab the browser shows in front afterwards.
+ */
+import type { Page, Worker } from 'playwright-core';
+import { type ExtensionBrowser, waitForProtectWindow } from '../../helpers/browser.js';
+
+export interface ProtectAnswer {
+  /** The action Protect asked about (its heading before the decision), e.g. "Set up device sign-in?". */
+  asked: string;
+  /** What Protect showed after the decision, e.g. "Configured. You can return to the previous app.". */
+  said: string;
+}
+
+/**
+ * Clicks `decision` in the next Protect window and resolves once the extension closed it.
+ * `expectText` is waited for on the outcome page (the window stays open ~1.5 s after a decision).
+ */
+export async function answerProtect(
+  browser: ExtensionBrowser,
+  options: { decision?: 'Approve' | 'Deny'; expectText: string; timeoutMs?: number },
+): Promise<ProtectAnswer> {
+  const timeout = options.timeoutMs ?? 20_000;
+  const protect = await waitForProtectWindow(browser.context, timeout);
+  const button = protect.getByRole('button', { name: options.decision ?? 'Approve' });
+  await button.waitFor({ timeout });
+  const asked = (await protect.locator('h1').first().textContent())?.trim() ?? '';
+  const closed = protect.waitForEvent('close', { timeout: timeout + 15_000 });
+  await button.click();
+  const outcome = protect.getByText(options.expectText, { exact: false });
+  await outcome.first().waitFor({ timeout });
+  const said = ((await protect.locator('main').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  await closed;
+  return { asked, said };
+}
+
+interface TabsApi {
+  tabs: { query(q: object): Promise<Array<{ id?: number; active: boolean; windowId: number }>> };
+  windows: { getLastFocused(q: object): Promise<{ id?: number; type?: string; tabs?: Array<{ id?: number; active: boolean }> }> };
+}
+
+/** Ids of every open tab (the extension has no `tabs` permission, so ids are what it can see). */
+async function tabIds(worker: Worker): Promise<number[]> {
+  return worker.evaluate(async () => {
+    const api = (globalThis as unknown as { chrome: TabsApi }).chrome;
+    return (await api.tabs.query({})).flatMap((t) => (t.id === undefined ? [] : [t.id]));
+  });
+}
+
+/** A new tab, with the tab id the extension knows it by (to check later that it is in front). */
+export async function openTrackedPage(browser: ExtensionBrowser): Promise<{ page: Page; tabId: number }> {
+  const before = new Set(await tabIds(browser.worker));
+  const page = await browser.context.newPage();
+  const added = (await tabIds(browser.worker)).filter((id) => !before.has(id));
+  if (added.length !== 1) throw new Error(`Expected one new tab, found ${added.length}`);
+  return { page, tabId: added[0] as number };
+}
+
+/** The active tab of the window the user last focused, or a description of that window when it is not a normal one. */
+export async function frontTab(worker: Worker): Promise<number | string | undefined> {
+  return worker.evaluate(async () => {
+    const api = (globalThis as unknown as { chrome: TabsApi }).chrome;
+    const win = await api.windows.getLastFocused({ populate: true });
+    if (win.type !== 'normal') return `a ${win.type} window`;
+    return win.tabs?.find((t) => t.active)?.id;
+  });
+}
+
+/** Resolves once tab `tabId` is in front again (bounded); returns what was in front last. */
+export async function waitUntilInFront(worker: Worker, tabId: number, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  let front = await frontTab(worker);
+  while (front !== tabId && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    front = await frontTab(worker);
+  }
+  return front;
+}
