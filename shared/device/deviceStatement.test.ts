@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from '../crypto/randomBytes.js';
 import { toBase64url } from '../webauthn/base64url.js';
 import { encodeCoseEc2PublicKey } from '../webauthn/encodeCoseEc2PublicKey.js';
-import { createDeviceStatement, decodeDeviceStatementKid, verifyDeviceStatement } from './deviceStatement.js';
 import { DEVICE_STATEMENT_TYP } from './deviceStatementSchema.js';
+import { createDeviceStatement, decodeDeviceStatementKid, verifyDeviceStatement } from './index.js';
 
 const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const now = new Date('2030-01-01T00:00:00Z');
@@ -83,12 +83,18 @@ describe('createDeviceStatement / verifyDeviceStatement', () => {
   it('should refuse when the statement was signed by another device key', async () => {
     const { check } = await setup();
     const other = await identity();
-    expectRefused(await check({ publicKeyJwk: other.publicKeyJwk }), /does not verify with the key of device "dev_7f3a"/);
+    expectRefused(
+      await check({ publicKeyJwk: other.publicKeyJwk }),
+      /does not verify with the key of device "dev_7f3a"/,
+    );
   });
 
   it('should refuse naming both ids when the kid is another device', async () => {
     const { check, expected } = await setup();
-    expectRefused(await check({ expected: { ...expected, deviceId: 'dev_other' } }), /kid "dev_7f3a", expected "dev_other"/);
+    expectRefused(
+      await check({ expected: { ...expected, deviceId: 'dev_other' } }),
+      /kid "dev_7f3a", expected "dev_other"/,
+    );
   });
 
   it('should refuse when the challenge is another registration', async () => {
@@ -112,13 +118,19 @@ describe('createDeviceStatement / verifyDeviceStatement', () => {
 
   it('should refuse naming both RP IDs when the aud is another RP', async () => {
     const { check, expected } = await setup();
-    expectRefused(await check({ expected: { ...expected, rpId: 'portal.example' } }), /aud "localhost", expected "portal.example"/);
+    expectRefused(
+      await check({ expected: { ...expected, rpId: 'portal.example' } }),
+      /aud "localhost", expected "portal.example"/,
+    );
   });
 
   it('should refuse when iss differs from kid', async () => {
     const { expected, signRaw, payload, device } = await setup();
     const jws = await signRaw({ typ: DEVICE_STATEMENT_TYP, kid: expected.deviceId }, { ...payload, iss: 'dev_other' });
-    expectRefused(await verifyDeviceStatement({ jws, publicKeyJwk: device.publicKeyJwk, expected, now }), /iss "dev_other"/);
+    expectRefused(
+      await verifyDeviceStatement({ jws, publicKeyJwk: device.publicKeyJwk, expected, now }),
+      /iss "dev_other"/,
+    );
   });
 
   it('should refuse when the statement is older than maxAgeSeconds', async () => {
@@ -146,7 +158,10 @@ describe('createDeviceStatement / verifyDeviceStatement', () => {
     const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
       .setProtectedHeader({ alg: 'HS256', typ: DEVICE_STATEMENT_TYP, kid: expected.deviceId })
       .sign(secret);
-    expectRefused(await verifyDeviceStatement({ jws, publicKeyJwk: device.publicKeyJwk, expected, now }), /alg "HS256"/);
+    expectRefused(
+      await verifyDeviceStatement({ jws, publicKeyJwk: device.publicKeyJwk, expected, now }),
+      /alg "HS256"/,
+    );
   });
 
   it('should refuse when the typ is not the device statement type', async () => {
@@ -159,9 +174,15 @@ describe('createDeviceStatement / verifyDeviceStatement', () => {
     const { expected, signRaw, payload, device } = await setup();
     const header = { typ: DEVICE_STATEMENT_TYP, kid: expected.deviceId };
     const extra = await signRaw(header, { ...payload, trusted: true });
-    expectRefused(await verifyDeviceStatement({ jws: extra, publicKeyJwk: device.publicKeyJwk, expected, now }), /payload is invalid/);
+    expectRefused(
+      await verifyDeviceStatement({ jws: extra, publicKeyJwk: device.publicKeyJwk, expected, now }),
+      /payload is invalid/,
+    );
     const wrongType = await signRaw(header, { ...payload, iat: String(payload.iat) });
-    expectRefused(await verifyDeviceStatement({ jws: wrongType, publicKeyJwk: device.publicKeyJwk, expected, now }), /at iat/);
+    expectRefused(
+      await verifyDeviceStatement({ jws: wrongType, publicKeyJwk: device.publicKeyJwk, expected, now }),
+      /at iat/,
+    );
     const wrongEnrollment = await signRaw(header, { ...payload, enrollmentType: 'self-declared' });
     expectRefused(
       await verifyDeviceStatement({ jws: wrongEnrollment, publicKeyJwk: device.publicKeyJwk, expected, now }),

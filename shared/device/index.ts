@@ -1,7 +1,4 @@
-export {
-  createDeviceStatement,
-  type DeviceStatementResult,
-  decodeDeviceStatementKid,
-  verifyDeviceStatement,
-} from './deviceStatement.js';
+export { createDeviceStatement, type DeviceStatementSigner } from './createDeviceStatement.js';
+export { decodeDeviceStatementKid } from './decodeDeviceStatementKid.js';
 export * from './deviceStatementSchema.js';
+export { type DeviceStatementResult, verifyDeviceStatement } from './verifyDeviceStatement.js';

@@ -2,7 +2,7 @@ import { verifyAuthenticationResponse, verifyRegistrationResponse } from '@simpl
 import { describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../crypto/CryptoProvider.js';
 import { peculiarCrypto } from '../crypto/peculiarCrypto.js';
-import { verifyDeviceStatement } from '../device/deviceStatement.js';
+import { verifyDeviceStatement } from '../device/verifyDeviceStatement.js';
 import { resultSchemas } from '../protocol/messages.js';
 import { sampleCreationOptions, sampleRequestOptions } from './sampleOptions.js';
 import { SoftwareAuthenticator } from './softwareAuthenticator.js';

@@ -9,7 +9,7 @@
  */
 import { type CryptoProvider, defaultCrypto } from '../crypto/CryptoProvider.js';
 import { randomBytes } from '../crypto/randomBytes.js';
-import { createDeviceStatement } from '../device/deviceStatement.js';
+import { createDeviceStatement } from '../device/createDeviceStatement.js';
 import { AuthenticatorError } from '../errors.js';
 import type { EnrollmentType } from '../protocol/device.js';
 import type { ResultOf } from '../protocol/messages.js';

@@ -1,6 +1,6 @@
 import { verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import { describe, expect, it } from 'vitest';
-import { verifyDeviceStatement } from '../../shared/device/deviceStatement.js';
+import { verifyDeviceStatement } from '../../shared/device/verifyDeviceStatement.js';
 import { clientMessage, pageResults, parseMessage, resultSchemas } from '../../shared/protocol/index.js';
 import { fromBase64url } from '../../shared/webauthn/base64url.js';
 import { fixtureSchemas } from './fixtureSchemas.js';

@@ -4,7 +4,7 @@ import { verifyAuthenticationResponse, verifyRegistrationResponse } from '@simpl
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../../../shared/crypto/index.js';
 import { peculiarCrypto } from '../../../shared/crypto/peculiarCrypto.js';
-import { verifyDeviceStatement } from '../../../shared/device/deviceStatement.js';
+import { verifyDeviceStatement } from '../../../shared/device/verifyDeviceStatement.js';
 import { sampleCreationOptions, sampleRequestOptions } from '../../../shared/testing/sampleOptions.js';
 import { fromBase64url } from '../../../shared/webauthn/base64url.js';
 import { openTestDaemonState, type TestDaemonState } from './testing/openTestDaemonState.js';

@@ -12,7 +12,7 @@ import { toBase64url } from '../../../shared/webauthn/base64url.js';
 import { COSE_ALG_ES256, createRegistrationResponse } from '../../../shared/webauthn/createRegistrationResponse.js';
 import { resolveRpId } from '../../../shared/webauthn/resolveRpId.js';
 import { assertPrerequisites } from '../device/prerequisites/prerequisites.js';
-import { createDeviceStatement } from '../../../shared/device/deviceStatement.js';
+import { createDeviceStatement } from '../../../shared/device/createDeviceStatement.js';
 import { P256 } from '../keys/KeyStore.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
 import { ensureDeviceIdentity } from './ensureDeviceIdentity.js';

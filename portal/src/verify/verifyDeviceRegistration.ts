@@ -5,7 +5,7 @@
  * user's organisation's inventory, not revoked. Then stores the credential with user and device.
  */
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
-import { decodeDeviceStatementKid, verifyDeviceStatement } from '../../../shared/device/deviceStatement.js';
+import { decodeDeviceStatementKid, verifyDeviceStatement } from '../../../shared/device/index.js';
 import { PortalError } from '../../../shared/errors.js';
 import type { RegistrationResponseJSON } from '../../../shared/protocol/webauthnJson.js';
 import type { PortalContext } from '../PortalContext.js';

@@ -1,15 +1,11 @@
 /**
- * The device statement: a compact JWS (ES256) signed by the device identity key registered in the
- * organisation's inventory, binding a new WebAuthn credential to the enrolled device. The portal's
- * Device Trust rests on this signature, never on an unsigned claim (DESIGN.md, "Wire format").
- *
- * Header `{ alg: 'ES256', typ: 'keybound-device-statement+jwt', kid: deviceId }`; payload
- * `{ iss: deviceId, aud: rpId, sub: credentialId, cnf: { coseKeySha256 }, challenge, enrollmentType, iat }`.
+ * Verifies a device statement (see createDeviceStatement.ts) with jose. Kept apart from signing so
+ * the daemon, which only signs, never loads jose.
  */
 import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
-import type { EnrollmentType } from '../protocol/device.js';
 import { toBase64url } from '../webauthn/base64url.js';
 import { sha256 } from '../webauthn/sha256.js';
+import { credentialIdText } from './credentialIdText.js';
 import {
   DEVICE_STATEMENT_ALG,
   DEVICE_STATEMENT_TYP,
@@ -21,52 +17,6 @@ import {
 
 /** Statements issued further in the future than this are refused (clock skew allowance). */
 const MAX_FUTURE_SKEW_SECONDS = 60;
-
-/** Signs bytes with the device identity key; returns the raw 64-byte r‖s ECDSA P-256 signature. */
-export type DeviceStatementSigner = (data: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>;
-
-/**
- * Signs a device statement with the device identity key. Give either a WebCrypto `privateKey`
- * (non-extractable is fine) or a `sign` callback: a hardware identity key (Secure Enclave, TPM)
- * can only be asked to sign, never handed over. ES256 in JWS is exactly WebCrypto's raw r‖s
- * signature, so the compact JWS is built directly; verifyDeviceStatement checks it with jose.
- */
-export async function createDeviceStatement(args: {
-  privateKey?: CryptoKey;
-  sign?: DeviceStatementSigner;
-  deviceId: string;
-  rpId: string;
-  /** The credential id: bytes, or its base64url text. */
-  credentialId: Uint8Array | string;
-  cosePublicKey: Uint8Array;
-  /** The registration options' challenge (base64url), as received. */
-  challenge: string;
-  enrollmentType: EnrollmentType;
-  now?: Date;
-  subtle?: SubtleCrypto;
-}): Promise<string> {
-  const { privateKey } = args;
-  const sign: DeviceStatementSigner | undefined =
-    args.sign ??
-    (privateKey
-      ? async (data) =>
-          new Uint8Array(await (args.subtle ?? crypto.subtle).sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey, data))
-      : undefined);
-  if (!sign) throw new TypeError('createDeviceStatement needs a privateKey or a sign callback');
-  const header = deviceStatementHeader.parse({ alg: DEVICE_STATEMENT_ALG, typ: DEVICE_STATEMENT_TYP, kid: args.deviceId });
-  const payload: DeviceStatementPayload = deviceStatementPayload.parse({
-    iss: args.deviceId,
-    aud: args.rpId,
-    sub: credentialIdText(args.credentialId),
-    cnf: { coseKeySha256: toBase64url(await sha256(args.cosePublicKey)) },
-    challenge: args.challenge,
-    enrollmentType: args.enrollmentType,
-    iat: Math.floor((args.now ?? new Date()).getTime() / 1000),
-  });
-  const enc = new TextEncoder();
-  const signingInput = `${toBase64url(enc.encode(JSON.stringify(header)))}.${toBase64url(enc.encode(JSON.stringify(payload)))}`;
-  return `${signingInput}.${toBase64url(await sign(enc.encode(signingInput)))}`;
-}
 
 export type DeviceStatementResult =
   | { verified: true; payload: DeviceStatementPayload }
@@ -160,7 +110,9 @@ export async function verifyDeviceStatement(args: {
   }
   const coseKeySha256 = toBase64url(await sha256(expected.cosePublicKey));
   if (payload.cnf.coseKeySha256 !== coseKeySha256) {
-    return fail(`Unexpected device statement cnf.coseKeySha256 "${payload.cnf.coseKeySha256}", expected "${coseKeySha256}"`);
+    return fail(
+      `Unexpected device statement cnf.coseKeySha256 "${payload.cnf.coseKeySha256}", expected "${coseKeySha256}"`,
+    );
   }
   if (payload.challenge !== expected.challenge) {
     // Challenges are secrets of a ceremony in flight: name neither value in full.
@@ -171,28 +123,12 @@ export async function verifyDeviceStatement(args: {
   const nowSeconds = Math.floor((args.now ?? new Date()).getTime() / 1000);
   const maxAge = args.maxAgeSeconds ?? 300;
   if (payload.iat > nowSeconds + MAX_FUTURE_SKEW_SECONDS) {
-    return fail(`Device statement iat ${payload.iat} is in the future, expected at most ${nowSeconds + MAX_FUTURE_SKEW_SECONDS}`);
+    return fail(
+      `Device statement iat ${payload.iat} is in the future, expected at most ${nowSeconds + MAX_FUTURE_SKEW_SECONDS}`,
+    );
   }
   if (nowSeconds - payload.iat > maxAge) {
     return fail(`Device statement is ${nowSeconds - payload.iat} s old, expected at most ${maxAge} s`);
   }
   return { verified: true, payload };
-}
-
-/**
- * The device id (header `kid`) of a statement, read without verifying it, so the portal can look
- * up the device's key before calling {@link verifyDeviceStatement}. Undefined if unreadable.
- */
-export function decodeDeviceStatementKid(jws: unknown): string | undefined {
-  if (typeof jws !== 'string' || jws.length > MAX_DEVICE_STATEMENT_CHARS) return undefined;
-  try {
-    const { kid } = decodeProtectedHeader(jws);
-    return typeof kid === 'string' && kid.length > 0 && kid.length <= 128 ? kid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function credentialIdText(credentialId: Uint8Array | string): string {
-  return typeof credentialId === 'string' ? credentialId : toBase64url(credentialId);
 }
