@@ -9,7 +9,7 @@
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, callPageApi, type ExtensionBrowser, launchWithExtension } from '../helpers/browser.js';
-import { PortalUser, watchForPasswordField } from './helpers/PortalUser.js';
+import { PortalUser, requestSignInOptions, watchForPasswordField } from './helpers/PortalUser.js';
 import { answerProtect, openTrackedPage, waitUntilInFront } from './helpers/protectWindow.js';
 import { type E2eStack, startE2eStack } from './helpers/startE2eStack.js';
 
@@ -121,5 +121,82 @@ describe('device sign-in journey', () => {
     } finally {
       await plain.close();
     }
+  }, 60_000);
+
+  it('should fall back to password and code, saying why, when device sign-in is switched off in Protect settings', async () => {
+    await stack.protect({ op: 'settings.deviceSignIn', on: false });
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.portal.origin}/`);
+      await user.signOut(page);
+      const watch = await watchForPasswordField(page);
+
+      await user.enterEmail(page);
+      await user.waitForPasswordPage(page, 'ERR_DEVICE_SIGNIN_DISABLED');
+      await expect
+        .poll(() => user.reasonText(page))
+        .toBe(
+          "Device sign-in is turned off in Protect. Turn it on in Protect's settings, or sign in with your email, password and MFA.",
+        );
+      await user.logIn(page);
+      await user.verify(page);
+      await user.expectHome(page);
+      expect(await user.sessionTrusted(page)).toBe(false);
+      expect(watch.sawPassword()).toBe(true);
+      // Protect never asked: no Protect window was opened for this sign-in.
+      expect(browser.context.pages().filter((p) => new URL(p.url()).pathname.startsWith('/protect/'))).toEqual([]);
+      // The registration is still there for when the user switches device sign-in on again.
+      expect(await stack.deviceSignInAccounts()).toHaveLength(1);
+      await page.close();
+    } finally {
+      await stack.protect({ op: 'settings.deviceSignIn', on: true });
+    }
+  }, 60_000);
+
+  it('should offer registration again on the next sign-in when the token is deleted in Protect accounts', async () => {
+    const [account] = await stack.deviceSignInAccounts();
+    expect(account).toBeDefined();
+    await stack.protect({ op: 'accounts.delete', accountId: account!.id });
+    expect(await stack.deviceSignInAccounts()).toEqual([]);
+
+    const tab = await openTrackedPage(browser);
+    await tab.page.goto(`${stack.portal.origin}/`);
+    await user.signOut(tab.page);
+    // registerThroughOffer asserts the passwordless offer, then registers again.
+    await registerThroughOffer(tab);
+    const [again] = await stack.deviceSignInAccounts();
+    expect(again?.id).not.toBe(account!.id);
+    await tab.page.close();
+  }, 60_000);
+
+  it('should not sign anyone in with the tokens of an uninstalled Protect, also after reinstalling it', async () => {
+    expect(await stack.deviceSignInAccounts()).toHaveLength(1);
+    await stack.protect({ op: 'protect.uninstall' });
+    // Device sign-in and TOTP tokens are gone with it.
+    expect(await stack.protect({ op: 'accounts.list' })).toEqual({ accounts: [] });
+
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.portal.origin}/`);
+    await user.signOut(page);
+    await user.enterEmail(page);
+    await user.waitForPasswordPage(page, 'ERR_PROTECT_NOT_INSTALLED');
+    await expect
+      .poll(() => user.reasonText(page))
+      .toBe('Protect is not installed on this device. Ask your admin to deploy Protect to this device, then try again.');
+    // Even asked directly with the portal's options for this user, the device signs nothing.
+    const refused = await callPageApi(page, 'signIn', { options: await requestSignInOptions(page) });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ERR_PROTECT_NOT_INSTALLED' } });
+
+    // The admin pushes Protect again; the user opens it and allows notifications.
+    await stack.protect({ op: 'protect.install', source: 'managed' });
+    await stack.editDevice((p) => ({ ...p, protect: { ...p.protect, opened: true } }));
+    await stack.protect({ op: 'settings.notifications', on: true });
+    const gone = await callPageApi(page, 'signIn', { options: await requestSignInOptions(page) });
+    expect(gone).toMatchObject({ ok: false, error: { code: 'ERR_CREDENTIAL_NOT_FOUND' } });
+    // The next sign-in offers registration, not device sign-in.
+    await user.enterEmail(page);
+    await page.locator('#passwordless-offer').waitFor({ state: 'visible', timeout: 15_000 });
+    expect(browser.context.pages().filter((p) => new URL(p.url()).pathname.startsWith('/protect/'))).toEqual([]);
+    await page.close();
   }, 60_000);
 });

@@ -81,6 +81,24 @@ export class PortalUser {
 }
 
 /**
+ * Asks the portal for device sign-in options from inside `page`, as signin.js does (the page's
+ * session and CSRF token): what a device would have to answer to sign this user in.
+ */
+export async function requestSignInOptions(page: Page): Promise<unknown> {
+  return page.evaluate(async () => {
+    const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
+    const res = await fetch('/api/webauthn/authentication/options', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: '{}',
+    });
+    if (!res.ok) throw new Error(`The portal answered ${res.status}`);
+    return ((await res.json()) as { options: unknown }).options;
+  });
+}
+
+/**
  * Records whether a password field was ever shown in `page` (checked on every document it loads)
  * and every URL its main frame visited.
  */
