@@ -84,13 +84,17 @@ export async function startDemoStack(options: StartDemoStackOptions): Promise<De
     const portal = await startPortal({
       port: options.portalPort ?? 0,
       dbFile: join(dataRoot, 'portal.db'),
-      logger: logger.child({ name: 'portal' }),
+      logger: logger.child({ component: 'portal' }),
     });
     stops.push(() => portal.close());
     const seed = await seedDemo(portal.db);
 
     const startApp = async (name: string, isProtected: boolean): Promise<DemoAppHandle> => {
-      const app = await startDemoApp({ port: 0, issuer: portal.origin, logger: logger.child({ name: 'demo-app' }) });
+      const app = await startDemoApp({
+        port: 0,
+        issuer: portal.origin,
+        logger: logger.child({ component: 'demo-app' }),
+      });
       stops.push(() => app.close());
       ensureDemoApp(portal.db, app, { orgId: seed.orgId, name, protected: isProtected, assignTo: [seed.email] });
       return { name, origin: app.origin, startUrl: `${app.origin}/login`, close: () => app.close() };
@@ -105,7 +109,7 @@ export async function startDemoStack(options: StartDemoStackOptions): Promise<De
       db: portal.db,
       organisation: seed.organisation,
       otpauthUri: seed.otpauthUri,
-      logger: logger.child({ name: 'daemon' }),
+      logger: logger.child({ component: 'daemon' }),
     });
     const daemon = await startDaemon({
       port: options.daemonPort ?? 0,
@@ -114,7 +118,7 @@ export async function startDemoStack(options: StartDemoStackOptions): Promise<De
       uv: options.uv,
       allowExtensions: [EXTENSION_ID],
       preauthorizePairing: true,
-      logger: logger.child({ name: 'daemon' }),
+      logger: logger.child({ component: 'daemon' }),
     });
     stops.push(() => daemon.close());
 
