@@ -3,7 +3,10 @@
  * the portal's inventory (enrolled with a token, not by its own say-so), and close() frees every
  * port it used.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDevices } from '../../portal/src/store/devices.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
@@ -61,5 +64,21 @@ describe('startDemoStack', () => {
     await stack!.close();
     stack = undefined;
     for (const port of ports) expect(await isFree(port)).toBe(true);
+  });
+
+  it('should keep the device enrollment and TOTP account when restarted on the same data root and portal port', async () => {
+    const dataRoot = await mkdtemp(join(tmpdir(), 'keybound-demo-restart-'));
+    try {
+      const first = await startDemoStack({ dataRoot, uv: 'auto', logger: silentLogger() });
+      const before = first.device;
+      // The same portal origin (port) as before: an enrollment belongs to one portal.
+      const portalPort = first.portal.port;
+      await first.close();
+      const second = await startDemoStack({ dataRoot, portalPort, uv: 'auto', logger: silentLogger() });
+      await second.close();
+      expect(second.device).toEqual({ ...before, enrolledNow: false });
+    } finally {
+      await rm(dataRoot, { recursive: true, force: true });
+    }
   });
 });
