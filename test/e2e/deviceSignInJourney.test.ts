@@ -6,14 +6,14 @@
  * open the protected SSO app (and be refused from a password-only session elsewhere) → delete the
  * token in Protect and be offered registration again → uninstall Protect.
  */
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, callPageApi, type ExtensionBrowser, launchWithExtension } from '../helpers/browser.js';
 import { PortalUser, requestSignInOptions, watchForPasswordField } from './helpers/PortalUser.js';
 import { answerProtect, openTrackedPage, waitUntilInFront } from './helpers/protectWindow.js';
+import { registerThroughOffer } from './helpers/registerThroughOffer.js';
 import { type E2eStack, startE2eStack } from './helpers/startE2eStack.js';
 
-const CONFIGURED = 'Configured. You can return to the previous app.';
 const VERIFIED = 'You can return to the previous app.';
 
 describe('device sign-in journey', () => {
@@ -34,26 +34,10 @@ describe('device sign-in journey', () => {
     await stack?.close();
   });
 
-  /** Signs in with password + MFA after the passwordless offer and registers this device in Protect. */
-  async function registerThroughOffer({ page, tabId }: { page: Page; tabId: number }) {
-    await user.enterEmail(page);
-    const offer = page.locator('#passwordless-offer');
-    await offer.waitFor({ state: 'visible', timeout: 15_000 });
-    expect(await offer.textContent()).toContain('Passwordless Login');
-    await page.locator('#offer-continue').click();
-    await user.logIn(page);
-    await user.verify(page);
-    const answer = await answerProtect(browser, { expectText: CONFIGURED });
-    expect(answer.asked).toBe('Set up device sign-in?');
-    expect(answer.said).toContain(CONFIGURED);
-    expect(await waitUntilInFront(browser.worker, tabId)).toBe(tabId);
-    await user.expectHome(page);
-  }
-
   it('should register the device through email, password, code and Protect when the user follows the passwordless offer', async () => {
     const tab = await openTrackedPage(browser);
     const { page } = tab;
-    await registerThroughOffer(tab);
+    await registerThroughOffer(browser, user, tab);
     expect(await user.sessionTrusted(page)).toBe(false);
     const accounts = await stack.deviceSignInAccounts();
     expect(accounts).toMatchObject([{ rpId: 'localhost', userName: stack.user.email }]);
@@ -163,7 +147,7 @@ describe('device sign-in journey', () => {
     await tab.page.goto(`${stack.portal.origin}/`);
     await user.signOut(tab.page);
     // registerThroughOffer asserts the passwordless offer, then registers again.
-    await registerThroughOffer(tab);
+    await registerThroughOffer(browser, user, tab);
     const [again] = await stack.deviceSignInAccounts();
     expect(again?.id).not.toBe(account!.id);
     await tab.page.close();
