@@ -92,6 +92,10 @@ describe('device sign-in', () => {
     await signInWithPassword(kit, client, user);
     const decision = checkProtectedAccess(kit.portal.db, sessionOf(client));
     expect(decision).toMatchObject({ allowed: false, trusted: false, required: true, reason: 'not-device-sign-in' });
+    // The home page says why and offers device sign-in (step-up) right there.
+    const home = await client.request('/');
+    expect(home.body).toContain('This session is not trusted');
+    expect(home.body).toContain('id="step-up" href="/signin/step-up?return_to=/"');
     // With Device Trust off, the same session may open protected apps.
     setOrgDeviceTrust(kit.portal.db, kit.clock.now, false);
     expect(checkProtectedAccess(kit.portal.db, sessionOf(client)).allowed).toBe(true);

@@ -29,6 +29,12 @@ export function homePage(o: {
       o.trust.trusted ? 'This session is trusted: ' : 'This session is not trusted: '
     }${o.trust.message}</p>
 ${
+  // Right after registering, the user is on a password session: say what opens protected apps.
+  !o.trust.trusted && o.trust.required
+    ? html`<p id="trust-advice">Protected apps need device sign-in. <a id="step-up" href="/signin/step-up?return_to=/">Verify with device sign-in</a></p>`
+    : ''
+}
+${
   o.apps.length > 0
     ? html`<ul id="apps">${tiles}</ul>`
     : html`<ul id="apps"></ul><p id="no-apps">No apps are assigned to you. If you don’t see an SSO app you need, contact your admin.</p>`
