@@ -4,7 +4,8 @@
  * offer → Password → Log in → Verification code → Verify → Protect → Approve → "Configured."),
  * sign-out, device sign-in without a password, and a protected SSO app over OpenID Connect.
  * Protect runs as users meet it: each request is approved by clicking in the Protect window.
- * Prints each step with its time, saves screenshots to docs/demo/, exits non-zero on failure.
+ * Prints each step with its time, saves screenshots to .keybound-dev/demo/ (git-ignored; pass
+ * `--screenshots docs/demo` to refresh the README's pictures), exits non-zero on failure.
  * Every run starts from a fresh temporary data root, so it is repeatable.
  *
  *   npm run demo [-- --no-screenshots] [-- --screenshots DIR]
@@ -22,7 +23,7 @@ const TIMEOUT_MS = 20_000;
 function screenshotDir(argv: string[]): string | undefined {
   if (argv.includes('--no-screenshots')) return undefined;
   const i = argv.indexOf('--screenshots');
-  return i >= 0 && argv[i + 1] ? argv[i + 1] : join(REPO_ROOT, 'docs/demo');
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : join(REPO_ROOT, '.keybound-dev/demo');
 }
 
 /** Waits for the Protect window, sizes it, and returns it with its request shown. */
