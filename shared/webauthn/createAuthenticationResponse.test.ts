@@ -68,6 +68,26 @@ describe.each([nodeCrypto, peculiarCrypto])('createAuthenticationResponse with $
     expect(result.authenticationInfo.userVerified).toBe(true);
   });
 
+  it('should be verified when a synchronous sha256 is injected in place of subtle.digest', async () => {
+    const { stored, assert } = await setup();
+    const hashed: string[] = [];
+    // A synchronous SHA-256 written against the same provider would need a thread; a lookup table is enough here.
+    const table = new Map<string, Uint8Array>();
+    const sync = (data: Uint8Array | string) => {
+      const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
+      hashed.push(text);
+      return table.get(text) as Uint8Array;
+    };
+    const options = sampleRequestOptions();
+    const { clientDataJSON } = (await assert(3, { options })).response.response;
+    for (const text of ['localhost', new TextDecoder().decode(fromBase64url(clientDataJSON))]) {
+      table.set(text, new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(text))));
+    }
+    const { response } = await assert(4, { options, sha256: sync });
+    expect(hashed).toHaveLength(2);
+    expect((await verify(response, options.challenge, stored, { counter: 3 })).verified).toBe(true);
+  });
+
   it('should set flags 0x05 and DER-encode the signature when creating an assertion', async () => {
     const { assert } = await setup();
     const { response } = await assert(1);

@@ -6,7 +6,7 @@ import { encodeAuthenticatorData } from './encodeAuthenticatorData.js';
 import { encodeClientDataJSON } from './encodeClientDataJSON.js';
 import { rawSignatureToDer } from './rawSignatureToDer.js';
 import { resolveRpId } from './resolveRpId.js';
-import { sha256 } from './sha256.js';
+import { type Sha256, sha256 } from './sha256.js';
 
 /**
  * Builds a WebAuthn authentication response (assertion). The caller owns the key: `sign` gets
@@ -27,16 +27,21 @@ export async function createAuthenticationResponse(args: {
   signCount: number;
   userVerified: boolean;
   sign: (data: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>;
+  /** SHA-256 to use instead of `subtle.digest` (e.g. a synchronous one: no thread-pool hop). */
+  sha256?: Sha256;
 }): Promise<AuthenticationResponseJSON> {
   const subtle = args.subtle ?? defaultCrypto.subtle;
   const rpId = resolveRpId(args.origin, args.options.rpId);
   const clientDataJSON = encodeClientDataJSON({ type: 'webauthn.get', challenge: args.options.challenge, origin: args.origin });
+  const hash = args.sha256 ?? ((d: Uint8Array | string) => sha256(d, subtle));
+  // Side by side: WebCrypto digests overlap in the thread pool; a synchronous hash just returns.
+  const [rpIdHash, clientDataHash] = await Promise.all([hash(rpId), hash(clientDataJSON)]);
   const authenticatorData = encodeAuthenticatorData({
-    rpIdHash: await sha256(rpId, subtle),
+    rpIdHash,
     flags: { up: true, uv: args.userVerified, be: false, bs: false },
     signCount: args.signCount,
   });
-  const raw = await args.sign(concatBytes(authenticatorData, await sha256(clientDataJSON, subtle)));
+  const raw = await args.sign(concatBytes(authenticatorData, clientDataHash));
   const id = toBase64url(args.credentialId);
   const userHandle = typeof args.userHandle === 'string' ? args.userHandle : args.userHandle && toBase64url(args.userHandle);
   return {

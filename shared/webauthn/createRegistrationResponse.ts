@@ -8,7 +8,7 @@ import { encodeAttestedCredentialData } from './encodeAttestedCredentialData.js'
 import { encodeAuthenticatorData } from './encodeAuthenticatorData.js';
 import { encodeClientDataJSON } from './encodeClientDataJSON.js';
 import { resolveRpId } from './resolveRpId.js';
-import { sha256 } from './sha256.js';
+import { type Sha256, sha256 } from './sha256.js';
 
 /** COSE algorithm identifier of ES256 (ECDSA P-256 with SHA-256), the only one we create. */
 export const COSE_ALG_ES256 = -7;
@@ -33,6 +33,8 @@ export async function createRegistrationResponse(args: {
   userVerified: boolean;
   /** 16 bytes; defaults to all zeros (attestation 'none'). */
   aaguid?: Uint8Array;
+  /** SHA-256 to use instead of `subtle.digest` (e.g. a synchronous one: no thread-pool hop). */
+  sha256?: Sha256;
 }): Promise<{ response: RegistrationResponseJSON; rpId: string; cosePublicKey: Uint8Array<ArrayBuffer> }> {
   const subtle = args.subtle ?? defaultCrypto.subtle;
   const { options } = args;
@@ -47,7 +49,7 @@ export async function createRegistrationResponse(args: {
   const clientDataJSON = encodeClientDataJSON({ type: 'webauthn.create', challenge: options.challenge, origin: args.origin });
   const cosePublicKey = await coseKeyFromCryptoKey(subtle, args.publicKey);
   const authData = encodeAuthenticatorData({
-    rpIdHash: await sha256(rpId, subtle),
+    rpIdHash: await (args.sha256 ? args.sha256(rpId) : sha256(rpId, subtle)),
     flags: { up: true, uv: args.userVerified, at: true, be: false, bs: false },
     signCount: args.signCount,
     attestedCredentialData: encodeAttestedCredentialData({

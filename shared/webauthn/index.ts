@@ -11,4 +11,4 @@ export { type ClientData, encodeClientDataJSON } from './encodeClientDataJSON.js
 export { encodeCoseEc2PublicKey } from './encodeCoseEc2PublicKey.js';
 export { rawSignatureToDer } from './rawSignatureToDer.js';
 export { resolveRpId } from './resolveRpId.js';
-export { sha256 } from './sha256.js';
+export { type Sha256, sha256 } from './sha256.js';

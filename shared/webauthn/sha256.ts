@@ -1,5 +1,12 @@
 import { defaultCrypto } from '../crypto/CryptoProvider.js';
 
+/**
+ * A SHA-256 function. The WebAuthn encoders take one so a runtime with a synchronous hash (the
+ * daemon passes node:crypto's `createHash`) skips WebCrypto's thread-pool round trip, while
+ * shared/ itself stays WebCrypto-only and runs unchanged in the extension and the browser.
+ */
+export type Sha256 = (data: Uint8Array | string) => Uint8Array | Promise<Uint8Array>;
+
 /** SHA-256 of `data` through WebCrypto (`subtle` defaults to the runtime's). */
 export async function sha256(
   data: Uint8Array | string,

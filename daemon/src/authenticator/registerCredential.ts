@@ -16,6 +16,7 @@ import { createDeviceStatement } from '../../../shared/device/createDeviceStatem
 import { P256 } from '../keys/KeyStore.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
 import { ensureDeviceIdentity } from './ensureDeviceIdentity.js';
+import { nodeSha256 } from './nodeSha256.js';
 import type { RequestContext } from './types.js';
 
 export async function registerCredential(
@@ -74,6 +75,7 @@ export async function registerCredential(
       signCount: 0,
       // Protect's verify() resolved above: only now may the UV flag be set.
       userVerified: true,
+      sha256: nodeSha256,
     });
     const at = now();
     // The identity key may live in hardware: it is asked to sign through the KeyStore, never handed over.

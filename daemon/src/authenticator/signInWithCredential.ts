@@ -14,6 +14,7 @@ import { checkDeviceSignIn } from '../device/prerequisites/checkDeviceSignIn.js'
 import { checkProtectInstalled } from '../device/prerequisites/checkProtectInstalled.js';
 import type { CredentialRecord } from '../storage/CredentialStore.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
+import { nodeSha256 } from './nodeSha256.js';
 import type { RequestContext } from './types.js';
 
 export async function signInWithCredential(
@@ -52,6 +53,7 @@ export async function signInWithCredential(
       signCount: counter,
       userVerified: true,
       sign: (data) => deps.keyStore.sign(credential.keyRef, data),
+      sha256: nodeSha256,
     });
     handle.complete({ ok: true });
     deps.audit.record('signin.succeeded', {
