@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, callPageApi, type ExtensionBrowser, launchWithExtension } from '../helpers/browser.js';
 import { PortalUser, requestSignInOptions, watchForPasswordField } from './helpers/PortalUser.js';
-import { answerProtect, openTrackedPage, waitUntilInFront } from './helpers/protectWindow.js';
+import { answerProtect, openTrackedPage, waitUntilInFront, watchProtectWindows } from './helpers/protectWindow.js';
 import { registerThroughOffer } from './helpers/registerThroughOffer.js';
 import { type E2eStack, startE2eStack } from './helpers/startE2eStack.js';
 
@@ -49,6 +49,7 @@ describe('device sign-in journey', () => {
     await page.goto(`${stack.portal.origin}/`);
     await user.signOut(page);
     const watch = await watchForPasswordField(page);
+    const protectWindows = watchProtectWindows(browser.context);
 
     await user.enterEmail(page);
     const answer = await answerProtect(browser, { expectText: VERIFIED });
@@ -57,6 +58,8 @@ describe('device sign-in journey', () => {
     await user.expectHome(page);
     expect(await user.sessionTrusted(page)).toBe(true);
 
+    protectWindows.stop();
+    expect(protectWindows.opened()).toBe(1);
     expect(watch.sawPassword()).toBe(false);
     expect(watch.urls.filter((u) => new URL(u).pathname.startsWith('/signin/password'))).toEqual([]);
     await page.close();
@@ -114,6 +117,7 @@ describe('device sign-in journey', () => {
       await page.goto(`${stack.portal.origin}/`);
       await user.signOut(page);
       const watch = await watchForPasswordField(page);
+      const protectWindows = watchProtectWindows(browser.context);
 
       await user.enterEmail(page);
       await user.waitForPasswordPage(page, 'ERR_DEVICE_SIGNIN_DISABLED');
@@ -128,7 +132,8 @@ describe('device sign-in journey', () => {
       expect(await user.sessionTrusted(page)).toBe(false);
       expect(watch.sawPassword()).toBe(true);
       // Protect never asked: no Protect window was opened for this sign-in.
-      expect(browser.context.pages().filter((p) => new URL(p.url()).pathname.startsWith('/protect/'))).toEqual([]);
+      protectWindows.stop();
+      expect(protectWindows.opened()).toBe(0);
       // The registration is still there for when the user switches device sign-in on again.
       expect(await stack.deviceSignInAccounts()).toHaveLength(1);
       await page.close();
@@ -162,6 +167,7 @@ describe('device sign-in journey', () => {
     const page = await browser.context.newPage();
     await page.goto(`${stack.portal.origin}/`);
     await user.signOut(page);
+    const protectWindows = watchProtectWindows(browser.context);
     await user.enterEmail(page);
     await user.waitForPasswordPage(page, 'ERR_PROTECT_NOT_INSTALLED');
     await expect
@@ -180,7 +186,8 @@ describe('device sign-in journey', () => {
     // The next sign-in offers registration, not device sign-in.
     await user.enterEmail(page);
     await page.locator('#passwordless-offer').waitFor({ state: 'visible', timeout: 15_000 });
-    expect(browser.context.pages().filter((p) => new URL(p.url()).pathname.startsWith('/protect/'))).toEqual([]);
+    protectWindows.stop();
+    expect(protectWindows.opened()).toBe(0);
     await page.close();
   }, 60_000);
 });

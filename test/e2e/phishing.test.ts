@@ -11,7 +11,7 @@ import { CookieJarFetch } from '../helpers/CookieJarFetch.js';
 import { callPageApi, type ExtensionBrowser, launchWithExtension } from '../helpers/browser.js';
 import { type PageServer, servePages } from '../helpers/servePages.js';
 import { PortalUser } from './helpers/PortalUser.js';
-import { openTrackedPage } from './helpers/protectWindow.js';
+import { openTrackedPage, watchProtectWindows } from './helpers/protectWindow.js';
 import { registerThroughOffer } from './helpers/registerThroughOffer.js';
 import { type E2eStack, startE2eStack } from './helpers/startE2eStack.js';
 
@@ -83,6 +83,7 @@ describe('phishing', () => {
   it('should give a copy of the login page on another origin no ready signal and no assertion', async () => {
     expect(proxied.options.allowCredentials).toHaveLength(1);
     const [before] = await stack.deviceSignInAccounts();
+    const protectWindows = watchProtectWindows(browser.context);
     for (const origin of [copy.loopbackOrigin, copy.localhostOrigin]) {
       const page = await browser.context.newPage();
       await page.goto(`${origin}/signin/continue`);
@@ -93,7 +94,8 @@ describe('phishing', () => {
       expect(answer).toEqual({ ok: false, error: { code: 'ERR_TIMEOUT', message: 'No answer from the extension' } });
       await page.close();
     }
-    expect(browser.context.pages().filter((p) => new URL(p.url()).pathname.startsWith('/protect/'))).toEqual([]);
+    protectWindows.stop();
+    expect(protectWindows.opened()).toBe(0);
     const [after] = await stack.deviceSignInAccounts();
     expect(after).toEqual(before);
   }, 60_000);

@@ -3,14 +3,44 @@
  * click Approve (or Deny) as a person would, read what Protect says afterwards, and wait for the
  * extension to close it. Also: which tab the browser shows in front afterwards.
  */
-import type { Page, Worker } from 'playwright-core';
-import { type ExtensionBrowser, waitForProtectWindow } from '../../helpers/browser.js';
+import type { BrowserContext, Page, Worker } from 'playwright-core';
+import type { ExtensionBrowser } from '../../helpers/browser.js';
 
 export interface ProtectAnswer {
   /** The action Protect asked about (its heading before the decision), e.g. "Set up device sign-in?". */
   asked: string;
   /** What Protect showed after the decision, e.g. "Configured. You can return to the previous app.". */
   said: string;
+}
+
+const isProtectUrl = (url: string) => url.startsWith('http') && new URL(url).pathname.startsWith('/protect/');
+
+/**
+ * The open Protect window (a page on the daemon's `/protect/` path). Polls the context's pages
+ * rather than waiting for a `page` event, so a window opened a moment before the call, still on
+ * about:blank, is found too.
+ */
+export async function findProtectWindow(context: BrowserContext, timeoutMs: number): Promise<Page> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = context.pages().find((p) => !p.isClosed() && isProtectUrl(p.url()));
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`No Protect window opened within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Counts the Protect windows opened in `context` from now on, until `stop()`. */
+export function watchProtectWindows(context: BrowserContext): { opened(): number; stop(): void } {
+  const seen = new Set<Page>();
+  const onPage = (page: Page) => {
+    if (isProtectUrl(page.url())) seen.add(page);
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame() && isProtectUrl(frame.url())) seen.add(page);
+    });
+  };
+  context.on('page', onPage);
+  return { opened: () => seen.size, stop: () => context.off('page', onPage) };
 }
 
 /**
@@ -22,7 +52,7 @@ export async function answerProtect(
   options: { decision?: 'Approve' | 'Deny'; expectText: string; timeoutMs?: number },
 ): Promise<ProtectAnswer> {
   const timeout = options.timeoutMs ?? 20_000;
-  const protect = await waitForProtectWindow(browser.context, timeout);
+  const protect = await findProtectWindow(browser.context, timeout);
   const button = protect.getByRole('button', { name: options.decision ?? 'Approve' });
   await button.waitFor({ timeout });
   const asked = (await protect.locator('h1').first().textContent())?.trim() ?? '';
