@@ -8,13 +8,14 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { browserBenchmark } from './browser/browserBenchmark.js';
 import { footprintBenchmark } from './footprint/footprintBenchmark.js';
 import { type Benchmark, formatVerdict, type Verdict } from './lib/Benchmark.js';
 import { formatMachineInfo, machineInfo } from './lib/machineInfo.js';
 import { relayBenchmark } from './relay/relayBenchmark.js';
 import { scaleBenchmark } from './scale/scaleBenchmark.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [relayBenchmark, footprintBenchmark, scaleBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [relayBenchmark, footprintBenchmark, scaleBenchmark, browserBenchmark];
 
 export interface RunOptions {
   quick: boolean;
