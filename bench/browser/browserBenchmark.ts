@@ -11,7 +11,8 @@
  */
 import { type Benchmark, type BenchContext, ms, type Verdict } from '../lib/Benchmark.js';
 import { printTable, type Summary, summarize } from '../lib/stats.js';
-import { printHops } from './signInHops.js';
+import { measureDaemonAlone } from './measureDaemonAlone.js';
+import { hopDurations, printHops } from './signInHops.js';
 import { type Mark, type SignInSample, signInOnce, signOut } from './signInOnce.js';
 import { type BrowserBench, startBrowserBench } from './startBrowserBench.js';
 
@@ -77,10 +78,20 @@ export async function runBrowser(ctx: BenchContext): Promise<Verdict[]> {
   const bench = await startBrowserBench(ctx.progress);
   let runs: Awaited<ReturnType<typeof measure>>;
   let counter: number;
+  let daemonAlone: Awaited<ReturnType<typeof measureDaemonAlone>>;
   try {
     ctx.progress(`browser: ${warmup} warm-up + ${n} measured sign-ins per path, interleaved`);
     runs = await measure(bench, ctx, n, warmup);
     counter = await bench.builtIn.credential.signCount();
+    ctx.progress('browser: the same daemon requests without a browser');
+    daemonAlone = await measureDaemonAlone({
+      daemonUrl: bench.stack.daemon.url,
+      portalOrigin: bench.stack.portal.origin,
+      rpId: 'localhost',
+      email: bench.stack.user.email,
+      credentialId: bench.ours.credentialId,
+      n: ctx.quick ? 5 : 40,
+    });
   } finally {
     await bench.close();
   }
@@ -111,6 +122,26 @@ export async function runBrowser(ctx: BenchContext): Promise<Verdict[]> {
   );
   const marks = (run: PathRun): Mark[][] => run.samples.map((s) => s.marks);
   printHops(marks(runs.ours), marks(runs.builtIn));
+  const hops = hopDurations('ours', marks(runs.ours));
+  const pageApiP50 = (type: string) =>
+    summarize(hops.get(`ours: page API ${type} (page → content → worker → daemon → back)`) ?? [], 1).p50;
+  printTable(
+    "Ours: the daemon's share of each page API round trip (daemon alone: the benchmark process sends the worker's request over loopback)",
+    [
+      'request',
+      'page API p50 ms (in browser)',
+      'daemon alone p50 ms',
+      'daemon alone p99 ms',
+      'browser side p50 ms (difference)',
+    ],
+    (['status', 'signIn'] as const).map((type) => [
+      type,
+      ms(pageApiP50(type)),
+      ms(daemonAlone[type].p50),
+      ms(daemonAlone[type].p99),
+      ms(pageApiP50(type) - daemonAlone[type].p50),
+    ]),
+  );
   process.stdout.write(
     `\nVirtual authenticator signature counter at the end: ${counter} (the portal refuses a sign-in whose counter does not rise).\n`,
   );

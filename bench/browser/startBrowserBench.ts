@@ -38,7 +38,8 @@ const COMMON_ARGS = [
 
 export interface BrowserBench {
   stack: DemoStack;
-  ours: { browser: ExtensionBrowser; page: Page };
+  /** `credentialId`: the extension device's credential at the portal. */
+  ours: { browser: ExtensionBrowser; page: Page; credentialId: string };
   builtIn: { context: BrowserContext; page: Page; credential: VirtualCredential };
   close(): Promise<void>;
 }
@@ -60,7 +61,7 @@ export async function startBrowserBench(progress: (m: string) => void): Promise<
     closers.push(() => browser.close());
     const oursPage = await browser.context.newPage();
     await oursPage.addInitScript({ path: join(PAGE_DIR, 'timeline.js') });
-    await registerThroughOffer(oursPage, stack);
+    const credentialId = await registerThroughOffer(oursPage, stack);
 
     progress('browser: launching Chromium without it, adding the virtual authenticator');
     const profileDir = await mkdtemp(join(tmpdir(), 'keybound-chromium-builtin-'));
@@ -85,7 +86,7 @@ export async function startBrowserBench(progress: (m: string) => void): Promise<
 
     return {
       stack,
-      ours: { browser, page: oursPage },
+      ours: { browser, page: oursPage, credentialId },
       builtIn: { context, page: builtInPage, credential },
       close,
     };
@@ -98,9 +99,9 @@ export async function startBrowserBench(progress: (m: string) => void): Promise<
 /**
  * Registers the extension's device for the demo user as the walkthrough does: the passwordless
  * offer, password, TOTP code, then signin.js registers on the finish page (auto-approved) and
- * goes home. Signs out afterwards.
+ * goes home. Signs out afterwards. Returns the credential's id at the portal.
  */
-async function registerThroughOffer(page: Page, stack: DemoStack): Promise<void> {
+async function registerThroughOffer(page: Page, stack: DemoStack): Promise<string> {
   const origin = stack.portal.origin;
   const timeout = STEP_TIMEOUT_MS;
   await page.goto(`${origin}/signin?restart=1`);
@@ -116,9 +117,11 @@ async function registerThroughOffer(page: Page, stack: DemoStack): Promise<void>
   await page.locator('#verify').click();
   await page.waitForURL(`${origin}/`, { timeout });
   const [user] = findUsersByEmail(stack.portal.db, stack.user.email);
-  if (!user || listCredentials(stack.portal.db, { userId: user.id }).length !== 1) {
+  const stored = user ? listCredentials(stack.portal.db, { userId: user.id }) : [];
+  if (stored.length !== 1 || !stored[0]) {
     throw new Error('registering the extension device did not store a credential at the portal');
   }
   await page.locator('#sign-out').click();
   await page.waitForURL((url) => url.pathname === '/signin', { timeout });
+  return stored[0].id;
 }
