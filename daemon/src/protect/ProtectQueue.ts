@@ -81,7 +81,9 @@ export class ProtectQueue implements UserVerifier {
   async verify(request: VerificationRequest): Promise<VerifiedHandle> {
     const fields = { action: request.action, origin: request.origin, rpId: request.rpId };
     if (this.mode === 'auto') {
-      this.options.logger.warn(
+      // Debug, not warn: the loud warning is printed once at start (daemon.uv_auto) and the audit
+      // line below records every approval; a log write per sign-in cost ~9 µs of the relay.
+      this.options.logger.debug(
         { event: 'protect.auto_approved', ...fields },
         'user verification auto-approved (--uv auto)',
       );
