@@ -122,7 +122,7 @@ describe('device sign-in journey', () => {
       await user.enterEmail(page);
       await user.waitForPasswordPage(page, 'ERR_DEVICE_SIGNIN_DISABLED');
       await expect
-        .poll(() => user.reasonText(page))
+        .poll(() => user.reasonText(page), { timeout: 10_000 })
         .toBe(
           "Device sign-in is turned off in Protect. Turn it on in Protect's settings, or sign in with your email, password and MFA.",
         );
@@ -171,8 +171,10 @@ describe('device sign-in journey', () => {
     await user.enterEmail(page);
     await user.waitForPasswordPage(page, 'ERR_PROTECT_NOT_INSTALLED');
     await expect
-      .poll(() => user.reasonText(page))
-      .toBe('Protect is not installed on this device. Ask your admin to deploy Protect to this device, then try again.');
+      .poll(() => user.reasonText(page), { timeout: 10_000 })
+      .toBe(
+        'Protect is not installed on this device. Ask your admin to deploy Protect to this device, then try again.',
+      );
     // Even asked directly with the portal's options for this user, the device signs nothing.
     const refused = await callPageApi(page, 'signIn', { options: await requestSignInOptions(page) });
     expect(refused).toMatchObject({ ok: false, error: { code: 'ERR_PROTECT_NOT_INSTALLED' } });

@@ -52,7 +52,10 @@ describe('managed policy configures the extension', () => {
   }, 60_000);
 
   it('should show the policy values read-only in the options page when IT sets them', async () => {
-    const page = await openPage(browser.context, `chrome-extension://${extension.extensionId}/src/options/options.html`);
+    const page = await openPage(
+      browser.context,
+      `chrome-extension://${extension.extensionId}/src/options/options.html`,
+    );
     const portals = page.locator('#portalOrigins');
     await expect.poll(() => portals.inputValue(), { timeout: 20_000 }).toBe(stack.portal.origin);
     expect(await portals.getAttribute('readonly')).not.toBeNull();

@@ -22,7 +22,10 @@ async function proxiedSignInOptions(portalOrigin: string, email: string) {
   const csrf = /name="_csrf" value="([^"]+)"/.exec(signIn.body)?.[1] ?? '';
   const cont = await jar.request('/signin', { form: { _csrf: csrf, email } });
   const meta = /<meta name="csrf-token" content="([^"]+)">/.exec(cont.body)?.[1] ?? '';
-  const res = await jar.request('/api/webauthn/authentication/options', { json: {}, headers: { 'x-csrf-token': meta } });
+  const res = await jar.request('/api/webauthn/authentication/options', {
+    json: {},
+    headers: { 'x-csrf-token': meta },
+  });
   expect(res.status).toBe(200);
   return { continueHtml: cont.body, options: res.json<{ options: { allowCredentials: unknown[] } }>().options };
 }

@@ -87,16 +87,20 @@ describe('registration prerequisites in the tab', () => {
     await stack?.close();
   });
 
-  it.each(CASES)('should show its own message when $name', async ({ change, code, message }) => {
-    await stack.editDevice(change);
-    const page = await browser.context.newPage();
-    await user.enterEmail(page);
-    await user.waitForPasswordPage(page, code);
-    await expect.poll(() => user.reasonText(page)).toBe(message);
-    // The way on is the password: the form is there.
-    expect(await page.locator('#password').isVisible()).toBe(true);
-    await page.close();
-  }, 60_000);
+  it.each(CASES)(
+    'should show its own message when $name',
+    async ({ change, code, message }) => {
+      await stack.editDevice(change);
+      const page = await browser.context.newPage();
+      await user.enterEmail(page);
+      await user.waitForPasswordPage(page, code);
+      await expect.poll(() => user.reasonText(page), { timeout: 10_000 }).toBe(message);
+      // The way on is the password: the form is there.
+      expect(await page.locator('#password').isVisible()).toBe(true);
+      await page.close();
+    },
+    60_000,
+  );
 
   it('should offer device sign-in when the BYOD user chooses to keep their own Protect', async () => {
     await stack.editDevice((p) => ({

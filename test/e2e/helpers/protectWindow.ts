@@ -67,7 +67,9 @@ export async function answerProtect(
 
 interface TabsApi {
   tabs: { query(q: object): Promise<Array<{ id?: number; active: boolean; windowId: number }>> };
-  windows: { getLastFocused(q: object): Promise<{ id?: number; type?: string; tabs?: Array<{ id?: number; active: boolean }> }> };
+  windows: {
+    getLastFocused(q: object): Promise<{ id?: number; type?: string; tabs?: Array<{ id?: number; active: boolean }> }>;
+  };
 }
 
 /** Ids of every open tab (the extension has no `tabs` permission, so ids are what it can see). */
