@@ -9,12 +9,15 @@
  * DOMContentLoaded, on the in-page clock; the user signs out in between. The two paths take
  * turns (ours, built-in, then built-in, ours, …) so machine noise falls on both.
  */
-import { type Benchmark, type BenchContext, ms, type Verdict } from '../lib/Benchmark.js';
+
+import { extensionWorker } from '../../test/helpers/browser.js';
+import { type BenchContext, type Benchmark, ms, type Verdict } from '../lib/Benchmark.js';
 import { printTable, type Summary, summarize } from '../lib/stats.js';
 import { measureDaemonAlone } from './measureDaemonAlone.js';
 import { hopDurations, printHops } from './signInHops.js';
 import { type Mark, type SignInSample, signInOnce, signOut } from './signInOnce.js';
 import { type BrowserBench, startBrowserBench } from './startBrowserBench.js';
+import { drainWorkerMarks, instrumentWorker } from './workerTimeline.js';
 
 /** Ours may take at most this many times the built-in time (1: not slower). */
 export const BROWSER_TARGET = 1.0;
@@ -25,8 +28,8 @@ interface PathRun {
 }
 
 async function measure(bench: BrowserBench, ctx: BenchContext, n: number, warmup: number) {
-  const origin = bench.stack.portal.origin;
-  const email = bench.stack.user.email;
+  const origin = bench.stack.portalOrigin;
+  const email = bench.stack.email;
   const paths = { ours: bench.ours.page, builtIn: bench.builtIn.page } as const;
   const runs: Record<keyof typeof paths, PathRun> = {
     ours: { samples: [], wallMs: 0 },
@@ -34,13 +37,19 @@ async function measure(bench: BrowserBench, ctx: BenchContext, n: number, warmup
   };
   const once = async (path: keyof typeof paths, keep: boolean) => {
     const t0 = performance.now();
+    if (path === 'ours') await drainWorkerMarks(worker); // the email page's own marks
     const sample = await signInOnce(paths[path], origin, email);
+    if (path === 'ours') sample.marks.push(...(await drainWorkerMarks(worker)));
     if (keep) {
       runs[path].samples.push(sample);
       runs[path].wallMs += performance.now() - t0;
     }
     await signOut(paths[path]);
   };
+  // Chrome may have restarted the worker since setup: hook the live one (no-op when still hooked).
+  const worker = await extensionWorker(bench.ours.browser.context);
+  await instrumentWorker(worker, bench.ours.settings);
+  await drainWorkerMarks(worker);
   for (let i = 0; i < warmup + n; i++) {
     const keep = i >= warmup;
     const order: (keyof typeof paths)[] = i % 2 === 0 ? ['ours', 'builtIn'] : ['builtIn', 'ours'];
@@ -85,10 +94,10 @@ export async function runBrowser(ctx: BenchContext): Promise<Verdict[]> {
     counter = await bench.builtIn.credential.signCount();
     ctx.progress('browser: the same daemon requests without a browser');
     daemonAlone = await measureDaemonAlone({
-      daemonUrl: bench.stack.daemon.url,
-      portalOrigin: bench.stack.portal.origin,
+      daemonUrl: bench.stack.daemonUrl,
+      portalOrigin: bench.stack.portalOrigin,
       rpId: 'localhost',
-      email: bench.stack.user.email,
+      email: bench.stack.email,
       credentialId: bench.ours.credentialId,
       n: ctx.quick ? 5 : 40,
     });

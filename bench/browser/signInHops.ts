@@ -15,7 +15,22 @@ interface Hop {
   to: string;
   /** The one path this hop belongs to; both when absent. */
   only?: PathName;
+  /** A part of the hop above it (not added again to the covered time). */
+  part?: true;
 }
+
+/** The four legs of one page API round trip, from the page and worker timelines. */
+const pageApiLegs = (type: string): Hop[] =>
+  [
+    { label: '  of which page → content script → worker', from: `ext ${type} sent`, to: `worker ${type} received` },
+    { label: '  of which in the worker before the daemon', from: `worker ${type} received`, to: `ws ${type} sent` },
+    {
+      label: '  of which the daemon leg (WebSocket out, daemon, back)',
+      from: `ws ${type} sent`,
+      to: `ws ${type} answered`,
+    },
+    { label: '  of which worker → content script → page', from: `ws ${type} answered`, to: `ext ${type} answered` },
+  ].map((h) => ({ ...h, label: `${h.label} (${type})`, only: 'ours', part: true }) as Hop);
 
 /** In the order they happen; both paths' hops, each path having its own subset. */
 export const HOPS: readonly Hop[] = [
@@ -24,6 +39,13 @@ export const HOPS: readonly Hop[] = [
     label: 'continue page parsed (response → interactive)',
     from: '/signin/continue response',
     to: '/signin/continue interactive',
+  },
+  {
+    label: '  ours: content script asks the worker whether to serve the page (gate)',
+    from: '/signin/continue response',
+    to: 'worker gate received',
+    only: 'ours',
+    part: true,
   },
   {
     label: 'ours: signin.js waits for the content script, asks status',
@@ -37,6 +59,7 @@ export const HOPS: readonly Hop[] = [
     to: 'ext status answered',
     only: 'ours',
   },
+  ...pageApiLegs('status'),
   {
     label: 'built-in: script starts, asks for options',
     from: '/signin/continue interactive',
@@ -54,6 +77,7 @@ export const HOPS: readonly Hop[] = [
     to: 'ext signIn answered',
     only: 'ours',
   },
+  ...pageApiLegs('signIn'),
   {
     label: 'built-in: navigator.credentials.get (virtual authenticator)',
     from: 'credentials.get start',
@@ -84,7 +108,7 @@ export function hopDurations(path: PathName, signIns: readonly Mark[][]): Map<st
       const from = at(hop.from);
       const to = at(hop.to);
       if (from === undefined || to === undefined) continue;
-      covered += to - from;
+      if (!hop.part) covered += to - from;
       out.set(hop.label, [...(out.get(hop.label) ?? []), to - from]);
     }
     const total = (at('/ loaded') ?? Number.NaN) - (at('submit') ?? Number.NaN);

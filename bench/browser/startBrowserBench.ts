@@ -1,8 +1,8 @@
 /**
  * Everything the browser benchmark needs, set up once and unmeasured:
- *   - the demo stack in-process (scripts/lib/startDemoStack.ts): the portal, and the daemon with
- *     an emulated enrolled device, `--uv auto` (Protect approves without asking) and pairing
- *     pre-authorised for the extension's pinned id;
+ *   - the demo stack (scripts/lib/startDemoStack.ts) in a child process (spawnDemoStack.ts): the
+ *     portal, and the daemon with an emulated enrolled device, `--uv auto` (Protect approves
+ *     without asking) and pairing pre-authorised for the extension's pinned id;
  *   - "ours": headless Chromium with the built extension, configured with the portal and the
  *     daemon's port, whose device is registered for the demo user the way a user does it
  *     (email → passwordless offer → password → code → registration on the finish page);
@@ -17,11 +17,11 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { listCredentials } from '../../portal/src/store/credentials.js';
 import { findUsersByEmail } from '../../portal/src/store/users.js';
-import { type DemoStack, startDemoStack } from '../../scripts/lib/startDemoStack.js';
-import { silentLogger } from '../../shared/node/createLogger.js';
 import { CHROMIUM_PATH, type ExtensionBrowser, launchWithExtension } from '../../test/helpers/browser.js';
 import { ensureExtensionBuilt } from '../../test/setup/buildExtension.js';
 import { addVirtualCredential, type VirtualCredential } from './addVirtualCredential.js';
+import { type SpawnedStack, spawnDemoStack } from './spawnDemoStack.js';
+import { instrumentWorker } from './workerTimeline.js';
 
 const PAGE_DIR = join(import.meta.dirname, 'page');
 const STEP_TIMEOUT_MS = 30_000;
@@ -37,9 +37,14 @@ const COMMON_ARGS = [
 ];
 
 export interface BrowserBench {
-  stack: DemoStack;
+  stack: SpawnedStack;
   /** `credentialId`: the extension device's credential at the portal. */
-  ours: { browser: ExtensionBrowser; page: Page; credentialId: string };
+  ours: {
+    browser: ExtensionBrowser;
+    page: Page;
+    credentialId: string;
+    settings: { portalOrigins: string[]; daemonPort: number };
+  };
   builtIn: { context: BrowserContext; page: Page; credential: VirtualCredential };
   close(): Promise<void>;
 }
@@ -52,13 +57,15 @@ export async function startBrowserBench(progress: (m: string) => void): Promise<
   try {
     progress('browser: building the extension (if stale)');
     await ensureExtensionBuilt();
-    const stack = await startDemoStack({ uv: 'auto', logger: silentLogger() });
+    const stack = await spawnDemoStack();
     closers.push(() => stack.close());
-    const origin = stack.portal.origin;
+    const origin = stack.portalOrigin;
 
     progress('browser: launching Chromium with the extension, registering its device');
-    const browser = await launchWithExtension({ settings: { portalOrigins: [origin], daemonPort: stack.daemon.port } });
+    const settings = { portalOrigins: [origin], daemonPort: stack.daemonPort };
+    const browser = await launchWithExtension({ settings });
     closers.push(() => browser.close());
+    await instrumentWorker(browser.worker, settings);
     const oursPage = await browser.context.newPage();
     await oursPage.addInitScript({ path: join(PAGE_DIR, 'timeline.js') });
     const credentialId = await registerThroughOffer(oursPage, stack);
@@ -78,15 +85,15 @@ export async function startBrowserBench(progress: (m: string) => void): Promise<
     await builtInPage.goto(`${origin}/signin`);
     const credential = await addVirtualCredential({
       page: builtInPage,
-      db: stack.portal.db,
+      db: stack.db,
       rpId: 'localhost',
-      email: stack.user.email,
-      deviceId: stack.device.deviceId,
+      email: stack.email,
+      deviceId: stack.deviceId,
     });
 
     return {
       stack,
-      ours: { browser, page: oursPage, credentialId },
+      ours: { browser, page: oursPage, credentialId, settings },
       builtIn: { context, page: builtInPage, credential },
       close,
     };
@@ -101,23 +108,23 @@ export async function startBrowserBench(progress: (m: string) => void): Promise<
  * offer, password, TOTP code, then signin.js registers on the finish page (auto-approved) and
  * goes home. Signs out afterwards. Returns the credential's id at the portal.
  */
-async function registerThroughOffer(page: Page, stack: DemoStack): Promise<string> {
-  const origin = stack.portal.origin;
+async function registerThroughOffer(page: Page, stack: SpawnedStack): Promise<string> {
+  const origin = stack.portalOrigin;
   const timeout = STEP_TIMEOUT_MS;
   await page.goto(`${origin}/signin?restart=1`);
-  await page.locator('#email').fill(stack.user.email);
+  await page.locator('#email').fill(stack.email);
   await page.locator('#continue').click();
   await page.locator('#passwordless-offer').waitFor({ state: 'visible', timeout });
   await page.locator('#offer-continue').click();
   await page.waitForURL((url) => url.pathname === '/signin/password', { timeout });
-  await page.locator('#password').fill(stack.user.password);
+  await page.locator('#password').fill(stack.password);
   await page.locator('#log-in').click();
   await page.waitForURL(`${origin}/signin/mfa`, { timeout });
-  await page.locator('#code').fill(stack.user.totpCode());
+  await page.locator('#code').fill(stack.totpCode());
   await page.locator('#verify').click();
   await page.waitForURL(`${origin}/`, { timeout });
-  const [user] = findUsersByEmail(stack.portal.db, stack.user.email);
-  const stored = user ? listCredentials(stack.portal.db, { userId: user.id }) : [];
+  const [user] = findUsersByEmail(stack.db, stack.email);
+  const stored = user ? listCredentials(stack.db, { userId: user.id }) : [];
   if (stored.length !== 1 || !stored[0]) {
     throw new Error('registering the extension device did not store a credential at the portal');
   }
