@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  EXTENSION_ID,
   type ExtensionBrowser,
   launchWithExtension,
   openPage,
   waitForKeyboundReady,
 } from '../helpers/browser.js';
+import { copyExtensionWithOwnId, type ExtensionCopy } from '../helpers/copyExtensionWithOwnId.js';
 import { type ManagedPolicyFile, writeManagedPolicy } from '../helpers/managedPolicy.js';
 import { type PageServer, servePages } from '../helpers/servePages.js';
 
@@ -18,17 +18,24 @@ describe('managed policy', () => {
   let server: PageServer;
   let policy: ManagedPolicyFile;
   let browser: ExtensionBrowser;
+  let copy: ExtensionCopy;
 
   beforeAll(async () => {
     server = await servePages({ '/': '<!doctype html><title>sso login</title><p>login</p>' });
-    // Only ssoLoginOrigins: other browser tests running meanwhile configure portal origins locally.
-    policy = await writeManagedPolicy({ ssoLoginOrigins: [server.loopbackOrigin] });
-    browser = await launchWithExtension({ settings: { portalOrigins: [server.localhostOrigin], daemonPort: 9 } });
+    // A policy file reaches every Chromium on the machine: aim it at a copy of the extension with
+    // its own id, so browser tests running meanwhile with the pinned id are not managed by it.
+    copy = await copyExtensionWithOwnId();
+    policy = await writeManagedPolicy({ ssoLoginOrigins: [server.loopbackOrigin] }, { extensionId: copy.extensionId });
+    browser = await launchWithExtension({
+      extensionDir: copy.dir,
+      settings: { portalOrigins: [server.localhostOrigin], daemonPort: 9 },
+    });
   });
 
   afterAll(async () => {
     await browser?.close();
     await policy?.remove();
+    await copy?.remove();
     await server?.close();
   });
 
@@ -40,7 +47,7 @@ describe('managed policy', () => {
   });
 
   it('should show a managed value read-only when IT sets it', async () => {
-    const page = await openPage(browser.context, `chrome-extension://${EXTENSION_ID}/src/options/options.html`);
+    const page = await openPage(browser.context, `chrome-extension://${browser.extensionId}/src/options/options.html`);
     const sso = page.locator('#ssoLoginOrigins');
     await expect.poll(() => sso.inputValue(), { timeout: 20_000 }).toBe(server.loopbackOrigin);
     expect(await sso.getAttribute('readonly')).not.toBeNull();
