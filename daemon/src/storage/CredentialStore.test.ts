@@ -75,6 +75,51 @@ describe('CredentialStore', () => {
     expect(next).toBe(COUNTER_BLOCK + 2);
   });
 
+  it('should write counters kept in memory to the file when flushed, without a reservation per use', async () => {
+    const { dir, store } = await open();
+    store.add(record(1));
+    for (let i = 0; i < 5; i++) store.nextCounter('cred-1', `2026-01-01T00:00:0${i}.000Z`);
+    const raw = new Database(join(dir, 'credentials.db'), { readonly: true });
+    const row = () => raw.prepare("SELECT counter, counterReserved, lastUsedAt FROM credentials WHERE credentialId = 'cred-1'").get();
+    expect(row()).toEqual({ counter: 1, counterReserved: 1 + COUNTER_BLOCK, lastUsedAt: '2026-01-01T00:00:00.000Z' });
+    expect(store.get('cred-1')).toMatchObject({ counter: 5, lastUsedAt: '2026-01-01T00:00:04.000Z' });
+    store.flush();
+    expect(row()).toEqual({ counter: 5, counterReserved: 1 + COUNTER_BLOCK, lastUsedAt: '2026-01-01T00:00:04.000Z' });
+    raw.close();
+  });
+
+  it('should never repeat a counter when the process stops without closing the store', async () => {
+    const { dir, store } = await open();
+    store.add(record(1));
+    const handedOut = Array.from({ length: COUNTER_BLOCK + 10 }, () => store.nextCounter('cred-1', 'now') as number);
+    // No flush, no close: what a crash leaves. A new process opens the same file.
+    const { store: next } = await open(dir);
+    expect(next.nextCounter('cred-1', 'now')).toBeGreaterThan(Math.max(...handedOut));
+  });
+
+  it('should keep counters increasing when another process opens and closes the store while it runs', async () => {
+    const { dir, store } = await open();
+    store.add(record(1));
+    for (let i = 0; i < 5; i++) store.nextCounter('cred-1', 'now');
+    const { store: cli } = await open(dir);
+    expect(cli.get('cred-1')?.credentialId).toBe('cred-1');
+    cli.close();
+    const last = store.nextCounter('cred-1', 'now') as number;
+    expect(last).toBe(6);
+    // The first process now dies without closing; a third one must continue above 6.
+    const { store: after } = await open(dir);
+    expect(after.nextCounter('cred-1', 'now')).toBeGreaterThan(last);
+  });
+
+  it('should see a credential deleted by another process as gone', async () => {
+    const { dir, store } = await open();
+    store.add(record(1));
+    store.nextCounter('cred-1', 'now');
+    const { store: cli } = await open(dir);
+    cli.delete('cred-1');
+    expect(store.get('cred-1')).toBeUndefined();
+  });
+
   it('should return undefined from nextCounter when the credential was deleted', async () => {
     const { store } = await open();
     store.add(record(1));
