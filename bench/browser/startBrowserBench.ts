@@ -55,7 +55,10 @@ export async function startBrowserBench(progress: (m: string) => void): Promise<
     for (const c of closers.splice(0).reverse()) await c().catch(() => {});
   };
   try {
-    progress('browser: building the extension (if stale)');
+    // KEYBOUND_BENCH_EXTENSION_DIR: measure another build of the extension (e.g. a changed copy).
+    const extensionDir = process.env.KEYBOUND_BENCH_EXTENSION_DIR;
+    if (extensionDir) progress(`browser: using the extension in ${extensionDir}`);
+    else progress('browser: building the extension (if stale)');
     await ensureExtensionBuilt();
     const stack = await spawnDemoStack();
     closers.push(() => stack.close());
@@ -63,7 +66,7 @@ export async function startBrowserBench(progress: (m: string) => void): Promise<
 
     progress('browser: launching Chromium with the extension, registering its device');
     const settings = { portalOrigins: [origin], daemonPort: stack.daemonPort };
-    const browser = await launchWithExtension({ settings });
+    const browser = await launchWithExtension({ settings, ...(extensionDir ? { extensionDir } : {}) });
     closers.push(() => browser.close());
     await instrumentWorker(browser.worker, settings);
     const oursPage = await browser.context.newPage();
