@@ -19,8 +19,9 @@ import { KeyStoreError } from '../../../shared/errors.js';
 import { fromBase64url, toBase64url } from '../../../shared/webauthn/base64url.js';
 import { atomicWriteFile } from '../storage/atomicWriteFile.js';
 import { parseState } from '../storage/JsonStateFile.js';
-import { ES256, KEY_REF_PATTERN, type KeyInfo, type KeyPurpose, type KeyStore, P256, publicJwkOf } from './KeyStore.js';
+import { KEY_REF_PATTERN, type KeyInfo, type KeyPurpose, type KeyStore, P256, publicJwkOf } from './KeyStore.js';
 import type { Sealer } from './MachineSealer.js';
+import { signP256 } from './signP256.js';
 
 const sealedKeySchema = z
   .object({
@@ -74,8 +75,8 @@ export class FileKeyStore implements KeyStore {
   }
 
   async sign(ref: string, data: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
-    const key = await this.load(ref);
-    return new Uint8Array(await this.crypto.subtle.sign(ES256, key.privateKey, new Uint8Array(data)));
+    const key = this.cache.get(ref) ?? (await this.load(ref));
+    return signP256(this.crypto.subtle, key.privateKey, data);
   }
 
   async publicKey(ref: string): Promise<JsonWebKey> {
