@@ -26,21 +26,24 @@ export class EmulatedProfileSource implements DeviceProfileSource {
     this.file = new JsonStateFile(join(dataDir, DEVICE_FILE), deviceProfileSchema);
   }
 
-  /** The current profile; a missing file is a fresh default device. A damaged file throws ERR_STATE_CORRUPT. */
+  /**
+   * The current profile (deeply frozen, shared by callers); a missing file is a fresh default
+   * device. A damaged file throws ERR_STATE_CORRUPT.
+   */
   async get(): Promise<DeviceProfile> {
-    const stamp = await this.stamp();
-    if (this.cached && this.cached.stamp === stamp) return structuredClone(this.cached.profile);
-    const profile = (await this.file.read()) ?? defaultDeviceProfile();
+    const stamp = this.stamp();
+    if (this.cached && this.cached.stamp === stamp) return this.cached.profile;
+    const profile = deepFreeze((await this.file.read()) ?? defaultDeviceProfile());
     this.cached = { profile, stamp };
-    return structuredClone(profile);
+    return profile;
   }
 
   async update(change: (profile: DeviceProfile) => DeviceProfile): Promise<DeviceProfile> {
     const run = this.queue.then(async () => {
-      const next = deviceProfileSchema.parse(change(await this.get()));
+      const next = deepFreeze(deviceProfileSchema.parse(change(await this.get())));
       await this.file.write(next);
-      this.cached = { profile: next, stamp: await this.stamp() };
-      return structuredClone(next);
+      this.cached = { profile: next, stamp: this.stamp() };
+      return next;
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -49,9 +52,10 @@ export class EmulatedProfileSource implements DeviceProfileSource {
   /**
    * mtime (ns), size and inode: a cheap change detector (every atomic write is a new inode).
    * Synchronous on purpose: a stat takes microseconds, less than the thread-pool hop of the
-   * async form, and it runs on every request.
+   * async form, and it runs on every request — so a change made by another process applies to
+   * the very next request, with no window a cached check (a timer or fs.watch) would leave.
    */
-  private async stamp(): Promise<string> {
+  private stamp(): string {
     try {
       const s = statSync(this.file.path, { bigint: true });
       return `${s.mtimeNs}:${s.size}:${s.ino}`;
@@ -60,4 +64,17 @@ export class EmulatedProfileSource implements DeviceProfileSource {
       throw err;
     }
   }
+}
+
+/**
+ * Freezes `value` and everything in it. Why freeze rather than clone per call: a profile is read
+ * on every request, and a structuredClone cost more than the stat; frozen, a caller that tried
+ * to change it in place would throw instead of corrupting the cache.
+ */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -76,6 +76,7 @@ export function defaultDeviceProfile(): DeviceProfile {
 /** Where the profile comes from; `update` applies a change atomically and returns the new profile. */
 export interface DeviceProfileSource {
   readonly kind: 'emulator' | 'host';
+  /** The current profile, deeply frozen (it may be shared between callers): derive, never mutate. */
   get(): Promise<DeviceProfile>;
   update(change: (profile: DeviceProfile) => DeviceProfile): Promise<DeviceProfile>;
 }
