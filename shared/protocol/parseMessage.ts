@@ -6,6 +6,9 @@ import type { z } from 'zod';
 import type { WireError } from '../errors.js';
 import { MAX_MESSAGE_BYTES } from './version.js';
 
+/** Stateless between calls (no `stream` option), so one decoder serves every message. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: WireError; id?: string };
 
 /** Byte length of a message as it arrived (string counts UTF-8 bytes). */
@@ -25,7 +28,7 @@ export function parseMessage<S extends z.ZodType>(
   }
   let json: unknown;
   try {
-    json = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: true }).decode(raw));
+    json = JSON.parse(typeof raw === 'string' ? raw : utf8.decode(raw));
   } catch {
     return { ok: false, error: { code: 'ERR_MALFORMED_JSON', message: 'Message is not valid JSON' } };
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../shared/node/createLogger.js';
 import type { ProtectDoneEvent, ProtectRequestEvent } from '../../../shared/protocol/index.js';
 import { ProtectQueue } from './ProtectQueue.js';
-import { protectEventScope } from './protectEvents.js';
+import { attachProtectSink } from './protectEvents.js';
 
 const request = {
   action: 'register' as const,
@@ -18,7 +18,9 @@ function queue(mode: 'protect' | 'auto' | 'deny' = 'protect', timeoutMs = 60_000
 
 function capture(q: ProtectQueue) {
   const events: (ProtectRequestEvent | ProtectDoneEvent)[] = [];
-  const promise = protectEventScope.run({ send: (e) => events.push(e) }, () => q.verify(request));
+  const connection = new AbortController();
+  attachProtectSink(connection.signal, { send: (e) => events.push(e) });
+  const promise = q.verify({ ...request, signal: connection.signal });
   return { events, promise };
 }
 

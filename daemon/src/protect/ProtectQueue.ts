@@ -13,7 +13,7 @@ import { KeyboundError, ProtectError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/node/createLogger.js';
 import { PROTECT_TIMEOUT_MS } from '../../../shared/protocol/version.js';
 import type { AuditLog, UserVerifier, VerificationRequest, VerifiedHandle } from '../authenticator/types.js';
-import { currentProtectSink, type ProtectEventSink } from './protectEvents.js';
+import { type ProtectEventSink, protectSinkOf } from './protectEvents.js';
 
 export type UvMode = 'protect' | 'auto' | 'deny';
 
@@ -126,7 +126,7 @@ export class ProtectQueue implements UserVerifier {
         view,
         token,
         requestId: request.requestId,
-        sink: currentProtectSink(),
+        sink: protectSinkOf(request.signal),
         timer,
         resolve,
         reject,

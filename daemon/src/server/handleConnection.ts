@@ -18,7 +18,7 @@ import {
 } from '../../../shared/protocol/index.js';
 import type { AuditLog, AuthenticatorApi, PairingStore, UserVerifier } from '../authenticator/types.js';
 import { PairingHandshake } from '../pairing/PairingHandshake.js';
-import { protectEventScope } from '../protect/protectEvents.js';
+import { attachProtectSink } from '../protect/protectEvents.js';
 import { dispatchRequest } from './dispatchRequest.js';
 import { RateLimiter } from './RateLimiter.js';
 
@@ -75,7 +75,7 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
   const refuse = (id: string, error: { code: string; message: string }) => {
     send({ type: 'result', id, ok: false, error });
   };
-  const sink = { send };
+  attachProtectSink(closed.signal, { send });
 
   const helloTimer = setTimeout(() => {
     if (handshake.state === 'new') {
@@ -101,7 +101,8 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
       if (violations > MAX_RATE_VIOLATIONS) ws.close(1008, 'rate limit');
       return;
     }
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    // ws hands over a Buffer (nodebuffer binaryType): used as is, not copied.
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     const parsed = parseMessage(clientMessage, bytes, MAX_MESSAGE_BYTES);
     if (!parsed.ok) {
       log.warn({ event: 'message.refused', code: parsed.error.code }, 'invalid message');
@@ -118,8 +119,7 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
       return;
     }
     pending++;
-    protectEventScope
-      .run(sink, () => handle(msg))
+    handle(msg)
       .then(
         (result) => send({ type: 'result', id: msg.id, ok: true, result }),
         (err: unknown) => {
