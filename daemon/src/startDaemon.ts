@@ -89,9 +89,12 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
 
   let origin = 'http://127.0.0.1:0';
   let side: Promise<DeviceSide> | undefined;
+  /** The device side once open: calls then go straight to it, with no promise per call. */
+  let opened: DeviceSide | undefined;
   const sideReady = () => side ?? Promise.reject(new Error('device side not opened'));
   const audit: AuditLog = {
     record: (event, fields) => {
+      if (opened) return opened.audit.record(event, fields);
       sideReady().then(
         (s) => s.audit.record(event, fields),
         () => {},
@@ -106,9 +109,18 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     clock,
     ...(options.protectTimeoutMs ? { timeoutMs: options.protectTimeoutMs } : {}),
   });
-  const authenticator = lazyProxy<AuthenticatorApi>(() => sideReady().then((s) => s.authenticator));
-  const pairings = lazyProxy<PairingStore>(() => sideReady().then((s) => s.pairings));
-  const device = lazyProxy<DeviceControlApi>(() => sideReady().then((s) => s.device));
+  const authenticator = lazyProxy<AuthenticatorApi>(
+    () => opened?.authenticator,
+    () => sideReady().then((s) => s.authenticator),
+  );
+  const pairings = lazyProxy<PairingStore>(
+    () => opened?.pairings,
+    () => sideReady().then((s) => s.pairings),
+  );
+  const device = lazyProxy<DeviceControlApi>(
+    () => opened?.device,
+    () => sideReady().then((s) => s.device),
+  );
   let port = 0;
   let url = '';
 
@@ -127,8 +139,12 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
   });
   const open = options.openDeviceSide ?? defaultOpenDeviceSide;
   side = open({ dataDir, device: options.device ?? 'emulator', verifier: queue, logger, clock });
-  side.catch((err: unknown) =>
-    logger.error({ event: 'daemon.device_side_failed', code: 'ERR_INTERNAL', err }, 'device side failed to open'),
+  side.then(
+    (s) => {
+      opened = s;
+    },
+    (err: unknown) =>
+      logger.error({ event: 'daemon.device_side_failed', code: 'ERR_INTERNAL', err }, 'device side failed to open'),
   );
   const closeSide = () =>
     side?.then(
@@ -182,17 +198,31 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
   };
 }
 
-/** An object whose every method awaits the real implementation first. */
-function lazyProxy<T extends object>(get: () => Promise<T>): T {
+/**
+ * An object whose every method awaits the real implementation first — or, once `ready()` has
+ * it, calls it directly (a request then costs no extra promise or closure).
+ */
+function lazyProxy<T extends object>(ready: () => T | undefined, get: () => Promise<T>): T {
+  type Methods = Record<string | symbol, (...a: unknown[]) => unknown>;
+  const bound = new Map<string | symbol, (...a: unknown[]) => unknown>();
   return new Proxy({} as T, {
-    // `then` stays undefined so the proxy itself is never mistaken for a promise.
-    get: (_t, name) =>
-      name === 'then'
-        ? undefined
-        : async (...args: unknown[]) => {
-            const target = (await get()) as Record<string | symbol, (...a: unknown[]) => unknown>;
-            return target[name]!.apply(target, args);
-          },
+    get: (_t, name) => {
+      // `then` stays undefined so the proxy itself is never mistaken for a promise.
+      if (name === 'then') return undefined;
+      const target = ready() as Methods | undefined;
+      if (target) {
+        let method = bound.get(name);
+        if (!method) {
+          method = target[name]!.bind(target);
+          bound.set(name, method);
+        }
+        return method;
+      }
+      return async (...args: unknown[]) => {
+        const later = (await get()) as Methods;
+        return later[name]!.apply(later, args);
+      };
+    },
   });
 }
 
