@@ -1,11 +1,11 @@
 /**
  * Vite plugin for the extension build's extra outputs: copies the managed-storage schema next to
  * the manifest (crxjs does not know `storage.managed_schema`) and, once Chrome's build is written,
- * derives the Safari folder from it.
+ * minifies the content scripts and derives the Safari folder from it.
  */
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Plugin } from 'vite';
+import { minify, type Plugin } from 'vite';
 import { toSafariManifest } from './toSafariManifest.js';
 
 export function extensionBuildExtras(options: { root: string; chromeDir: string; safariDir: string }): Plugin {
@@ -20,6 +20,7 @@ export function extensionBuildExtras(options: { root: string; chromeDir: string;
       });
     },
     async closeBundle() {
+      await minifyContentScripts(options.chromeDir);
       await rm(options.safariDir, { recursive: true, force: true });
       await cp(options.chromeDir, options.safariDir, { recursive: true });
       await rm(join(options.safariDir, 'managed_schema.json'), { force: true });
@@ -28,4 +29,22 @@ export function extensionBuildExtras(options: { root: string; chromeDir: string;
       await writeFile(manifestPath, `${JSON.stringify(toSafariManifest(manifest), null, 2)}\n`);
     },
   };
+}
+
+/**
+ * Minifies the content scripts named in the built manifest, in place. They run at
+ * `document_start` on every portal page, so their parse time is on every sign-in
+ * (docs/decisions/0034-…); the worker and the extension pages stay readable (vite.config.ts).
+ */
+async function minifyContentScripts(chromeDir: string): Promise<void> {
+  const manifest = JSON.parse(await readFile(join(chromeDir, 'manifest.json'), 'utf8')) as {
+    content_scripts?: { js?: string[] }[];
+  };
+  const files = new Set((manifest.content_scripts ?? []).flatMap((c) => c.js ?? []));
+  for (const file of files) {
+    const path = join(chromeDir, file);
+    const result = await minify(file, await readFile(path, 'utf8'), { compress: true, mangle: true });
+    if (result.errors.length > 0) throw new Error(`Could not minify ${file}: ${result.errors[0]?.message}`);
+    await writeFile(path, result.code);
+  }
 }

@@ -2,6 +2,8 @@
  * The built extension in real headless Chromium, without a daemon: pinned id, the content script
  * only on configured origins, and a `status` that reports the daemon as unavailable in plain words.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callPageApi,
@@ -13,6 +15,7 @@ import {
   waitForKeyboundReady,
 } from '../helpers/browser.js';
 import { type PageServer, servePages } from '../helpers/servePages.js';
+import { CHROME_EXTENSION_DIR } from '../setup/buildExtension.js';
 
 const PAGE = '<!doctype html><title>portal</title><p>portal</p>';
 
@@ -29,6 +32,17 @@ describe('extension in Chromium without a daemon', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+  });
+
+  it('should ship a small content script without zod or the polyfill when built (docs/decisions/0034)', async () => {
+    const manifest = JSON.parse(await readFile(join(CHROME_EXTENSION_DIR, 'manifest.json'), 'utf8')) as {
+      content_scripts: { js: string[] }[];
+    };
+    const [file] = manifest.content_scripts.flatMap((c) => c.js);
+    const code = await readFile(join(CHROME_EXTENSION_DIR, file!), 'utf8');
+    // 237 KB with zod and webextension-polyfill; ~3 KB minified without them.
+    expect(code.length).toBeLessThan(8 * 1024);
+    expect(code).not.toMatch(/ZodError|webextension-polyfill|browser-polyfill/);
   });
 
   it('should load with the pinned id when the manifest key is intact', () => {

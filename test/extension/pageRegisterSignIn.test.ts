@@ -76,6 +76,14 @@ describe('page API register and signIn', () => {
       allowCredentials: [{ id: info.credential.id }],
       userVerification: 'required',
     });
+    // Malformed requests pass the content script's envelope check and are refused by the worker's
+    // strict page schema with ERR_INVALID_MESSAGE; nothing is signed for them (counter below).
+    for (const payload of [{ options: request, origin: 'https://bank.example' }, { options: { ...request, x: 1 } }]) {
+      expect(await callPageApi(page, 'signIn', payload)).toMatchObject({
+        ok: false,
+        error: { code: 'ERR_INVALID_MESSAGE' },
+      });
+    }
     const signedIn = await callPageApi(page, 'signIn', { options: request }, 60_000);
     expect(signedIn.ok, JSON.stringify(signedIn)).toBe(true);
     const assertion = await verifyAuthenticationResponse({
@@ -87,6 +95,7 @@ describe('page API register and signIn', () => {
       requireUserVerification: true,
     });
     expect(assertion.verified).toBe(true);
+    expect(assertion.authenticationInfo.newCounter).toBe(info.credential.counter + 1);
 
     expect(await callPageApi(page, 'status', { userName: 'alice@example.com' })).toMatchObject({
       ok: true,

@@ -1,13 +1,14 @@
 /**
  * The extension's side of the golden protocol fixtures (test/fixtures/protocol): every message
  * the extension receives is run through the extension's own boundary code — the daemon → worker
- * connection (DaemonConnection), the page → content bridge (createPageBridge) and the content ⇄
- * worker channel schema — and every request the worker sends must come out as the fixture says.
+ * connection (DaemonConnection), the page → content bridge (createPageBridge) followed by the
+ * worker's channel receiver (where the strict page schema runs), and the content ⇄ worker schema — and every request the worker sends must come out as the fixture says.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { DaemonConnection, type WebSocketLike } from '../../extension/src/background/daemon/DaemonConnection.js';
 import { createPageBridge, type PortLike } from '../../extension/src/content/createPageBridge.js';
 import { channels } from '../../extension/src/messaging/channels.js';
+import { createChannelReceiver } from '../../extension/src/messaging/createChannelReceiver.js';
 import { clientMessage, type RequestType } from '../../shared/protocol/messages.js';
 import { pageReady } from '../../shared/protocol/pageApi.js';
 import { loadProtocolFixtures, type ProtocolFixture } from '../protocol/loadProtocolFixtures.js';
@@ -109,23 +110,32 @@ describe('protocol fixtures: worker → daemon requests', () => {
   );
 });
 
-describe('protocol fixtures: page → content script', () => {
+describe('protocol fixtures: page → content script → worker', () => {
   const origin = 'http://localhost:4000';
   const pageRequests = bySchema((s) => s === 'pageRequest');
+  // The page boundary as the extension runs it: the content script's envelope check, then the
+  // worker's channel receiver with the strict page schema (docs/decisions/0034-…).
   it.each(pageRequests.map((f) => [f.file, f] as const))(
-    'should forward or refuse %s as the fixture says',
+    'should hand on or refuse %s as the fixture says',
     async (_file, fixture) => {
+      const handler = vi.fn(async () => ({ ok: true as const, result: {} }));
+      const receive = createChannelReceiver(
+        'content:background',
+        { gate: vi.fn(async () => undefined), 'page.request': handler },
+        vi.fn(),
+      );
       const win = { addEventListener: vi.fn(), removeEventListener: vi.fn(), postMessage: vi.fn() };
-      const forward = vi.fn(async () => ({ ok: true as const, result: {} }));
+      const forward = (from: string, request: unknown) =>
+        receive({ channel: 'content:background', type: 'page.request', payload: { origin: from, request } }, {});
       const bridge = createPageBridge({ win, origin, forward });
       bridge.start();
       const answers: unknown[] = [];
       const port: PortLike = { postMessage: (m) => void answers.push(m), close: () => {} };
       bridge.handleMessage({ source: win, origin, data: JSON.parse(fixture.raw), ports: [port] });
-      await new Promise((r) => setTimeout(r, 0));
-      if (fixture.valid) expect(forward).toHaveBeenCalledWith(origin, fixture.message);
+      await vi.waitFor(() => expect(answers).toHaveLength(1));
+      if (fixture.valid) expect(handler).toHaveBeenCalledWith({ origin, request: fixture.message }, {});
       else {
-        expect(forward).not.toHaveBeenCalled();
+        expect(handler).not.toHaveBeenCalled();
         expect(answers).toEqual([{ ok: false, error: expect.objectContaining({ code: fixture.expectedCode }) }]);
       }
     },

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { createChannelReceiver } from '../messaging/createChannelReceiver.js';
 import { handleContentMessages } from './handleContentMessages.js';
 
 const context = {
@@ -147,5 +148,56 @@ describe('handleContentMessages', () => {
         registered: false,
       },
     });
+  });
+
+  it('should refuse a malformed page request in the worker with ERR_INVALID_MESSAGE before it reaches the daemon', async () => {
+    // The content script only checks the envelope; this is where the strict page schema runs.
+    const { handlers, request } = setup();
+    const log = vi.fn();
+    const receive = createChannelReceiver('content:background', handlers, log);
+    const relay = (pageRequest: unknown) =>
+      receive(
+        {
+          channel: 'content:background',
+          type: 'page.request',
+          payload: { origin: context.origin, request: pageRequest },
+        },
+        context,
+      );
+    const malformed = [
+      // The page tries to choose the origin that goes into clientDataJSON.
+      { keybound: 'request', type: 'signIn', payload: { options, origin: 'https://bank.example' } },
+      // An unknown key beside the envelope.
+      { keybound: 'request', type: 'status', payload: {}, origin: 'https://bank.example' },
+      // Options that are not WebAuthn request options (challenge too short).
+      { keybound: 'request', type: 'signIn', payload: { options: { ...options, challenge: 'abc' } } },
+      // A register request without options.
+      { keybound: 'request', type: 'register', payload: {} },
+    ];
+    for (const pageRequest of malformed) {
+      await expect(relay(pageRequest)).resolves.toEqual({
+        ok: false,
+        error: { code: 'ERR_INVALID_MESSAGE', message: expect.stringMatching(/^Invalid request/) },
+      });
+    }
+    expect(request).not.toHaveBeenCalled();
+    expect(log).toHaveBeenCalledWith('channel.refused', expect.objectContaining({ code: 'ERR_INVALID_MESSAGE' }));
+    // The same channel still serves a well-formed request.
+    await relay({ keybound: 'request', type: 'signIn', payload: { options } });
+    expect(request).toHaveBeenCalledTimes(1);
+  });
+
+  it('should name where a page request failed, relative to the page request, when refusing it', async () => {
+    const { handlers } = setup();
+    const receive = createChannelReceiver('content:background', handlers, vi.fn());
+    const answer = await receive(
+      {
+        channel: 'content:background',
+        type: 'page.request',
+        payload: { origin: context.origin, request: { keybound: 'request', type: 'status', payload: { userName: 7 } } },
+      },
+      context,
+    );
+    expect(answer).toMatchObject({ ok: false, error: { message: expect.stringContaining('at payload.userName') } });
   });
 });

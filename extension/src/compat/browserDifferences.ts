@@ -43,3 +43,30 @@ export async function openProtectWindow(
   const tab = await api.tabs.create({ url, active: true });
   return { tabId: tab.id };
 }
+
+/** The one runtime call the content script needs: send a message to the worker, get its answer. */
+export type SendToWorker = (message: unknown) => Promise<unknown>;
+
+/**
+ * `runtime.sendMessage` for the content script without webextension-polyfill (it would be most
+ * of the content bundle): Chrome's `chrome.runtime.sendMessage` returns a promise in MV3.
+ * COMPAT(safari-browser-namespace): where `chrome.runtime` is missing (older Safari exposes only
+ * the promise-based `browser` namespace), `browser.runtime.sendMessage` stands in.
+ */
+export function contentSendToWorker(scope: {
+  chrome?: { runtime?: { sendMessage?: (message: unknown) => Promise<unknown> } };
+  browser?: { runtime?: { sendMessage?: (message: unknown) => Promise<unknown> } };
+}): SendToWorker | undefined {
+  const runtime = scope.chrome?.runtime?.sendMessage ? scope.chrome.runtime : scope.browser?.runtime;
+  const send = runtime?.sendMessage;
+  if (!send) return undefined;
+  // Chrome throws synchronously once the extension was reloaded ("Extension context
+  // invalidated"): a rejection instead, so the page gets ERR_EXTENSION_UNAVAILABLE.
+  return (message) => {
+    try {
+      return Promise.resolve(send.call(runtime, message));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+}

@@ -1,7 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { PageRequest } from '../../../shared/protocol/pageApi.js';
 import { MAX_MESSAGE_BYTES } from '../../../shared/protocol/version.js';
-import { type BridgeWindow, createPageBridge, type PageAnswer, type PortLike } from './createPageBridge.js';
+import type { UntrustedPageRequest } from './checkPageEnvelope.js';
+import {
+  type BridgeWindow,
+  createPageBridge,
+  type PageAnswer,
+  type PortLike,
+  toPageAnswer,
+} from './createPageBridge.js';
 
 const ORIGIN = 'http://localhost:3000';
 
@@ -30,17 +36,20 @@ function fakePort() {
 
 const statusRequest = { keybound: 'request', type: 'status', payload: {} };
 
-function setup(forward = vi.fn(async (): Promise<PageAnswer> => ({ ok: true, result: { fine: true } }))) {
+function setup(forward = vi.fn(async (): Promise<unknown> => ({ ok: true, result: { fine: true } }))) {
   const { win, listeners, posted } = fakeWindow();
   const bridge = createPageBridge({ win, origin: ORIGIN, forward });
   bridge.start();
-  const send = async (data: unknown, overrides: { source?: unknown; origin?: string; ports?: PortLike[] } = {}) => {
+  const send = async (
+    data: unknown,
+    overrides: { source?: unknown; origin?: string; ports?: (port: PortLike) => PortLike[] } = {},
+  ) => {
     const { port, messages } = fakePort();
     bridge.handleMessage({
       source: overrides.source ?? win,
       origin: overrides.origin ?? ORIGIN,
       data,
-      ports: overrides.ports ?? [port],
+      ports: overrides.ports ? overrides.ports(port) : [port],
     });
     await new Promise((r) => setTimeout(r, 0));
     return { port, messages };
@@ -62,7 +71,7 @@ describe('createPageBridge', () => {
       keybound: 'request',
       type: 'status',
       payload: {},
-    } satisfies PageRequest);
+    } satisfies UntrustedPageRequest);
     expect(messages).toEqual([{ ok: true, result: { fine: true } }]);
     expect(port.closed).toBe(true);
   });
@@ -91,7 +100,7 @@ describe('createPageBridge', () => {
 
   it('should drop a request when it has no port to answer on', async () => {
     const { send, forward } = setup();
-    await send(statusRequest, { ports: [] });
+    await send(statusRequest, { ports: () => [] });
     expect(forward).not.toHaveBeenCalled();
   });
 
@@ -112,17 +121,60 @@ describe('createPageBridge', () => {
     ]);
   });
 
-  it('should refuse a request when the page tries to supply an origin', async () => {
+  it('should relay a request unchanged when it passes the envelope, leaving the strict schema to the worker', async () => {
+    // The page adds an origin: the content script does not know the schema; the worker refuses it
+    // (see handleContentMessages.test.ts, "should refuse a malformed page request in the worker").
     const { send, forward } = setup();
-    const { messages } = await send({ ...statusRequest, payload: { origin: 'https://bank.example' } });
-    expect(messages).toEqual([{ ok: false, error: expect.objectContaining({ code: 'ERR_INVALID_MESSAGE' }) }]);
+    const withOrigin = { ...statusRequest, payload: { origin: 'https://bank.example' } };
+    await send(withOrigin);
+    expect(forward).toHaveBeenCalledWith(ORIGIN, withOrigin);
+  });
+
+  it('should refuse an unknown request type when it is not a page API type', async () => {
+    const { send, forward } = setup();
+    for (const type of ['accounts.delete', 'toString', 42, undefined]) {
+      const { messages } = await send({ keybound: 'request', type, payload: {} });
+      expect(messages).toEqual([{ ok: false, error: expect.objectContaining({ code: 'ERR_INVALID_MESSAGE' }) }]);
+    }
     expect(forward).not.toHaveBeenCalled();
   });
 
-  it('should refuse an unknown request type when the schema does not list it', async () => {
-    const { send } = setup();
-    const { messages } = await send({ keybound: 'request', type: 'accounts.delete', payload: {} });
+  it('should refuse a request when its payload is not a plain object', async () => {
+    const { send, forward } = setup();
+    for (const payload of [undefined, null, 'x', [], [{}], 7]) {
+      const { messages } = await send({ keybound: 'request', type: 'signIn', payload });
+      expect(messages).toEqual([{ ok: false, error: expect.objectContaining({ code: 'ERR_INVALID_MESSAGE' }) }]);
+    }
+    expect(forward).not.toHaveBeenCalled();
+  });
+
+  it('should refuse a request and close every port when it transfers more than one port', async () => {
+    const { send, forward } = setup();
+    const extra = fakePort();
+    const { port, messages } = await send(statusRequest, { ports: (p) => [p, extra.port] });
     expect(messages).toEqual([{ ok: false, error: expect.objectContaining({ code: 'ERR_INVALID_MESSAGE' }) }]);
+    expect(port.closed).toBe(true);
+    expect(extra.port.closed).toBe(true);
+    expect(forward).not.toHaveBeenCalled();
+  });
+
+  it('should pass on only the answer shapes of the page API when the worker answers', async () => {
+    const { send } = setup(
+      vi.fn(async () => ({ ok: false, error: { code: 'ERR_USER_DENIED', message: 'No.', stack: 'x' } })),
+    );
+    expect((await send(statusRequest)).messages).toEqual([
+      { ok: false, error: { code: 'ERR_USER_DENIED', message: 'No.' } },
+    ]);
+    expect(toPageAnswer({ ok: true, result: { a: 1 }, extra: 1 })).toEqual({ ok: true, result: { a: 1 } });
+    for (const bad of [{ ok: 'yes' }, { ok: true }, { ok: false, error: { code: 1 } }, 'ok', 5]) {
+      expect(toPageAnswer(bad)).toMatchObject({ ok: false, error: { code: 'ERR_INTERNAL' } });
+    }
+  });
+
+  it('should answer ERR_EXTENSION_UNAVAILABLE when the worker gives no answer (it dropped the message)', async () => {
+    const { send } = setup(vi.fn(async () => undefined));
+    const { messages } = await send(statusRequest);
+    expect(messages).toEqual([{ ok: false, error: expect.objectContaining({ code: 'ERR_EXTENSION_UNAVAILABLE' }) }]);
   });
 
   it('should answer ERR_EXTENSION_UNAVAILABLE when forwarding fails', async () => {
@@ -133,7 +185,7 @@ describe('createPageBridge', () => {
 
   it('should remove its listener and close open ports when stopped (pagehide)', async () => {
     let release: (a: PageAnswer) => void = () => {};
-    const forward = vi.fn(() => new Promise<PageAnswer>((r) => (release = r)));
+    const forward = vi.fn(() => new Promise<unknown>((r) => (release = r)));
     const { bridge, listeners, send } = setup(forward);
     const { port, messages } = await send(statusRequest);
     bridge.stop();

@@ -1,17 +1,17 @@
 /**
  * The page ⇄ content bridge (shared/protocol/pageApi.ts). Accepts `window.postMessage` requests
- * only from this window and this origin, each with its own MessageChannel port, and handles them
- * in a fixed order: size → schema → forward to the worker with the content script's own
- * `location.origin` → answer `{ ok, result | error }` on the port. Never throws on page input.
+ * only from this window and this origin, each with exactly one MessageChannel port, and handles
+ * them in a fixed order: sender → envelope (size, `keybound`, `type`, plain-object `payload`:
+ * checkPageEnvelope.ts) → relay to the worker with the content script's own `location.origin`
+ * → answer `{ ok, result | error }` on the port. The strict page schema runs in the worker
+ * (docs/decisions/0034-…). Never throws on page input.
  *
  * Pure over its dependencies (window, origin, forward) so tests drive it without a browser.
  */
 import type { WireError } from '../../../shared/errors.js';
-import { PAGE_API_VERSION, type PageRequest, pageRequest } from '../../../shared/protocol/pageApi.js';
-import { MAX_MESSAGE_BYTES } from '../../../shared/protocol/version.js';
-import { structuredMessageBytes } from '../messaging/createChannelReceiver.js';
+import { checkPageEnvelope, PAGE_API_VERSION, type UntrustedPageRequest } from './checkPageEnvelope.js';
 
-/** What a page may put in a message event: nothing here is trusted until parsed. */
+/** What a page may put in a message event: nothing here is trusted until checked. */
 export interface UntrustedMessageEvent {
   source: unknown;
   origin: string;
@@ -36,11 +36,39 @@ export interface PageBridgeDeps {
   win: BridgeWindow;
   /** `location.origin`, read by the content script itself. */
   origin: string;
-  /** Sends a parsed request to the worker; resolves to the answer for the page. */
-  forward: (origin: string, request: PageRequest) => Promise<PageAnswer>;
+  /** Relays an envelope-checked request to the worker; resolves to the worker's raw answer. */
+  forward: (origin: string, request: UntrustedPageRequest) => Promise<unknown>;
   /** Marks the document so a page script that starts after the ready message can still see it. */
   markReady?: () => void;
   log?: (event: string, fields: { code: string }) => void;
+}
+
+const unavailable = {
+  ok: false,
+  error: { code: 'ERR_EXTENSION_UNAVAILABLE', message: 'The Keybound extension did not answer. Reload the page.' },
+} as const satisfies PageAnswer;
+
+const unexpected: PageAnswer = {
+  ok: false,
+  error: { code: 'ERR_INTERNAL', message: 'The Keybound extension sent an unexpected answer.' },
+};
+
+/**
+ * The worker's answer reduced to the page API's two shapes (pageResponse), field by field, so
+ * nothing else reaches the page; no answer at all (the worker dropped the message) is
+ * `ERR_EXTENSION_UNAVAILABLE`.
+ */
+export function toPageAnswer(raw: unknown): PageAnswer {
+  if (raw === undefined || raw === null) return unavailable;
+  if (typeof raw !== 'object') return unexpected;
+  const answer = raw as { ok?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } };
+  if (answer.ok === true && 'result' in answer) return { ok: true, result: answer.result };
+  const code = answer.error?.code;
+  const message = answer.error?.message;
+  if (answer.ok === false && typeof code === 'string' && typeof message === 'string') {
+    return { ok: false, error: { code: code as WireError['code'], message } };
+  }
+  return unexpected;
 }
 
 /** Creates the bridge; `start()` announces ready and listens, `stop()` tears everything down. */
@@ -66,31 +94,26 @@ export function createPageBridge(deps: PageBridgeDeps) {
     if (event.source !== deps.win || event.origin !== deps.origin) return;
     const raw: unknown = event.data;
     if (typeof raw !== 'object' || raw === null || (raw as { keybound?: unknown }).keybound !== 'request') return;
-    const port = event.ports[0];
+    const [port, ...extra] = event.ports;
     if (!port) {
       // Nowhere to answer.
       log('page.refused', { code: 'ERR_INVALID_MESSAGE' });
       return;
     }
     openPorts.add(port);
-    const bytes = structuredMessageBytes(raw);
-    if (bytes === undefined || bytes > MAX_MESSAGE_BYTES) {
-      refuse(port, {
-        code: bytes === undefined ? 'ERR_MALFORMED_JSON' : 'ERR_MESSAGE_TOO_LARGE',
-        message: `A Keybound request must be JSON of at most ${MAX_MESSAGE_BYTES} bytes`,
-      });
+    if (extra.length > 0) {
+      for (const other of extra) other.close();
+      refuse(port, { code: 'ERR_INVALID_MESSAGE', message: 'A Keybound request transfers exactly one port' });
       return;
     }
-    const parsed = pageRequest.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-      refuse(port, { code: 'ERR_INVALID_MESSAGE', message: `Invalid request${where}: ${issue?.message}` });
+    const checked = checkPageEnvelope(raw as Record<string, unknown>);
+    if (!checked.ok) {
+      refuse(port, checked.error);
       return;
     }
-    deps.forward(deps.origin, parsed.data).then(
-      (response) => answer(port, response),
-      () => refuse(port, { code: 'ERR_EXTENSION_UNAVAILABLE', message: 'The Keybound extension did not answer.' }),
+    deps.forward(deps.origin, checked.request).then(
+      (response) => answer(port, toPageAnswer(response)),
+      () => refuse(port, unavailable.error),
     );
   }
 

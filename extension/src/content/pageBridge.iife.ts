@@ -1,37 +1,35 @@
 /**
- * Content script entry (bundled inline by crxjs because of the `.iife.ts` name, so it is ready
- * soon after navigation). Injected on the manifest's broad loopback matches; it first asks the
- * worker whether this tab's origin is a configured portal or SSO login origin. The worker decides
- * from the browser-reported sender origin and does not answer otherwise, so pages on other origins
- * get nothing — no listener, no ready signal. Imports nothing from background or popup code.
+ * Content script entry (bundled inline by crxjs because of the `.iife.ts` name, and minified by
+ * extensionBuildExtras, so it is ready soon after navigation). Injected on the manifest's broad
+ * loopback matches; it first asks the worker whether this tab's origin is a configured portal or
+ * SSO login origin. The worker decides from the browser-reported sender origin and does not
+ * answer otherwise, so pages on other origins get nothing — no listener, no ready signal.
+ *
+ * Deliberately small (docs/decisions/0034-…): no zod and no webextension-polyfill here (they were
+ * 237 KB parsed on every portal page); it checks the envelope and relays, and the worker runs the
+ * strict schemas. Imports nothing from background or popup code (types only from messaging).
  */
-import browser from 'webextension-polyfill';
-import { pageResponse } from '../../../shared/protocol/pageApi.js';
+import { contentSendToWorker } from '../compat/browserDifferences.js';
 import type { ChannelEnvelope } from '../messaging/channels.js';
-import { sendOnChannel } from '../messaging/sendOnChannel.js';
-import { createPageBridge, type PageAnswer } from './createPageBridge.js';
+import { type BridgeWindow, createPageBridge } from './createPageBridge.js';
 
-const transport = (message: ChannelEnvelope) => browser.runtime.sendMessage(message);
+const send = contentSendToWorker(globalThis as Parameters<typeof contentSendToWorker>[0]);
+
+const onChannel = (type: ChannelEnvelope<'content:background'>['type'], payload: unknown): Promise<unknown> => {
+  if (!send) return Promise.reject(new Error('no runtime'));
+  const message: ChannelEnvelope<'content:background'> = { channel: 'content:background', type, payload };
+  return send(message);
+};
 
 async function start(): Promise<void> {
   const origin = location.origin;
-  const gate = await sendOnChannel(transport, 'content:background', 'gate', { origin });
-  if (!gate.ok) return;
+  const gate = (await onChannel('gate', { origin }).catch(() => undefined)) as { allowed?: unknown } | undefined;
+  if (gate?.allowed !== true) return;
 
   const bridge = createPageBridge({
-    win: window as unknown as Parameters<typeof createPageBridge>[0]['win'],
+    win: window as unknown as BridgeWindow,
     origin,
-    forward: async (requestOrigin, request): Promise<PageAnswer> => {
-      const response = await sendOnChannel(transport, 'content:background', 'page.request', {
-        origin: requestOrigin,
-        request,
-      });
-      if (!response.ok) return { ok: false, error: response.error };
-      const checked = pageResponse.safeParse(response.value);
-      return checked.success
-        ? (checked.data as PageAnswer)
-        : { ok: false, error: { code: 'ERR_INTERNAL', message: 'Bad answer' } };
-    },
+    forward: (requestOrigin, request) => onChannel('page.request', { origin: requestOrigin, request }),
     markReady: () => document.documentElement.setAttribute('data-keybound', 'ready'),
   });
   bridge.start();

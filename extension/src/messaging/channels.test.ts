@@ -51,15 +51,27 @@ describe('createChannelReceiver', () => {
     expect(log).toHaveBeenCalledWith('channel.drop', expect.objectContaining({ code: 'ERR_INVALID_MESSAGE' }));
   });
 
-  it('should drop a message when its payload fails the schema', async () => {
-    const { receive, pageRequest } = receiver();
+  it('should drop a message when its payload fails the schema and the channel has no refusal', async () => {
+    const { receive, gate } = receiver();
+    await expect(
+      receive({ channel: 'content:background', type: 'gate', payload: { origin: 'nonsense' } }, {}),
+    ).resolves.toBeUndefined();
+    expect(gate).not.toHaveBeenCalled();
+  });
+
+  it('should answer ERR_INVALID_MESSAGE without running the handler when a page request fails the page schema', async () => {
+    const { receive, pageRequest, log } = receiver();
     const bad = {
       channel: 'content:background',
       type: 'page.request',
       payload: { origin: ORIGIN, request: { keybound: 'request', type: 'status', payload: { origin: 'x' } } },
     };
-    await expect(receive(bad, {})).resolves.toBeUndefined();
+    await expect(receive(bad, {})).resolves.toEqual({
+      ok: false,
+      error: { code: 'ERR_INVALID_MESSAGE', message: 'Invalid request at payload: Unrecognized key: "origin"' },
+    });
     expect(pageRequest).not.toHaveBeenCalled();
+    expect(log).toHaveBeenCalledWith('channel.refused', expect.objectContaining({ code: 'ERR_INVALID_MESSAGE' }));
   });
 
   it('should drop a message when the envelope has extra keys or an unknown type', async () => {

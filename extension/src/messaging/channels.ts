@@ -3,7 +3,7 @@
  * request schema and response schema. Senders and receivers derive their types from this table
  * (see sendOnChannel.ts and createChannelReceiver.ts), so the two ends cannot drift apart.
  *
- * Content scripts import this file (it holds schemas only, no background or popup code).
+ * The content script imports only its types (`import type`): its bundle must stay free of zod.
  */
 import { z } from 'zod';
 import { origin, rpId, wireError } from '../../../shared/protocol/common.js';
@@ -11,7 +11,33 @@ import { deviceSummary, eligibility } from '../../../shared/protocol/device.js';
 import { settings as daemonSettings } from '../../../shared/protocol/messages.js';
 import { pageRequest, pageResponse } from '../../../shared/protocol/pageApi.js';
 
-const define = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({ request, response });
+/** Where a request failed its schema (path within the payload) and why, for a coded refusal. */
+export interface SchemaProblem {
+  path: readonly PropertyKey[];
+  message: string;
+}
+
+/**
+ * One message definition. `refuse`, where given, turns a payload that fails the request schema
+ * into an answer for the sender (instead of dropping it silently), so a caller that cannot see
+ * the schema (the page) still learns `ERR_INVALID_MESSAGE` and why.
+ */
+const define = <Req extends z.ZodType, Res extends z.ZodType>(
+  request: Req,
+  response: Res,
+  refuse?: (problem: SchemaProblem) => z.infer<Res>,
+) => ({ request, response, ...(refuse ? { refuse } : {}) });
+
+/** The page's answer for a page request that failed the strict page schema. */
+const refusePageRequest = ({ path, message }: SchemaProblem) => {
+  // Paths are reported relative to the page's own request, as the page wrote it.
+  const inRequest = path[0] === 'request' ? path.slice(1) : path;
+  const where = inRequest.length > 0 ? ` at ${inRequest.map(String).join('.')}` : '';
+  return {
+    ok: false as const,
+    error: { code: 'ERR_INVALID_MESSAGE' as const, message: `Invalid request${where}: ${message}` },
+  };
+};
 
 /** `{ ok: true, result } | { ok: false, error }` for a given result schema. */
 export const outcome = <S extends z.ZodType>(result: S) =>
@@ -52,8 +78,13 @@ export const channels = {
   'content:background': {
     /** May this tab use Keybound? Answered only for configured origins; others get no answer. */
     gate: define(z.object({ origin }).strict(), z.object({ allowed: z.literal(true) }).strict()),
-    /** A parsed page request; `origin` is the content script's own `location.origin`. */
-    'page.request': define(z.object({ origin, request: pageRequest }).strict(), pageResponse),
+    /**
+     * A page request as the content script received it (it checks only the envelope, see
+     * docs/decisions/0034-…): the strict `pageRequest` schema runs here, in the worker, before
+     * any handler; a failure is answered `ERR_INVALID_MESSAGE`. `origin` is the content script's
+     * own `location.origin` (the handler also compares it with the browser-reported one).
+     */
+    'page.request': define(z.object({ origin, request: pageRequest }).strict(), pageResponse, refusePageRequest),
   },
   'popup:background': {
     overview: define(z.object({}).strict(), outcome(overview)),
@@ -82,12 +113,16 @@ export interface ChannelEnvelope<C extends ChannelName = ChannelName> {
   payload: unknown;
 }
 
+/** A message definition as the receiver sees it. */
+export interface ChannelDefinition {
+  request: z.ZodType;
+  response: z.ZodType;
+  refuse?: (problem: SchemaProblem) => unknown;
+}
+
 /** Looks up a message definition, or undefined for an unknown channel/type pair. */
-export function channelDefinition(
-  channel: string,
-  type: string,
-): { request: z.ZodType; response: z.ZodType } | undefined {
+export function channelDefinition(channel: string, type: string): ChannelDefinition | undefined {
   if (!Object.hasOwn(channels, channel)) return undefined;
-  const group = channels[channel as ChannelName] as Record<string, { request: z.ZodType; response: z.ZodType }>;
+  const group = channels[channel as ChannelName] as Record<string, ChannelDefinition>;
   return Object.hasOwn(group, type) ? group[type] : undefined;
 }

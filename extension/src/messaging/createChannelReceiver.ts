@@ -1,10 +1,12 @@
 /**
  * The receiving end of a channel. Runs the fixed order of STYLE.md after the caller's sender
  * check: size → envelope → request schema → handler. A bad message is logged with a code and
- * dropped (the receiver returns undefined); it never throws.
+ * dropped (the receiver returns undefined), or, where its definition has `refuse`, answered with
+ * that coded refusal; no handler runs for it, and the receiver never throws.
  */
 import { z } from 'zod';
 import { MAX_MESSAGE_BYTES } from '../../../shared/protocol/version.js';
+import { structuredMessageBytes } from './structuredMessageBytes.js';
 import {
   type ChannelName,
   type ChannelRequest,
@@ -21,16 +23,6 @@ export type ChannelHandlers<C extends ChannelName, Ctx> = {
 export type DropLog = (event: string, fields: { code: string; channel: string; type?: string }) => void;
 
 const envelope = z.object({ channel: z.string().max(64), type: z.string().max(64), payload: z.unknown() }).strict();
-
-/** Size of a structured-clone message, measured as its JSON text; undefined if it is not JSON. */
-export function structuredMessageBytes(raw: unknown): number | undefined {
-  try {
-    const text = JSON.stringify(raw);
-    return text === undefined ? undefined : new TextEncoder().encode(text).byteLength;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Builds the receiver for one channel; `receive(raw, ctx)` resolves to the response or undefined. */
 export function createChannelReceiver<C extends ChannelName, Ctx>(
@@ -52,9 +44,15 @@ export function createChannelReceiver<C extends ChannelName, Ctx>(
     }
     const definition = channelDefinition(channel, env.data.type);
     const payload = definition?.request.safeParse(env.data.payload);
-    if (!definition || !payload?.success) {
+    if (!definition || !payload) {
       log('channel.drop', { code: 'ERR_INVALID_MESSAGE', channel, type: env.data.type });
       return undefined;
+    }
+    if (!payload.success) {
+      log('channel.refused', { code: 'ERR_INVALID_MESSAGE', channel, type: env.data.type });
+      const issue = payload.error.issues[0];
+      // Answered when the channel says how (page requests), otherwise dropped without an answer.
+      return definition.refuse?.({ path: issue?.path ?? [], message: issue?.message ?? 'invalid' });
     }
     const handler = handlers[env.data.type as MessageTypeOf<C>] as (p: unknown, c: Ctx) => Promise<unknown>;
     return handler(payload.data, context);
