@@ -143,6 +143,7 @@ export function createBackground(api: typeof Browser) {
     },
     onStorageChanged(area: string): void {
       if (area === 'managed') settings.invalidateManaged();
+      if (area === 'local') settings.invalidateLocal();
       // A changed daemon port takes effect with the next connection.
       if (area === 'local' || area === 'managed') daemon.disconnect();
     },

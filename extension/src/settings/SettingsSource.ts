@@ -3,6 +3,12 @@
  * ones (storage.managed, IT policy). Managed storage can take seconds to answer right after the
  * browser starts (TOOLCHAIN.md), so start-up never waits for it: the last managed values seen are
  * cached in storage.local and used until the fresh read arrives.
+ *
+ * The effective settings are kept in memory: every runtime message needs them (the sender check),
+ * and reading storage.local per message cost 1–2 ms of each page API round trip
+ * (docs/performance.md, "Browser"). The worker drops the copy on `storage.onChanged` (local
+ * settings: invalidateLocal; policy: invalidateManaged). A woken worker starts with no copy and
+ * loads it on first use.
  */
 import {
   combineSettings,
@@ -23,6 +29,8 @@ export const MANAGED_CACHE_KEY = 'managedCache';
 export class SettingsSource {
   private managed: ManagedSettings | undefined;
   private managedRead: Promise<ManagedSettings> | undefined;
+  /** The effective settings, loaded on first use and dropped when a storage area changes. */
+  private effective: Promise<EffectiveSettings> | undefined;
 
   constructor(
     private readonly deps: {
@@ -33,15 +41,23 @@ export class SettingsSource {
   ) {}
 
   /** The settings now: never waits for managed storage (uses the cached policy meanwhile). */
-  async current(): Promise<EffectiveSettings> {
+  current(): Promise<EffectiveSettings> {
     void this.refreshManaged();
-    const stored = await this.deps.local.get([LOCAL_SETTINGS_KEY, MANAGED_CACHE_KEY]);
-    const managed = this.managed ?? parseManagedSettings(stored[MANAGED_CACHE_KEY]);
-    return combineSettings(parseLocalSettings(stored[LOCAL_SETTINGS_KEY]), managed);
+    if (!this.effective) {
+      const loading = this.load();
+      this.effective = loading;
+      // A failed read is not kept: the next message reads again.
+      loading.catch(() => {
+        if (this.effective === loading) this.effective = undefined;
+      });
+    }
+    return this.effective;
   }
 
   /** The settings after the managed read has finished, waiting at most `maxWaitMs` for it. */
   async fresh(maxWaitMs = 6_000): Promise<EffectiveSettings> {
+    // The slow path (a sender was refused): do not trust the copy in memory either.
+    this.effective = undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       this.refreshManaged(),
@@ -57,7 +73,19 @@ export class SettingsSource {
   invalidateManaged(): void {
     this.managed = undefined;
     this.managedRead = undefined;
+    this.effective = undefined;
     void this.refreshManaged();
+  }
+
+  /** Call on `storage.onChanged` for the local area's settings: read them again on next use. */
+  invalidateLocal(): void {
+    this.effective = undefined;
+  }
+
+  private async load(): Promise<EffectiveSettings> {
+    const stored = await this.deps.local.get([LOCAL_SETTINGS_KEY, MANAGED_CACHE_KEY]);
+    const managed = this.managed ?? parseManagedSettings(stored[MANAGED_CACHE_KEY]);
+    return combineSettings(parseLocalSettings(stored[LOCAL_SETTINGS_KEY]), managed);
   }
 
   private refreshManaged(): Promise<ManagedSettings> {
@@ -73,6 +101,8 @@ export class SettingsSource {
       // No policy schema or no managed storage in this browser: nothing is managed.
     }
     this.managed = managed;
+    // The copy in memory may have been built from the cached policy: rebuild it with this one.
+    this.effective = undefined;
     await this.deps.local.set({ [MANAGED_CACHE_KEY]: managed });
     return managed;
   }
