@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FileAuditLog } from './FileAuditLog.js';
 
 const dirs: string[] = [];
+/** Resolves after the current event-loop turn, when the audit log has written its lines. */
+const turnEnd = () => new Promise<void>((resolve) => setImmediate(resolve));
 afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
@@ -16,6 +19,7 @@ describe('FileAuditLog', () => {
     const log = new FileAuditLog(dir, () => new Date('2026-01-01T00:00:00Z'));
     log.record('registration.succeeded', { rpId: 'localhost', userName: 'ada@example.com' });
     log.record('protect.denied', { code: 'ERR_USER_DENIED' });
+    await turnEnd();
     const lines = (await readFile(log.path, 'utf8'))
       .trim()
       .split('\n')
@@ -46,8 +50,23 @@ describe('FileAuditLog', () => {
       token: 't',
       proof: 'pr',
     });
+    await turnEnd();
     const text = await readFile(log.path, 'utf8');
     expect(JSON.parse(text)).toEqual({ at: expect.any(String), event: 'pairing.approved', installId: 'i1' });
     for (const leaked of ['s3cr3t', 'sig', 'ccccc', '"pr"']) expect(text).not.toContain(leaked);
+  });
+
+  it('should write the lines of one event-loop turn together when the turn ends, and pending lines on close', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kb-audit-'));
+    dirs.push(dir);
+    const log = new FileAuditLog(dir);
+    log.record('signin.succeeded', { requestId: 'r1' });
+    log.record('protect.approved', { requestId: 'r1' });
+    expect(readFileSync(log.path, 'utf8')).toBe('');
+    await turnEnd();
+    expect(readFileSync(log.path, 'utf8').trim().split('\n')).toHaveLength(2);
+    log.record('signin.succeeded', { requestId: 'r2' });
+    log.close();
+    expect(readFileSync(log.path, 'utf8').trim().split('\n')).toHaveLength(3);
   });
 });
