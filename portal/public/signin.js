@@ -106,13 +106,28 @@
     return extensionRequest('status', { userName: data.email, rpId: data.rpId }, STATUS_TIMEOUT_MS);
   }
 
-  async function deviceSignIn() {
-    say('Verify it is you in Protect…');
-    const { options } = await portalPost('/api/webauthn/authentication/options', {});
-    const { credential } = await extensionRequest('signIn', { options }, CEREMONY_TIMEOUT_MS);
+  /** `{ ok: true, value }` or `{ ok: false, error }`: lets a request run ahead without an unhandled rejection. */
+  const settle = (promise) =>
+    promise.then(
+      (value) => ({ ok: true, value }),
+      (error) => ({ ok: false, error }),
+    );
+
+  const signInOptions = () => portalPost('/api/webauthn/authentication/options', {});
+
+  /** The portal verifies the device's assertion and starts the session; then on to the next page. */
+  async function verifyAndGo(credential) {
     say('Signing you in…');
     const result = await portalPost('/api/webauthn/authentication/verify', { credential });
     go(data.next && data.next !== '/' ? data.next : result.next);
+  }
+
+  /** Device sign-in: options from the portal (or the ones already fetched), Protect, verify. */
+  async function deviceSignIn(fetched) {
+    say('Verify it is you in Protect…');
+    const { options } = fetched ?? (await signInOptions());
+    const { credential } = await extensionRequest('signIn', { options }, CEREMONY_TIMEOUT_MS);
+    await verifyAndGo(credential);
   }
 
   async function registerDevice() {
@@ -125,8 +140,33 @@
     go(data.next);
   }
 
+  /**
+   * After the email. The fast path does what a built-in WebAuthn page does: the sign-in options
+   * are fetched at once, while the extension is still getting ready, and if the portal knows
+   * device sign-in credentials for this email the extension is asked to sign straight away.
+   * Only when there are none, or that fails, is `status` asked, to choose between the
+   * passwordless offer, the password page with the extension's reason, or the sign-in error
+   * (docs/performance.md, "Browser"; the outcomes are those of asking status first).
+   */
   async function continuePage() {
+    const optionsReady = settle(signInOptions());
     if (!(await waitForExtension())) return toPassword('no-extension');
+    const fetched = await optionsReady;
+    let firstTry;
+    if (fetched.ok && (fetched.value.options?.allowCredentials?.length ?? 0) > 0) {
+      say('Verify it is you in Protect…');
+      const signed = await settle(extensionRequest('signIn', { options: fetched.value.options }, CEREMONY_TIMEOUT_MS));
+      if (signed.ok) {
+        try {
+          await verifyAndGo(signed.value.credential);
+        } catch (err) {
+          sayProblem(`Device sign-in did not work: ${err.message} You can log in with your password instead.`);
+        }
+        return;
+      }
+      firstTry = signed.error;
+    }
+
     let status;
     try {
       status = await getStatus();
@@ -136,8 +176,15 @@
     if (status.daemon !== 'connected') return toPassword('daemon-unavailable');
     const problem = status.eligibility?.problem;
     if (status.registered && status.eligibility?.eligible && status.device?.deviceSignIn !== false) {
+      if (firstTry) {
+        return sayProblem(
+          `Device sign-in did not work: ${firstTry.message} You can log in with your password instead.`,
+        );
+      }
+      // Registered here, but the portal offered none of this device's credentials (or its options
+      // failed): try as before, so the user sees what the portal or the device says.
       try {
-        await deviceSignIn();
+        await deviceSignIn(fetched.ok ? fetched.value : undefined);
       } catch (err) {
         sayProblem(`Device sign-in did not work: ${err.message} You can log in with your password instead.`);
       }

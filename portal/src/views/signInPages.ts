@@ -26,8 +26,10 @@ ${errorBox(o.error)}
 }
 
 /**
- * After the email: signin.js asks the extension for this user's status and either signs in with
- * the device straight away, shows the passwordless offer, or moves on to the password page.
+ * After the email: signin.js fetches the sign-in options at once and, when they list this user's
+ * device credentials, signs in with the device straight away; otherwise (or if that fails) it
+ * asks the extension for this user's status and shows the passwordless offer, or moves on to the
+ * password page with the reason.
  */
 export function continuePage(o: { csrfToken: string; email: string; rpId: string; next: string }): SafeHtml {
   return layout({
