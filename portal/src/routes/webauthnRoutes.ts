@@ -102,7 +102,10 @@ export function webauthnRoutes(ctx: PortalContext): Router {
       const found = findUsersByEmail(ctx.db, session.pendingEmail);
       user = found.length === 1 ? found[0] : undefined;
     } else throw new PortalError('ERR_UNAUTHENTICATED', 'Enter your email first.');
-    // An unknown email still gets options (with no credentials), so responses do not reveal accounts.
+    // An unknown email gets the same shape (no credentials) as a known one without device sign-in.
+    // Whether an email has device sign-in credentials is visible here: the email-first flow needs
+    // it to pick device sign-in, as in WebAuthn's usual username-first pattern. Passwords and TOTP
+    // stay behind throttling; the credential ids alone let nobody sign in.
     const { challenge } = issueChallenge(
       ctx.db,
       { purpose: 'authentication', userId: user?.id ?? null, sessionHash: session.idHash },
