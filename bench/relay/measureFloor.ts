@@ -1,7 +1,13 @@
 /**
  * The relay floor of DESIGN.md: one bare WebSocket echo round trip on loopback plus one raw
  * P-256 signature, measured in the same run as the relay so the ratio is fair on a noisy machine.
+ *
+ * The signature is WebCrypto's `subtle.sign` (the floor the target was set against). The daemon
+ * signs with node:crypto's synchronous `sign` on the same kind of CryptoKey (FileKeyStore), which
+ * is faster, so a like-for-like floor with that signer is measured too: the daemon's own overhead
+ * is the relay against it.
  */
+import { type KeyObject, sign as nodeSign } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +18,7 @@ import { type Summary, timeSequential } from '../lib/stats.js';
 export async function measureFloor(
   n: number,
   payloadBytes: number,
-): Promise<{ floor: Summary; echo: Summary; sign: Summary }> {
+): Promise<{ floor: Summary; echo: Summary; sign: Summary; floorSync: Summary; signSync: Summary }> {
   const http = createServer();
   const wss = new WebSocketServer({ server: http, maxPayload: 64 * 1024 });
   wss.on('connection', (ws) => ws.on('message', (data) => ws.send(data)));
@@ -34,15 +40,22 @@ export async function measureFloor(
       ws.send(payload);
     });
   const signOnce = () => crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, data);
+  const signSyncOnce = async () =>
+    nodeSign('sha256', data, { key: key.privateKey as unknown as KeyObject, dsaEncoding: 'ieee-p1363' });
 
   try {
     const floor = await timeSequential(async () => {
       await echoOnce();
       await signOnce();
     }, n);
+    const floorSync = await timeSequential(async () => {
+      await echoOnce();
+      await signSyncOnce();
+    }, n);
     const echo = await timeSequential(echoOnce, n);
     const sign = await timeSequential(signOnce, n);
-    return { floor, echo, sign };
+    const signSync = await timeSequential(signSyncOnce, n);
+    return { floor, echo, sign, floorSync, signSync };
   } finally {
     ws.close();
     wss.close();

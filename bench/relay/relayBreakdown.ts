@@ -1,30 +1,26 @@
 /**
  * Where a relayed sign-in's time goes: each step of the daemon's sign-in path timed on its own,
- * with the real code (schemas, profile source, credential store, audit log, logger, WebAuthn
- * encoder), next to the cheaper alternative the Findings in docs/performance.md propose. The
- * alternatives are measured here only; the daemon's code belongs to its owners.
+ * with the real code (schemas, profile source, credential store, audit log, WebAuthn encoder,
+ * node:crypto hashing and signing as the daemon does them), next to the alternatives the daemon
+ * used before (WebCrypto digests and signature, an fsync or a SQLite write per sign-in, a clone
+ * of the profile, a log line per sign-in), so docs/performance.md can show what each change saved.
+ * Steps timed alone run warm; inside a real relay each takes longer (see the Findings).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { FileAuditLog } from '../../daemon/src/audit/FileAuditLog.js';
+import { nodeSha256 } from '../../daemon/src/authenticator/nodeSha256.js';
 import { EmulatedProfileSource } from '../../daemon/src/device/EmulatedProfileSource.js';
+import { signP256 } from '../../daemon/src/keys/signP256.js';
 import { CREDENTIALS_FILE, CredentialStore } from '../../daemon/src/storage/CredentialStore.js';
 import { createLogger } from '../../shared/node/createLogger.js';
 import { clientMessage, daemonMessage, parseMessage } from '../../shared/protocol/index.js';
-import { toBase64url } from '../../shared/webauthn/base64url.js';
-import { concatBytes } from '../../shared/webauthn/concatBytes.js';
-import { createAuthenticationResponse } from '../../shared/webauthn/createAuthenticationResponse.js';
-import { encodeAuthenticatorData } from '../../shared/webauthn/encodeAuthenticatorData.js';
-import { encodeClientDataJSON } from '../../shared/webauthn/encodeClientDataJSON.js';
-import { rawSignatureToDer } from '../../shared/webauthn/rawSignatureToDer.js';
-import { resolveRpId } from '../../shared/webauthn/resolveRpId.js';
-import { sha256 } from '../../shared/webauthn/sha256.js';
 import type { RequestOptionsJSON } from '../../shared/protocol/webauthnJson.js';
+import { createAuthenticationResponse } from '../../shared/webauthn/createAuthenticationResponse.js';
 import { type Summary, timeSequential } from '../lib/stats.js';
 import { prepareDevice } from '../lib/prepareDevice.js';
 import { newRequestOptions, RP_ORIGIN } from '../lib/webauthnRequests.js';
@@ -67,18 +63,20 @@ export async function measureRelayBreakdown(n: number): Promise<Step[]> {
     const key = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
       'sign',
     ])) as CryptoKeyPair;
-    const signRaw = async (data: Uint8Array<ArrayBuffer>) =>
+    const subtleSign = async (data: Uint8Array<ArrayBuffer>) =>
       new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, data));
-    const assertion = () =>
+    const assertion = (sign: (d: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>, sha256?: typeof nodeSha256) =>
       createAuthenticationResponse({
         origin: RP_ORIGIN,
         options,
         credentialId: Buffer.from(credentialId, 'base64url'),
         signCount: 1,
         userVerified: true,
-        sign: signRaw,
+        sign,
+        ...(sha256 ? { sha256 } : {}),
       });
-    const response = { type: 'result', id: 'r1', ok: true, result: { credential: await assertion() } };
+    const daemonSign = (d: Uint8Array) => signP256(crypto.subtle, key.privateKey, d);
+    const response = { type: 'result', id: 'r1', ok: true, result: { credential: await assertion(daemonSign, nodeSha256) } };
     const responseBytes = Buffer.from(JSON.stringify(response));
     const profile = new EmulatedProfileSource(dir);
     const auditLog = new FileAuditLog(dir);
@@ -90,11 +88,11 @@ export async function measureRelayBreakdown(n: number): Promise<Step[]> {
     await time('parse request: size → JSON → zod (daemon)', P, () => parseMessage(clientMessage, request));
     await time('parse result: JSON → zod (benchmark client)', P, () => parseMessage(daemonMessage, responseBytes));
     await time('JSON.stringify result', P, () => JSON.stringify(response));
-    await time('device profile get (EmulatedProfileSource: stat + clone)', P, () => profile.get());
+    await time('device profile get (EmulatedProfileSource: stat, frozen cache)', P, () => profile.get());
+    await time('  … with a structuredClone per get (before)', C, async () => structuredClone(await profile.get()));
     await time('  stat device.json, async (thread-pool hop)', C, () => stat(join(dir, 'device.json')));
-    await time('  stat device.json, sync', C, () => statSync(join(dir, 'device.json')));
     await time('credential lookup (SQLite get)', P, () => credentials.get(credentialId));
-    await time('counter +1 (CredentialStore.nextCounter)', P, () =>
+    await time('counter +1 (CredentialStore.nextCounter: memory, fsynced reservation per 1024)', P, () =>
       credentials.nextCounter(credentialId, new Date().toISOString()),
     );
     credentials.close();
@@ -104,36 +102,36 @@ export async function measureRelayBreakdown(n: number): Promise<Step[]> {
     const use = normalDb.prepare(
       'UPDATE credentials SET counter = counter + 1, lastUsedAt = ? WHERE credentialId = ? RETURNING counter',
     );
-    await time('  counter +1 with an fsync per sign-in (synchronous=FULL)', C, () =>
+    await time('  counter +1 with an fsync per sign-in (synchronous=FULL, first version)', C, () =>
       use.get(new Date().toISOString(), credentialId),
     );
     normalDb.pragma('synchronous = NORMAL');
-    await time('  counter +1 without fsync (synchronous=NORMAL)', C, () =>
+    await time('  counter +1 as a SQLite write without fsync (before)', C, () =>
       use.get(new Date().toISOString(), credentialId),
     );
-    await time('audit record (FileAuditLog)', P, () => auditLog.record('signin.succeeded', auditFields));
-    await time('log line (pino, sync write; protect.auto_approved per sign-in)', P, () =>
+    await time('audit record (FileAuditLog: buffered, one write per event-loop turn)', P, () =>
+      auditLog.record('signin.succeeded', auditFields),
+    );
+    auditLog.flush();
+    await time('  audit record with a write(2) each (before)', C, () => {
+      auditLog.record('signin.succeeded', auditFields);
+      auditLog.flush();
+    });
+    await time('  log line per sign-in (pino, sync write; protect.auto_approved at warn, before)', C, () =>
       log.warn({ event: 'protect.auto_approved', action: 'signIn', origin: RP_ORIGIN, rpId: 'localhost' }, 'auto'),
     );
-    await time('assertion: 2 sequential subtle.digest + sign + DER', P, assertion);
-    await time('  assertion with the 2 digests concurrent (Promise.all)', C, () =>
-      concurrentAssertion(options, credentialId, signRaw),
+    await time('assertion: node:crypto SHA-256 ×2 + node:crypto sign + DER (daemon)', P, () =>
+      assertion(daemonSign, nodeSha256),
     );
-    await time('  assertion with node:crypto SHA-256 injected by the daemon (sync)', C, () =>
-      concurrentAssertion(
-        options,
-        credentialId,
-        signRaw,
-        async (d) => new Uint8Array(createHash('sha256').update(d).digest()),
-      ),
-    );
-    await time('  subtle.digest SHA-256 of 32 bytes (async)', C, () =>
-      crypto.subtle.digest('SHA-256', new Uint8Array(32)),
-    );
-    await time('  createHash SHA-256 of 32 bytes (sync)', C, () =>
+    await time('  assertion with WebCrypto digests and signature (before)', C, () => assertion(subtleSign));
+    await time('  P-256 sign alone, node:crypto sync (daemon)', C, () => daemonSign(new Uint8Array(69)));
+    await time('  P-256 sign alone, WebCrypto (the floor\'s)', C, () => subtleSign(new Uint8Array(69)));
+    await time('  SHA-256 of 32 bytes, createHash (daemon)', C, () =>
       createHash('sha256').update(new Uint8Array(32)).digest(),
     );
-    await time('  P-256 sign alone (WebCrypto)', C, () => signRaw(new Uint8Array(69)));
+    await time('  SHA-256 of 32 bytes, subtle.digest (before)', C, () =>
+      crypto.subtle.digest('SHA-256', new Uint8Array(32)),
+    );
     return steps;
   } finally {
     normalDb?.close();
@@ -141,37 +139,4 @@ export async function measureRelayBreakdown(n: number): Promise<Step[]> {
     audit?.close();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * createAuthenticationResponse's steps with the two SHA-256 digests started together: the
- * proposal for shared/webauthn (still WebCrypto only), measured here before anyone changes it.
- */
-async function concurrentAssertion(
-  options: RequestOptionsJSON,
-  credentialId: string,
-  sign: (data: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>,
-  hash: (data: Uint8Array | string) => Promise<Uint8Array<ArrayBuffer>> = (d) => sha256(d),
-): Promise<unknown> {
-  const rpId = resolveRpId(RP_ORIGIN, options.rpId);
-  const clientDataJSON = encodeClientDataJSON({
-    type: 'webauthn.get',
-    challenge: options.challenge,
-    origin: RP_ORIGIN,
-  });
-  const [rpIdHash, clientDataHash] = await Promise.all([hash(rpId), hash(clientDataJSON)]);
-  const authenticatorData = encodeAuthenticatorData({
-    rpIdHash,
-    flags: { up: true, uv: true, be: false, bs: false },
-    signCount: 1,
-  });
-  const raw = await sign(concatBytes(authenticatorData, clientDataHash));
-  return {
-    id: credentialId,
-    response: {
-      clientDataJSON: toBase64url(clientDataJSON),
-      authenticatorData: toBase64url(authenticatorData),
-      signature: toBase64url(rawSignatureToDer(raw)),
-    },
-  };
 }
