@@ -1,7 +1,8 @@
 /**
  * Daemon footprint (DESIGN.md): start to ready (< 300 ms), idle resident memory (< 60 MB), and
  * memory after many sign-ins against after the first thousand (no growth beyond noise). The
- * daemon is the real `keybound daemon` process (bin/keybound.js running dist/, built first),
+ * daemon is the real `keybound daemon` process (bin/keybound.js running the bundled
+ * dist/keybound-daemon.cjs, built first with build:node),
  * spawned on port 0 in a temp data dir with `--uv auto`.
  *
  * The daemon started from the command line keeps its per-connection rate limit (50 messages/s,

@@ -1,5 +1,5 @@
 /**
- * Spawns the real `keybound daemon` (bin/keybound.js → dist/) as a user or service manager
+ * Spawns the real `keybound daemon` (bin/keybound.js → dist/keybound-daemon.cjs) as a user or service manager
  * would, and times it until its one stdout line `keybound daemon listening on ws://…`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
