@@ -72,11 +72,6 @@ export async function startBrowserBench(progress: (m: string) => void): Promise<
     const oursPage = await browser.context.newPage();
     await oursPage.addInitScript({ path: join(PAGE_DIR, 'timeline.js') });
     const credentialId = await registerThroughOffer(oursPage, stack);
-    // KEYBOUND_BENCH_OURS_FLOW=proposed: the page flow proposed for signin.js (an experiment).
-    if (process.env.KEYBOUND_BENCH_OURS_FLOW === 'proposed') {
-      progress('browser: ours uses the proposed page flow (page/oursProposedSignIn.js), not signin.js');
-      await oursPage.addInitScript({ path: join(PAGE_DIR, 'oursProposedSignIn.js') });
-    }
 
     progress('browser: launching Chromium without it, adding the virtual authenticator');
     const profileDir = await mkdtemp(join(tmpdir(), 'keybound-chromium-builtin-'));
