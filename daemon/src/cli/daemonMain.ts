@@ -6,19 +6,10 @@
  * measurements (one minified CommonJS file: less resident memory and a faster start than ~170
  * ES modules, and no CommonJS-from-ESM interop for ws, pino, commander).
  */
-import { Command, CommanderError } from 'commander';
-import { KEYBOUND_VERSION } from '../../../shared/version.js';
+import { runCommander } from '../../../shared/node/runCommander.js';
 import { registerDaemonCommand } from './daemonCommand.js';
 
 /** Runs `keybound daemon` with `argv` (without node and script, starting with 'daemon'). Resolves to the exit code. */
-export async function daemonMain(argv: string[]): Promise<number> {
-  const program = new Command('keybound').version(KEYBOUND_VERSION).exitOverride().showHelpAfterError();
-  registerDaemonCommand(program);
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
-    throw err;
-  }
+export function daemonMain(argv: string[]): Promise<number> {
+  return runCommander(argv, registerDaemonCommand);
 }
