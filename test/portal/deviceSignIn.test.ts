@@ -15,9 +15,7 @@ import type { CookieJarFetch } from '../helpers/CookieJarFetch.js';
 import {
   addTestUser,
   deviceSignIn,
-  enrollSoftwareDevice,
-  postRegistration,
-  registerDevice,
+  registerEnrolledDevice,
   sessionInfo,
   signInWithPassword,
   startTestPortal,
@@ -39,15 +37,7 @@ describe('device sign-in', () => {
   const sessionOf = (client: CookieJarFetch) =>
     findSession(kit.portal.db, client.cookie('kb_session') as string, kit.clock.now);
 
-  async function registered() {
-    const device = await enrollSoftwareDevice(kit);
-    const client = kit.client();
-    await signInWithPassword(kit, client, user);
-    const { csrf, result } = await registerDevice(client, device);
-    const res = await postRegistration(client, csrf, result);
-    expect(res.status).toBe(200);
-    return { device, client };
-  }
+  const registered = () => registerEnrolledDevice(kit, user);
 
   it('should store the credential with user and device when an enrolled device registers after password + MFA', async () => {
     const { device, client } = await registered();

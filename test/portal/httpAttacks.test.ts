@@ -13,8 +13,7 @@ import {
   deviceSignIn,
   enrollSoftwareDevice,
   enterEmail,
-  postRegistration,
-  registerDevice,
+  registerEnrolledDevice,
   sessionInfo,
   signInWithPassword,
   startTestPortal,
@@ -86,11 +85,7 @@ describe('HTTP attacks', () => {
 
   it('should throttle password guessing and still let the real user in after the backoff', async () => {
     // The real user has a registered device (made now: device statements are only good for minutes).
-    const device = await enrollSoftwareDevice(kit);
-    const owner = kit.client();
-    await signInWithPassword(kit, owner, user);
-    const { csrf, result } = await registerDevice(owner, device);
-    expect((await postRegistration(owner, csrf, result)).status).toBe(200);
+    const { device } = await registerEnrolledDevice(kit, user);
 
     const client = kit.client();
     let last = await passwordAttempt(client);

@@ -6,11 +6,8 @@ import { listUsers } from '../../portal/src/store/users.js';
 import {
   addTestUser,
   deviceSignIn,
-  enrollSoftwareDevice,
-  postRegistration,
-  registerDevice,
+  registerEnrolledDevice,
   sessionInfo,
-  signInWithPassword,
   startTestPortal,
   type TestPortal,
 } from './helpers/portalTestKit.js';
@@ -26,11 +23,7 @@ describe('portal restart', () => {
 
   it('should keep users, devices, credentials and sessions when the portal restarts', async () => {
     const user = await addTestUser(kit, 'ada@example.com', { mfa: true });
-    const device = await enrollSoftwareDevice(kit);
-    const passwordClient = kit.client();
-    await signInWithPassword(kit, passwordClient, user);
-    const { csrf, result } = await registerDevice(passwordClient, device);
-    expect((await postRegistration(passwordClient, csrf, result)).status).toBe(200);
+    const { device, client: passwordClient } = await registerEnrolledDevice(kit, user);
     const deviceClient = kit.client();
     expect((await deviceSignIn(deviceClient, device, user.email)).status).toBe(200);
 

@@ -19,6 +19,7 @@ import {
   postAssertion,
   postRegistration,
   registerDevice,
+  registerEnrolledDevice,
   sessionInfo,
   signInWithPassword,
   startTestPortal,
@@ -35,11 +36,7 @@ describe('device sign-in attacks', () => {
   beforeEach(async () => {
     kit = await startTestPortal();
     user = await addTestUser(kit, 'ada@example.com');
-    device = await enrollSoftwareDevice(kit);
-    const client = kit.client();
-    await signInWithPassword(kit, client, user);
-    const { csrf, result } = await registerDevice(client, device);
-    expect((await postRegistration(client, csrf, result)).status).toBe(200);
+    ({ device } = await registerEnrolledDevice(kit, user));
   });
   afterEach(async () => {
     await kit.close();

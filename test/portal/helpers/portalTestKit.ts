@@ -141,6 +141,22 @@ export function postRegistration(client: CookieJarFetch, csrf: string, body: unk
   return client.request('/api/webauthn/registration/verify', { json: body, headers: { 'x-csrf-token': csrf } });
 }
 
+/**
+ * The journey most device tests start from: enroll a software device, sign in by password
+ * (+ TOTP) on a fresh client, register the device there (the portal must answer 200).
+ */
+export async function registerEnrolledDevice(
+  kit: TestPortal,
+  user: TestUser,
+): Promise<{ device: SoftwareAuthenticator; client: CookieJarFetch }> {
+  const device = await enrollSoftwareDevice(kit);
+  const client = kit.client();
+  await signInWithPassword(kit, client, user);
+  const { csrf, result } = await registerDevice(client, device);
+  expect((await postRegistration(client, csrf, result)).status).toBe(200);
+  return { device, client };
+}
+
 /** Device sign-in as the continue page's script does it, after Email → Continue. */
 export async function deviceSignInOptions(client: CookieJarFetch, email: string | undefined) {
   const page = email ? await enterEmail(client, email) : await client.request('/signin/step-up');
