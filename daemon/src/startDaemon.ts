@@ -6,7 +6,7 @@
  * the background, and requests that need it wait for it. A device side that fails to open turns
  * every such request into an error (and is logged), never an unhandled rejection.
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import type { WireError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/node/createLogger.js';
 import type { AuditLog, AuthenticatorApi, PairingStore, UserVerifier } from './authenticator/types.js';
@@ -68,6 +68,9 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
   const clock = options.clock ?? (() => new Date());
   const startedAt = clock().toISOString();
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // mkdir's mode does not apply to a folder that already exists; the control socket is created
+  // in it next, before the device side would tighten it.
+  await chmod(dataDir, 0o700).catch(() => undefined);
   const policy = await loadDaemonConfig({
     dataDir,
     ...(options.allowExtensions ? { allowExtensions: options.allowExtensions } : {}),
