@@ -8,69 +8,56 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callPageApi,
   EXTENSION_ID,
-  type ExtensionBrowser,
   isPaired,
-  launchWithExtension,
   openPage,
   readExtensionStorage,
   stopExtensionWorker,
   waitForKeyboundReady,
 } from '../helpers/browser.js';
-import { type PageServer, servePages } from '../helpers/servePages.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/startTestDaemon.js';
-
-const PAGE = '<!doctype html><title>portal</title><p>portal</p>';
+import { type ExtensionPageStack, startExtensionPageStack } from '../helpers/startExtensionPageStack.js';
 
 describe('extension with a real daemon', () => {
-  let server: PageServer;
-  let daemon: TestDaemon;
-  let browser: ExtensionBrowser;
+  let stack: ExtensionPageStack;
 
   beforeAll(async () => {
-    server = await servePages({ '/': PAGE });
-    daemon = await startTestDaemon();
-    browser = await launchWithExtension({
-      settings: { portalOrigins: [server.localhostOrigin], daemonPort: daemon.port },
-    });
+    stack = await startExtensionPageStack();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await daemon?.close();
-    await server?.close();
+    await stack?.close();
   });
 
   it('should load with the pinned id when built', () => {
-    expect(browser.extensionId).toBe(EXTENSION_ID);
+    expect(stack.browser.extensionId).toBe(EXTENSION_ID);
   });
 
   it('should pair and answer status through the daemon when the origin is configured', async () => {
-    const page = await openPage(browser.context, `${server.localhostOrigin}/`);
+    const page = await openPage(stack.browser.context, `${stack.server.localhostOrigin}/`);
     expect(await waitForKeyboundReady(page)).toBe(true);
     const answer = await callPageApi(page, 'status', { userName: 'alice@example.com' });
     expect(answer).toMatchObject({
       ok: true,
       result: { daemon: 'connected', registered: false, device: { enrollment: { state: expect.any(String) } } },
     });
-    expect(await isPaired(browser.worker)).toBe(true);
+    expect(await isPaired(stack.browser.worker)).toBe(true);
     await page.close();
   });
 
   it('should authenticate with the stored pairing secret when the worker was stopped and woken', async () => {
-    const before = (await readExtensionStorage(browser.context, 'pairing')) as { secret?: string };
-    await stopExtensionWorker(browser.context);
-    const page = await openPage(browser.context, `${server.localhostOrigin}/`);
+    const before = (await readExtensionStorage(stack.browser.context, 'pairing')) as { secret?: string };
+    await stopExtensionWorker(stack.browser.context);
+    const page = await openPage(stack.browser.context, `${stack.server.localhostOrigin}/`);
     expect(await waitForKeyboundReady(page)).toBe(true);
     const answer = await callPageApi(page, 'status', {});
     expect(answer).toMatchObject({ ok: true, result: { daemon: 'connected' } });
     // Same secret: the new connection proved the pairing instead of pairing again.
-    const after = (await readExtensionStorage(browser.context, 'pairing')) as { secret?: string };
+    const after = (await readExtensionStorage(stack.browser.context, 'pairing')) as { secret?: string };
     expect(after.secret).toBe(before.secret);
     await page.close();
   });
 
   it('should refuse a status about another site when the RP ID does not belong to the page', async () => {
-    const page = await openPage(browser.context, `${server.localhostOrigin}/`);
+    const page = await openPage(stack.browser.context, `${stack.server.localhostOrigin}/`);
     expect(await waitForKeyboundReady(page)).toBe(true);
     const answer = await callPageApi(page, 'status', { rpId: 'bank.example' });
     expect(answer).toMatchObject({ ok: false, error: { code: 'ERR_RP_ID_MISMATCH' } });
@@ -78,14 +65,14 @@ describe('extension with a real daemon', () => {
   });
 
   it('should give a page nothing when its origin is not configured', async () => {
-    const page = await openPage(browser.context, `${server.loopbackOrigin}/`);
+    const page = await openPage(stack.browser.context, `${stack.server.loopbackOrigin}/`);
     expect(await waitForKeyboundReady(page, 3_000)).toBe(false);
     expect(await callPageApi(page, 'status', {}, 2_000)).toMatchObject({ ok: false, error: { code: 'ERR_TIMEOUT' } });
     await page.close();
   });
 
   it("should refuse a web page's own WebSocket to the daemon", async () => {
-    const page = await openPage(browser.context, `${server.localhostOrigin}/`);
+    const page = await openPage(stack.browser.context, `${stack.server.localhostOrigin}/`);
     const outcome = await page.evaluate(
       (port) =>
         new Promise<string>((resolve) => {
@@ -97,7 +84,7 @@ describe('extension with a real daemon', () => {
           socket.onerror = () => resolve('refused');
           setTimeout(() => resolve('no answer'), 5_000);
         }),
-      daemon.port,
+      stack.daemon.port,
     );
     expect(outcome).toBe('refused');
     await page.close();

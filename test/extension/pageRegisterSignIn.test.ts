@@ -11,37 +11,22 @@ import {
 } from '@simplewebauthn/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageResultOf } from '../../shared/protocol/pageApi.js';
-import {
-  callPageApi,
-  type ExtensionBrowser,
-  launchWithExtension,
-  openPage,
-  waitForKeyboundReady,
-} from '../helpers/browser.js';
-import { type PageServer, servePages } from '../helpers/servePages.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/startTestDaemon.js';
+import { callPageApi, launchWithExtension, openPage, waitForKeyboundReady } from '../helpers/browser.js';
+import { type ExtensionPageStack, startExtensionPageStack } from '../helpers/startExtensionPageStack.js';
 
 describe('page API register and signIn', () => {
-  let server: PageServer;
-  let daemon: TestDaemon;
-  let browser: ExtensionBrowser;
+  let stack: ExtensionPageStack;
 
   beforeAll(async () => {
-    server = await servePages({ '/': '<!doctype html><title>portal</title><p>portal</p>' });
-    daemon = await startTestDaemon({ eligible: true });
-    browser = await launchWithExtension({
-      settings: { portalOrigins: [server.localhostOrigin], daemonPort: daemon.port },
-    });
+    stack = await startExtensionPageStack({ eligible: true });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await daemon?.close();
-    await server?.close();
+    await stack?.close();
   });
 
   it('should register and then sign in when the page asks with portal-issued options', async () => {
-    const page = await openPage(browser.context, `${server.localhostOrigin}/`);
+    const page = await openPage(stack.browser.context, `${stack.server.localhostOrigin}/`);
     expect(await waitForKeyboundReady(page)).toBe(true);
     const status = await callPageApi(page, 'status', { userName: 'alice@example.com' });
     expect(status).toMatchObject({
@@ -64,7 +49,7 @@ describe('page API register and signIn', () => {
     const registration = await verifyRegistrationResponse({
       response: credential,
       expectedChallenge: creation.challenge,
-      expectedOrigin: server.localhostOrigin,
+      expectedOrigin: stack.server.localhostOrigin,
       expectedRPID: 'localhost',
       requireUserVerification: true,
     });
@@ -89,7 +74,7 @@ describe('page API register and signIn', () => {
     const assertion = await verifyAuthenticationResponse({
       response: (signedIn as { result: PageResultOf<'signIn'> }).result.credential,
       expectedChallenge: request.challenge,
-      expectedOrigin: server.localhostOrigin,
+      expectedOrigin: stack.server.localhostOrigin,
       expectedRPID: 'localhost',
       credential: info.credential,
       requireUserVerification: true,
@@ -104,12 +89,15 @@ describe('page API register and signIn', () => {
   });
 
   it('should show the connection, device, registration and toggle in the popup when connected', async () => {
-    const popup = await openPage(browser.context, `chrome-extension://${browser.extensionId}/src/popup/popup.html`);
+    const popup = await openPage(
+      stack.browser.context,
+      `chrome-extension://${stack.browser.extensionId}/src/popup/popup.html`,
+    );
     await expect
       .poll(() => popup.getByTestId('connection').textContent(), { timeout: 15_000 })
       .toContain('Connected to the Keybound daemon');
     expect(await popup.getByTestId('device').textContent()).toContain('Desktop agent enrollment');
-    expect(await popup.getByTestId('portals').textContent()).toBe(`${server.localhostOrigin}: registered`);
+    expect(await popup.getByTestId('portals').textContent()).toBe(`${stack.server.localhostOrigin}: registered`);
     const toggle = popup.locator('#device-signin');
     await expect.poll(() => toggle.isEnabled(), { timeout: 10_000 }).toBe(true);
     expect(await toggle.isChecked()).toBe(true);
@@ -124,7 +112,9 @@ describe('page API register and signIn', () => {
   });
 
   it('should explain the problem and the fix in the popup when the daemon is not running', async () => {
-    const other = await launchWithExtension({ settings: { portalOrigins: [server.localhostOrigin], daemonPort: 9 } });
+    const other = await launchWithExtension({
+      settings: { portalOrigins: [stack.server.localhostOrigin], daemonPort: 9 },
+    });
     try {
       const popup = await openPage(other.context, `chrome-extension://${other.extensionId}/src/popup/popup.html`);
       await expect
