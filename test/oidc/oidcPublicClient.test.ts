@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addApp } from '../../portal/src/apps/addApp.js';
 import { assignApp } from '../../portal/src/apps/assignApp.js';
 import { BrowserLikeClient } from './helpers/BrowserLikeClient.js';
+import { codeAfterPasswordSignIn } from './helpers/codeAfterPasswordSignIn.js';
 import { authorizationRequest, decodeJwt, type ManualClient, redeemCode } from './helpers/manualRelyingParty.js';
-import { type SeededUser, seedUser, signInWithPasswordAndTotp } from './helpers/portalSignIn.js';
+import { type SeededUser, seedUser } from './helpers/portalSignIn.js';
 import { startOidcTestPortal, type TestPortal } from './helpers/startOidcTestPortal.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
@@ -30,14 +31,10 @@ describe('public SSO apps (no client secret)', () => {
   });
 
   it('should issue an ES256 ID token with amr and device_trusted when the verifier matches', async () => {
-    const browser = new BrowserLikeClient();
-    await signInWithPasswordAndTotp(browser, portal.origin, alice, await browser.follow(`${portal.origin}/signin`));
-    const request = authorizationRequest(portal.origin, client);
-    const end = await browser.follow(request.url, { stopAt: (t) => t.startsWith(REDIRECT_URI) });
-    const back = new URL(end.url);
-    expect(back.searchParams.get('iss')).toBe(portal.origin);
+    const { request, end, code } = await codeAfterPasswordSignIn(portal.origin, alice, client);
+    expect(new URL(end.url).searchParams.get('iss')).toBe(portal.origin);
 
-    const tokens = await redeemCode(portal.origin, client, back.searchParams.get('code') as string, request.verifier);
+    const tokens = await redeemCode(portal.origin, client, code, request.verifier);
     expect(tokens.status).toBe(200);
     const { header, payload } = decodeJwt(tokens.body.id_token as string);
     expect(header.alg).toBe('ES256');

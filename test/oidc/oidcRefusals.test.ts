@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addApp } from '../../portal/src/apps/addApp.js';
 import { assignApp } from '../../portal/src/apps/assignApp.js';
 import { BrowserLikeClient } from './helpers/BrowserLikeClient.js';
+import { codeAfterPasswordSignIn } from './helpers/codeAfterPasswordSignIn.js';
 import { authorizationRequest, type ManualClient, redeemCode } from './helpers/manualRelyingParty.js';
 import { type SeededUser, seedUser, signInWithPasswordAndTotp } from './helpers/portalSignIn.js';
 import { startOidcTestPortal, type TestPortal } from './helpers/startOidcTestPortal.js';
@@ -62,11 +63,7 @@ describe('OIDC refusals', () => {
 
   it('should refuse a replayed code and revoke what the first redemption issued', async () => {
     assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Wiki', email: alice.email });
-    const browser = new BrowserLikeClient();
-    const request = authorizationRequest(portal.origin, client);
-    await signInWithPasswordAndTotp(browser, portal.origin, alice, await browser.follow(`${portal.origin}/signin`));
-    const end = await browser.follow(request.url, { stopAt: toApp });
-    const code = new URL(end.url).searchParams.get('code') as string;
+    const { request, code } = await codeAfterPasswordSignIn(portal.origin, alice, client);
     expect(code).toBeTruthy();
 
     const first = await redeemCode(portal.origin, client, code, request.verifier);
@@ -85,11 +82,7 @@ describe('OIDC refusals', () => {
 
   it('should refuse the code exchange when the verifier does not match the challenge', async () => {
     assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Wiki', email: alice.email });
-    const browser = new BrowserLikeClient();
-    const request = authorizationRequest(portal.origin, client);
-    await signInWithPasswordAndTotp(browser, portal.origin, alice, await browser.follow(`${portal.origin}/signin`));
-    const end = await browser.follow(request.url, { stopAt: toApp });
-    const code = new URL(end.url).searchParams.get('code') as string;
+    const { code } = await codeAfterPasswordSignIn(portal.origin, alice, client);
 
     const other = authorizationRequest(portal.origin, client);
     const res = await redeemCode(portal.origin, client, code, other.verifier);
@@ -99,11 +92,7 @@ describe('OIDC refusals', () => {
 
   it('should refuse the code exchange when the client secret is wrong', async () => {
     assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Wiki', email: alice.email });
-    const browser = new BrowserLikeClient();
-    const request = authorizationRequest(portal.origin, client);
-    await signInWithPasswordAndTotp(browser, portal.origin, alice, await browser.follow(`${portal.origin}/signin`));
-    const end = await browser.follow(request.url, { stopAt: toApp });
-    const code = new URL(end.url).searchParams.get('code') as string;
+    const { request, code } = await codeAfterPasswordSignIn(portal.origin, alice, client);
 
     const res = await redeemCode(portal.origin, { ...client, clientSecret: 'not-the-secret' }, code, request.verifier);
     expect(res.status).toBe(401);

@@ -5,8 +5,9 @@ import { assignApp } from '../../portal/src/apps/assignApp.js';
 import { type DemoApp, startDemoApp } from '../../portal/src/demoApp/startDemoApp.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 import { BrowserLikeClient } from './helpers/BrowserLikeClient.js';
+import { codeAfterPasswordSignIn } from './helpers/codeAfterPasswordSignIn.js';
 import { loopbackFetch } from './helpers/loopbackFetch.js';
-import { authorizationRequest, redeemCode } from './helpers/manualRelyingParty.js';
+import { redeemCode } from './helpers/manualRelyingParty.js';
 import { type SeededUser, seedUser, signInWithPasswordAndTotp } from './helpers/portalSignIn.js';
 import { startOidcTestPortal, type TestPortal } from './helpers/startOidcTestPortal.js';
 
@@ -40,17 +41,9 @@ describe('OIDC across a portal restart', () => {
   });
 
   it('should keep the signing key, so an ID token issued before the restart verifies after it', async () => {
-    const browser = new BrowserLikeClient();
-    await signInWithPasswordAndTotp(browser, portal.origin, alice, await browser.follow(`${portal.origin}/signin`));
     const client = { clientId, clientSecret, redirectUri: demo.redirectUri };
-    const request = authorizationRequest(portal.origin, client);
-    const end = await browser.follow(request.url, { stopAt: (t) => t.startsWith(demo.redirectUri) });
-    const tokens = await redeemCode(
-      portal.origin,
-      client,
-      new URL(end.url).searchParams.get('code') as string,
-      request.verifier,
-    );
+    const { request, code } = await codeAfterPasswordSignIn(portal.origin, alice, client);
+    const tokens = await redeemCode(portal.origin, client, code, request.verifier);
     const before = await jwks(portal.origin);
 
     await portal.restart();
