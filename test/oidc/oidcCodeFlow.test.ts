@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addApp } from '../../portal/src/apps/addApp.js';
-import { assignApp } from '../../portal/src/apps/assignApp.js';
 import { type DemoApp, startDemoApp } from '../../portal/src/demoApp/startDemoApp.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
+import { addDemoClient } from './helpers/addDemoClient.js';
 import { BrowserLikeClient } from './helpers/BrowserLikeClient.js';
 import { csrfOf, seedUser, signInWithPasswordAndTotp } from './helpers/portalSignIn.js';
 import { startOidcTestPortal, type TestPortal } from './helpers/startOidcTestPortal.js';
@@ -22,14 +21,7 @@ describe('OIDC code flow through the demo app', () => {
 
   it('should sign the user in to the demo app with amr pwd+otp when the portal session used password and TOTP', async () => {
     const org = await seedUser(portal.db, 'alice@example.com');
-    const { app, clientSecret } = addApp(portal.db, {
-      orgId: org.user.orgId,
-      name: 'Demo',
-      redirectUris: [demo.redirectUri],
-      launchUrl: `${demo.origin}/login`,
-    });
-    demo.setClient(app.clientId, clientSecret);
-    assignApp(portal.db, { orgId: org.user.orgId, appName: 'Demo', email: 'alice@example.com' });
+    addDemoClient(portal.db, demo, org, { name: 'Demo' });
 
     const client = new BrowserLikeClient();
     const signInPage = await client.follow(`${demo.origin}/login`);
@@ -45,15 +37,7 @@ describe('OIDC code flow through the demo app', () => {
   it('should sign the app in as the new user when another user signs in to the portal in the same browser', async () => {
     const alice = await seedUser(portal.db, 'alice@example.com');
     const bob = await seedUser(portal.db, 'bob@example.com');
-    const { app, clientSecret } = addApp(portal.db, {
-      orgId: alice.user.orgId,
-      name: 'Demo',
-      redirectUris: [demo.redirectUri],
-      launchUrl: `${demo.origin}/login`,
-    });
-    demo.setClient(app.clientId, clientSecret);
-    for (const email of [alice.email, bob.email])
-      assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Demo', email });
+    addDemoClient(portal.db, demo, alice, { name: 'Demo', alsoAssign: [bob.email] });
 
     const browser = new BrowserLikeClient();
     const asAlice = await signInWithPasswordAndTotp(

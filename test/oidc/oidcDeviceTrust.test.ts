@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addApp } from '../../portal/src/apps/addApp.js';
-import { assignApp } from '../../portal/src/apps/assignApp.js';
 import { type DemoApp, startDemoApp } from '../../portal/src/demoApp/startDemoApp.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
+import { addDemoClient } from './helpers/addDemoClient.js';
 import { BrowserLikeClient } from './helpers/BrowserLikeClient.js';
 import { enrollDevice, registerDevice, signInWithDevice } from './helpers/deviceSignIn.js';
 import { type SeededUser, seedUser, signInWithPasswordAndTotp } from './helpers/portalSignIn.js';
@@ -24,15 +23,7 @@ describe('Device Trust for a protected SSO app', () => {
     portal = await startOidcTestPortal();
     demo = await startDemoApp({ port: 0, issuer: portal.origin, logger: silentLogger() });
     alice = await seedUser(portal.db, 'alice@example.com', { deviceTrust: true });
-    const { app, clientSecret } = addApp(portal.db, {
-      orgId: alice.user.orgId,
-      name: 'Payroll',
-      redirectUris: [demo.redirectUri],
-      launchUrl: `${demo.origin}/login`,
-      protected: true,
-    });
-    demo.setClient(app.clientId, clientSecret);
-    assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Payroll', email: alice.email });
+    addDemoClient(portal.db, demo, alice, { name: 'Payroll', protected: true });
   });
   afterEach(async () => {
     await demo.close();

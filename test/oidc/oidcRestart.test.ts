@@ -1,9 +1,8 @@
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addApp } from '../../portal/src/apps/addApp.js';
-import { assignApp } from '../../portal/src/apps/assignApp.js';
 import { type DemoApp, startDemoApp } from '../../portal/src/demoApp/startDemoApp.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
+import { addDemoClient } from './helpers/addDemoClient.js';
 import { BrowserLikeClient } from './helpers/BrowserLikeClient.js';
 import { codeAfterPasswordSignIn } from './helpers/codeAfterPasswordSignIn.js';
 import { loopbackFetch } from './helpers/loopbackFetch.js';
@@ -24,16 +23,7 @@ describe('OIDC across a portal restart', () => {
     portal = await startOidcTestPortal();
     demo = await startDemoApp({ port: 0, issuer: portal.origin, logger: silentLogger() });
     alice = await seedUser(portal.db, 'alice@example.com');
-    const added = addApp(portal.db, {
-      orgId: alice.user.orgId,
-      name: 'Demo',
-      redirectUris: [demo.redirectUri],
-      launchUrl: `${demo.origin}/login`,
-    });
-    clientId = added.app.clientId;
-    clientSecret = added.clientSecret as string;
-    demo.setClient(clientId, clientSecret);
-    assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Demo', email: alice.email });
+    ({ clientId, clientSecret } = addDemoClient(portal.db, demo, alice, { name: 'Demo' }));
   });
   afterEach(async () => {
     await demo.close();
