@@ -4,7 +4,7 @@ import { silentLogger } from '../../shared/node/createLogger.js';
 import { addDemoClient } from './helpers/addDemoClient.js';
 import { BrowserLikeClient } from './helpers/BrowserLikeClient.js';
 import { enrollDevice, registerDevice, signInWithDevice } from './helpers/deviceSignIn.js';
-import { type SeededUser, seedUser, signInWithPasswordAndTotp } from './helpers/portalSignIn.js';
+import { type SeededUser, seedUser, signInAtPortal, signInWithPasswordAndTotp } from './helpers/portalSignIn.js';
 import { startOidcTestPortal, type TestPortal } from './helpers/startOidcTestPortal.js';
 
 const countCodes = (portal: TestPortal) =>
@@ -47,7 +47,7 @@ describe('Device Trust for a protected SSO app', () => {
 
   it('should issue a code with amr hwk+user and device_trusted when the session came from device sign-in on an enrolled device', async () => {
     const setup = new BrowserLikeClient();
-    await signInWithPasswordAndTotp(setup, portal.origin, alice, await setup.follow(`${portal.origin}/signin`));
+    await signInAtPortal(setup, portal.origin, alice);
     const device = await enrollDevice(portal);
     await registerDevice(setup, portal, device);
 
@@ -64,7 +64,7 @@ describe('Device Trust for a protected SSO app', () => {
 
   it('should issue the code after step-up when an untrusted session signs in with the device from the refusal page', async () => {
     const setup = new BrowserLikeClient();
-    await signInWithPasswordAndTotp(setup, portal.origin, alice, await setup.follow(`${portal.origin}/signin`));
+    await signInAtPortal(setup, portal.origin, alice);
     const device = await enrollDevice(portal);
     await registerDevice(setup, portal, device);
 
@@ -97,7 +97,7 @@ describe('Device Trust for a protected SSO app', () => {
 
   it('should refuse again at once when the device is revoked after a trusted sign-in', async () => {
     const setup = new BrowserLikeClient();
-    await signInWithPasswordAndTotp(setup, portal.origin, alice, await setup.follow(`${portal.origin}/signin`));
+    await signInAtPortal(setup, portal.origin, alice);
     const device = await enrollDevice(portal);
     await registerDevice(setup, portal, device);
     const client = new BrowserLikeClient();

@@ -3,7 +3,7 @@ import { ensureDemoApp } from '../../portal/src/demoApp/ensureDemoApp.js';
 import { type DemoApp, startDemoApp } from '../../portal/src/demoApp/startDemoApp.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 import { BrowserLikeClient } from './helpers/BrowserLikeClient.js';
-import { type SeededUser, seedUser, signInWithPasswordAndTotp } from './helpers/portalSignIn.js';
+import { type SeededUser, seedUser, signInAtPortal } from './helpers/portalSignIn.js';
 import { startOidcTestPortal, type TestPortal } from './helpers/startOidcTestPortal.js';
 
 const tileHref = (html: string, name: string) =>
@@ -34,12 +34,7 @@ describe('launching an SSO app from the portal home page', () => {
   it('should complete a code flow when the user clicks the app tile on the home page', async () => {
     const demo = await startDemo();
     const browser = new BrowserLikeClient();
-    const home = await signInWithPasswordAndTotp(
-      browser,
-      portal.origin,
-      alice,
-      await browser.follow(`${portal.origin}/signin`),
-    );
+    const home = await signInAtPortal(browser, portal.origin, alice);
     expect(home.url).toBe(`${portal.origin}/`);
     const href = tileHref(home.body, 'Demo app');
     expect(href).toBe(`${demo.origin}/login`);
@@ -54,12 +49,7 @@ describe('launching an SSO app from the portal home page', () => {
     await first.close();
     const second = await startDemo();
     const browser = new BrowserLikeClient();
-    const home = await signInWithPasswordAndTotp(
-      browser,
-      portal.origin,
-      alice,
-      await browser.follow(`${portal.origin}/signin`),
-    );
+    const home = await signInAtPortal(browser, portal.origin, alice);
 
     expect(tileHref(home.body, 'Demo app')).toBe(`${second.origin}/login`);
     const end = await browser.follow(`${second.origin}/login`);

@@ -6,7 +6,7 @@
  */
 import { BrowserLikeClient, type FollowResult } from './BrowserLikeClient.js';
 import { type AuthorizationRequest, authorizationRequest, type ManualClient } from './manualRelyingParty.js';
-import { type SeededUser, signInWithPasswordAndTotp } from './portalSignIn.js';
+import { type SeededUser, signInAtPortal } from './portalSignIn.js';
 
 export interface CodeAfterSignIn {
   browser: BrowserLikeClient;
@@ -23,7 +23,7 @@ export async function codeAfterPasswordSignIn(
   client: ManualClient,
 ): Promise<CodeAfterSignIn> {
   const browser = new BrowserLikeClient();
-  await signInWithPasswordAndTotp(browser, origin, who, await browser.follow(`${origin}/signin`));
+  await signInAtPortal(browser, origin, who);
   const request = authorizationRequest(origin, client);
   const end = await browser.follow(request.url, { stopAt: (t) => t.startsWith(client.redirectUri) });
   const code = new URL(end.url).searchParams.get('code') as string;

@@ -68,3 +68,12 @@ export async function signInWithPasswordAndTotp(
   if (!next) throw new Error('No continue link on the finish page');
   return client.follow(new URL(next.replaceAll('&amp;', '&'), origin).href);
 }
+
+/** Signs in by password + TOTP from the portal's own `/signin` page; returns where the browser ends up. */
+export async function signInAtPortal(
+  client: BrowserLikeClient,
+  origin: string,
+  who: SeededUser,
+): Promise<FollowResult> {
+  return signInWithPasswordAndTotp(client, origin, who, await client.follow(`${origin}/signin`));
+}
