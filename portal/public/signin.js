@@ -6,7 +6,7 @@
   const READY_TIMEOUT_MS = 1500;
   const STATUS_TIMEOUT_MS = 10_000;
   // Protect may wait up to two minutes for the user (PROTECT_TIMEOUT_MS), plus a margin.
-  const CEREMONY_TIMEOUT_MS = 130_000;
+  const CEREMONY_TIMEOUT_MS = 150_000;
   const PROBLEM_KEY = 'keybound.problem';
 
   // ---- page API client -------------------------------------------------------------------
