@@ -2,7 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'daemon/**/*.test.ts', 'portal/**/*.test.ts', 'extension/**/*.test.ts', 'cli/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'shared/**/*.test.ts',
+      'daemon/**/*.test.ts',
+      'portal/**/*.test.ts',
+      'extension/**/*.test.ts',
+      'cli/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     // Browser tests load the built extension: build it once, before any worker starts.
     globalSetup: ['test/setup/buildExtension.ts'],
     testTimeout: 30_000,

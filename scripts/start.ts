@@ -14,7 +14,7 @@ import type { BrowserContext } from 'playwright-core';
 import { DEFAULT_PORTAL_PORT } from '../portal/src/cli/registerPortalCommands.js';
 import { DEFAULT_DAEMON_PORT } from '../shared/protocol/version.js';
 import { ensureExtensionBuilt, REPO_ROOT } from '../test/setup/buildExtension.js';
-import { describeDemoStack, type DescribeOptions } from './lib/describeDemoStack.js';
+import { type DescribeOptions, describeDemoStack } from './lib/describeDemoStack.js';
 import { findBrowser, hasDisplay, openDemoBrowser } from './lib/openDemoBrowser.js';
 import { type DemoStack, startDemoStack } from './lib/startDemoStack.js';
 

@@ -16,7 +16,7 @@ import { type RunningDaemon, startDaemon } from '../../daemon/src/startDaemon.js
 import { createLogger } from '../../shared/node/createLogger.js';
 import { connectPaired, type DaemonClient, newInstall, TEST_EXTENSION_ID } from '../../test/helpers/daemonClient.js';
 import { prepareDevice } from './prepareDevice.js';
-import { newRequestOptions, registerCredential, RP_ORIGIN } from './webauthnRequests.js';
+import { newRequestOptions, RP_ORIGIN, registerCredential } from './webauthnRequests.js';
 
 export interface BenchDaemon {
   daemon: RunningDaemon;

@@ -7,7 +7,7 @@
  * The relay and the floor run in alternating rounds and their latencies are pooled, so load from
  * other processes on a shared machine falls on both sides alike instead of on whichever ran last.
  */
-import { type Benchmark, type BenchContext, ms, type Verdict } from '../lib/Benchmark.js';
+import { type BenchContext, type Benchmark, ms, type Verdict } from '../lib/Benchmark.js';
 import { startBenchDaemon } from '../lib/benchDaemon.js';
 import { pool, printTable, type Summary, timeSequential } from '../lib/stats.js';
 import { measureFloor } from './measureFloor.js';
@@ -109,7 +109,7 @@ export async function runRelay(ctx: BenchContext): Promise<{ figures: RelayFigur
     [
       ['p50', `${figures.ratioP50.toFixed(2)}×`, `≤ ${RELAY_TARGET}×`],
       ['p99', `${figures.ratioP99.toFixed(2)}×`, `≤ ${RELAY_TARGET}×`],
-      ['p50 against the like-for-like floor', `${figures.syncRatioP50.toFixed(2)}×`, '(the daemon\'s own overhead)'],
+      ['p50 against the like-for-like floor', `${figures.syncRatioP50.toFixed(2)}×`, "(the daemon's own overhead)"],
       ['p99 against the like-for-like floor', `${figures.syncRatioP99.toFixed(2)}×`, ''],
     ],
   );

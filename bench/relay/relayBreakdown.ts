@@ -21,8 +21,8 @@ import { createLogger } from '../../shared/node/createLogger.js';
 import { clientMessage, daemonMessage, parseMessage } from '../../shared/protocol/index.js';
 import type { RequestOptionsJSON } from '../../shared/protocol/webauthnJson.js';
 import { createAuthenticationResponse } from '../../shared/webauthn/createAuthenticationResponse.js';
-import { type Summary, timeSequential } from '../lib/stats.js';
 import { prepareDevice } from '../lib/prepareDevice.js';
+import { type Summary, timeSequential } from '../lib/stats.js';
 import { newRequestOptions, RP_ORIGIN } from '../lib/webauthnRequests.js';
 
 export interface Step {
@@ -76,7 +76,12 @@ export async function measureRelayBreakdown(n: number): Promise<Step[]> {
         ...(sha256 ? { sha256 } : {}),
       });
     const daemonSign = (d: Uint8Array) => signP256(crypto.subtle, key.privateKey, d);
-    const response = { type: 'result', id: 'r1', ok: true, result: { credential: await assertion(daemonSign, nodeSha256) } };
+    const response = {
+      type: 'result',
+      id: 'r1',
+      ok: true,
+      result: { credential: await assertion(daemonSign, nodeSha256) },
+    };
     const responseBytes = Buffer.from(JSON.stringify(response));
     const profile = new EmulatedProfileSource(dir);
     const auditLog = new FileAuditLog(dir);
@@ -125,7 +130,7 @@ export async function measureRelayBreakdown(n: number): Promise<Step[]> {
     );
     await time('  assertion with WebCrypto digests and signature (before)', C, () => assertion(subtleSign));
     await time('  P-256 sign alone, node:crypto sync (daemon)', C, () => daemonSign(new Uint8Array(69)));
-    await time('  P-256 sign alone, WebCrypto (the floor\'s)', C, () => subtleSign(new Uint8Array(69)));
+    await time("  P-256 sign alone, WebCrypto (the floor's)", C, () => subtleSign(new Uint8Array(69)));
     await time('  SHA-256 of 32 bytes, createHash (daemon)', C, () =>
       createHash('sha256').update(new Uint8Array(32)).digest(),
     );

@@ -7,10 +7,11 @@
  * a single-threaded daemon queues them, so there latency grows with N by design and throughput
  * is the figure that matters).
  */
-import { type Benchmark, type BenchContext, ms, type Verdict } from '../lib/Benchmark.js';
+
+import type { DaemonClient } from '../../test/helpers/daemonClient.js';
+import { type BenchContext, type Benchmark, ms, type Verdict } from '../lib/Benchmark.js';
 import { startBenchDaemon } from '../lib/benchDaemon.js';
 import { printTable, type Summary, summarize, timeSequential } from '../lib/stats.js';
-import type { DaemonClient } from '../../test/helpers/daemonClient.js';
 import { measurePortalThroughput } from './portalThroughput.js';
 
 /** Latency counts as flat when p50 at the largest size is within this factor of the smallest. */

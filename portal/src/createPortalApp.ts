@@ -5,13 +5,13 @@
  */
 import express, { type Express } from 'express';
 import { PortalError } from '../../shared/errors.js';
-import type { PortalContext } from './PortalContext.js';
 import { sessionMiddleware } from './auth/sessionMiddleware.js';
 import { errorHandler } from './http/errorHandler.js';
 import { hostCheck } from './http/hostCheck.js';
 import { publicDir } from './http/publicDir.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { type MountedOidc, mountOidc } from './oidc/mountOidc.js';
+import type { PortalContext } from './PortalContext.js';
 import { apiRoutes } from './routes/apiRoutes.js';
 import { homeRoutes } from './routes/homeRoutes.js';
 import { signInRoutes } from './routes/signInRoutes.js';

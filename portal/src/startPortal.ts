@@ -6,10 +6,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../shared/node/createLogger.js';
-import type { Clock, PortalConfig, PortalContext } from './PortalContext.js';
 import { createPortalApp } from './createPortalApp.js';
 import { openDatabase, type PortalDb } from './db/openDatabase.js';
 import { oidcMigrations } from './oidc/oidcMigrations.js';
+import type { Clock, PortalConfig, PortalContext } from './PortalContext.js';
 import { resolvePortalConfig } from './resolvePortalConfig.js';
 import { purgeExpired } from './store/sessions.js';
 

@@ -5,7 +5,7 @@
  * extension's settings and pairing survive restarts.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext, chromium } from 'playwright-core';
 import { configureExtension, extensionWorker } from '../../test/helpers/browser.js';
 
 /** Candidate browser binaries, in order; Chromium first (branded Chrome 137+ ignores --load-extension). */

@@ -26,7 +26,10 @@ const REDACT = [
 ];
 
 /** Creates a logger named after its process (`daemon`, `portal`). `level` defaults to KEYBOUND_LOG_LEVEL or info. */
-export function createLogger(name: string, options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+export function createLogger(
+  name: string,
+  options: { level?: string; destination?: pino.DestinationStream } = {},
+): Logger {
   const level = options.level ?? process.env.KEYBOUND_LOG_LEVEL ?? 'info';
   return pino(
     { name, level, base: { name }, redact: { paths: REDACT, censor: '[redacted]' } },

@@ -7,7 +7,10 @@ import { join } from 'node:path';
  * (Linux: $XDG_DATA_HOME/keybound or ~/.local/share/keybound; macOS: ~/Library/Application
  * Support/Keybound; Windows: %LOCALAPPDATA%\Keybound).
  */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.KEYBOUND_DATA_DIR) return env.KEYBOUND_DATA_DIR;
   const home = env.HOME ?? homedir();
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Keybound');

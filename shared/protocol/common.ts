@@ -2,10 +2,17 @@
 import { z } from 'zod';
 
 /** base64url without padding, as WebAuthn JSON uses it. */
-export const base64url = z.string().max(16_384).regex(/^[A-Za-z0-9_-]*$/, 'expected base64url');
+export const base64url = z
+  .string()
+  .max(16_384)
+  .regex(/^[A-Za-z0-9_-]*$/, 'expected base64url');
 
 /** A request id chosen by the sender; echoed in the result. */
-export const requestId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
+export const requestId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/);
 
 /** An origin as the browser reports it: scheme://host[:port], no path. */
 export const origin = z
@@ -22,7 +29,10 @@ export const rpId = z
 
 export const wireError = z
   .object({
-    code: z.string().regex(/^ERR_[A-Z_]+$/).max(64),
+    code: z
+      .string()
+      .regex(/^ERR_[A-Z_]+$/)
+      .max(64),
     message: z.string().max(1024),
   })
   .strict();

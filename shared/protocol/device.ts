@@ -45,9 +45,7 @@ export const deviceSummary = z
   })
   .strict();
 
-export const eligibility = z
-  .object({ eligible: z.boolean(), problem: wireError.optional() })
-  .strict();
+export const eligibility = z.object({ eligible: z.boolean(), problem: wireError.optional() }).strict();
 
 export type Platform = z.infer<typeof platform>;
 export type EnrollmentType = z.infer<typeof enrollmentType>;

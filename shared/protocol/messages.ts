@@ -30,9 +30,7 @@ const installId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 export const helloRequest = req('hello', {
   versions: z.array(z.number().int().positive()).min(1).max(8),
   installId,
-  client: z
-    .object({ browser: z.enum(['chrome', 'safari', 'other']), extensionVersion: z.string().max(32) })
-    .strict(),
+  client: z.object({ browser: z.enum(['chrome', 'safari', 'other']), extensionVersion: z.string().max(32) }).strict(),
 });
 /** First connection of an install: ECDH public key (raw, uncompressed P-256, 65 bytes). */
 export const pairRequest = req('pair', { publicKey: base64url.min(80).max(100) });
@@ -118,9 +116,7 @@ export const resultSchemas = {
       registered: z.boolean(),
     })
     .strict(),
-  register: z
-    .object({ credential: registrationResponseJSON, deviceStatement: z.string().max(8192) })
-    .strict(),
+  register: z.object({ credential: registrationResponseJSON, deviceStatement: z.string().max(8192) }).strict(),
   signIn: z.object({ credential: authenticationResponseJSON }).strict(),
   'accounts.list': z.object({ accounts: z.array(account).max(20_000) }).strict(),
   'accounts.show': z.object({ account }).strict(),
@@ -145,7 +141,10 @@ export const protectRequestEvent = z
     requestId,
     protectId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
     action: z.enum(['pair', 'register', 'signIn']),
-    url: z.string().regex(/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\//).max(2048),
+    url: z
+      .string()
+      .regex(/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\//)
+      .max(2048),
   })
   .strict();
 /** Protect finished: the extension closes its window and brings the original tab back. */

@@ -17,7 +17,11 @@ export function sampleCreationOptions(overrides: Partial<CreationOptionsJSON> = 
       { type: 'public-key', alg: -257 },
     ],
     timeout: 60_000,
-    authenticatorSelection: { authenticatorAttachment: 'platform', residentKey: 'preferred', userVerification: 'required' },
+    authenticatorSelection: {
+      authenticatorAttachment: 'platform',
+      residentKey: 'preferred',
+      userVerification: 'required',
+    },
     attestation: 'none',
     ...overrides,
   };

@@ -13,7 +13,11 @@ type AuthResponse = Parameters<typeof verifyAuthenticationResponse>[0]['response
 
 describe.each([nodeCrypto, peculiarCrypto])('SoftwareAuthenticator with $name', (provider) => {
   async function registered() {
-    const authenticator = new SoftwareAuthenticator({ provider, deviceId: 'dev_1', enrollmentType: 'android-work-profile' });
+    const authenticator = new SoftwareAuthenticator({
+      provider,
+      deviceId: 'dev_1',
+      enrollmentType: 'android-work-profile',
+    });
     const publicKeyJwk = await authenticator.enrollIdentity();
     const options = sampleCreationOptions();
     const result = await authenticator.register(origin, options);

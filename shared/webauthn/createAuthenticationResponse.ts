@@ -32,7 +32,11 @@ export async function createAuthenticationResponse(args: {
 }): Promise<AuthenticationResponseJSON> {
   const subtle = args.subtle ?? defaultCrypto.subtle;
   const rpId = resolveRpId(args.origin, args.options.rpId);
-  const clientDataJSON = encodeClientDataJSON({ type: 'webauthn.get', challenge: args.options.challenge, origin: args.origin });
+  const clientDataJSON = encodeClientDataJSON({
+    type: 'webauthn.get',
+    challenge: args.options.challenge,
+    origin: args.origin,
+  });
   const hash = args.sha256 ?? ((d: Uint8Array | string) => sha256(d, subtle));
   // Side by side: WebCrypto digests overlap in the thread pool; a synchronous hash just returns.
   const [rpIdHash, clientDataHash] = await Promise.all([hash(rpId), hash(clientDataJSON)]);
@@ -43,7 +47,8 @@ export async function createAuthenticationResponse(args: {
   });
   const raw = await args.sign(concatBytes(authenticatorData, clientDataHash));
   const id = toBase64url(args.credentialId);
-  const userHandle = typeof args.userHandle === 'string' ? args.userHandle : args.userHandle && toBase64url(args.userHandle);
+  const userHandle =
+    typeof args.userHandle === 'string' ? args.userHandle : args.userHandle && toBase64url(args.userHandle);
   return {
     id,
     rawId: id,

@@ -116,7 +116,10 @@ describe.each([nodeCrypto, peculiarCrypto])('createRegistrationResponse with $na
       userVerified: true,
     });
     expect(rpId).toBe('example.com');
-    const result = await verify(response, options.challenge, { origin: 'https://login.example.com', rpId: 'example.com' });
+    const result = await verify(response, options.challenge, {
+      origin: 'https://login.example.com',
+      rpId: 'example.com',
+    });
     expect(result.verified).toBe(true);
   });
 

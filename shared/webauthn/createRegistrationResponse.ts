@@ -46,7 +46,11 @@ export async function createRegistrationResponse(args: {
     );
   }
   const rpId = resolveRpId(args.origin, options.rp.id);
-  const clientDataJSON = encodeClientDataJSON({ type: 'webauthn.create', challenge: options.challenge, origin: args.origin });
+  const clientDataJSON = encodeClientDataJSON({
+    type: 'webauthn.create',
+    challenge: options.challenge,
+    origin: args.origin,
+  });
   const cosePublicKey = await coseKeyFromCryptoKey(subtle, args.publicKey);
   const authData = encodeAuthenticatorData({
     rpIdHash: await (args.sha256 ? args.sha256(rpId) : sha256(rpId, subtle)),

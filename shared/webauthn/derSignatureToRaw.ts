@@ -6,7 +6,9 @@
 export function derSignatureToRaw(der: Uint8Array): Uint8Array<ArrayBuffer> {
   if (der.byteLength < 8 || der[0] !== 0x30) throw new TypeError('DER signature: expected a SEQUENCE');
   if (der[1] !== der.byteLength - 2) {
-    throw new TypeError(`DER signature: SEQUENCE length ${der[1]} does not match ${der.byteLength - 2} bytes of content`);
+    throw new TypeError(
+      `DER signature: SEQUENCE length ${der[1]} does not match ${der.byteLength - 2} bytes of content`,
+    );
   }
   const out = new Uint8Array(64);
   const afterR = readInteger(der, 2, out, 0);

@@ -13,7 +13,10 @@ describe('encodeAttestationObject', () => {
   });
 
   it('should use text keys in canonical order fmt, attStmt, authData when encoded', () => {
-    const map = decodeCBOR(encodeAttestationObject({ fmt: 'none', authData: new Uint8Array(1) })) as Map<string, unknown>;
+    const map = decodeCBOR(encodeAttestationObject({ fmt: 'none', authData: new Uint8Array(1) })) as Map<
+      string,
+      unknown
+    >;
     expect([...map.keys()]).toEqual(['fmt', 'attStmt', 'authData']);
   });
 

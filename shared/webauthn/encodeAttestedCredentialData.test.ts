@@ -15,7 +15,11 @@ describe('encodeAttestedCredentialData', () => {
 
   it('should throw a TypeError when the aaguid is not 16 bytes', () => {
     expect(() =>
-      encodeAttestedCredentialData({ aaguid: new Uint8Array(15), credentialId: new Uint8Array(1), cosePublicKey: new Uint8Array(1) }),
+      encodeAttestedCredentialData({
+        aaguid: new Uint8Array(15),
+        credentialId: new Uint8Array(1),
+        cosePublicKey: new Uint8Array(1),
+      }),
     ).toThrow(TypeError);
   });
 
@@ -23,6 +27,8 @@ describe('encodeAttestedCredentialData', () => {
     const base = { aaguid: new Uint8Array(16), cosePublicKey: new Uint8Array(1) };
     expect(() => encodeAttestedCredentialData({ ...base, credentialId: new Uint8Array(0) })).toThrow(TypeError);
     expect(() => encodeAttestedCredentialData({ ...base, credentialId: new Uint8Array(1024) })).toThrow(TypeError);
-    expect(encodeAttestedCredentialData({ ...base, credentialId: new Uint8Array(1023) })).toHaveLength(16 + 2 + 1023 + 1);
+    expect(encodeAttestedCredentialData({ ...base, credentialId: new Uint8Array(1023) })).toHaveLength(
+      16 + 2 + 1023 + 1,
+    );
   });
 });

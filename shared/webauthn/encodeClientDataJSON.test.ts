@@ -1,5 +1,4 @@
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
-import { decodeClientDataJSON } from '@simplewebauthn/server/helpers';
+import { decodeClientDataJSON, isoBase64URL } from '@simplewebauthn/server/helpers';
 import { describe, expect, it } from 'vitest';
 import { encodeClientDataJSON } from './encodeClientDataJSON.js';
 
@@ -22,9 +21,17 @@ describe('encodeClientDataJSON', () => {
   });
 
   it('should decode with @simplewebauthn/server when the result is base64url-encoded', () => {
-    const bytes = encodeClientDataJSON({ type: 'webauthn.create', challenge: 'Y2hhbGxlbmdl', origin: 'http://localhost:8080' });
+    const bytes = encodeClientDataJSON({
+      type: 'webauthn.create',
+      challenge: 'Y2hhbGxlbmdl',
+      origin: 'http://localhost:8080',
+    });
     const decoded = decodeClientDataJSON(isoBase64URL.fromBuffer(bytes));
-    expect(decoded).toMatchObject({ type: 'webauthn.create', challenge: 'Y2hhbGxlbmdl', origin: 'http://localhost:8080' });
+    expect(decoded).toMatchObject({
+      type: 'webauthn.create',
+      challenge: 'Y2hhbGxlbmdl',
+      origin: 'http://localhost:8080',
+    });
   });
 
   it('should escape quotes when an origin contains them, so the JSON stays well-formed', () => {

@@ -9,10 +9,11 @@ const ECDSA = { name: 'ECDSA', hash: 'SHA-256' } as const;
 
 describe.each([nodeCrypto, peculiarCrypto])('rawSignatureToDer with $name', (provider) => {
   it('should produce DER that node:crypto verifies when converting 300 random signatures', async () => {
-    const { privateKey, publicKey } = (await provider.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
-      'sign',
-      'verify',
-    ])) as CryptoKeyPair;
+    const { privateKey, publicKey } = (await provider.subtle.generateKey(
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair;
     const jwk = await provider.subtle.exportKey('jwk', publicKey);
     const nodeKey = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
     let paddedIntegers = 0;

@@ -19,7 +19,9 @@ describe('resolveRpId', () => {
   });
 
   it('should accept the host or a parent domain when the RP ID is on a label boundary', () => {
-    expect(resolveRpId('https://login.portal.example.com:8443', 'login.portal.example.com')).toBe('login.portal.example.com');
+    expect(resolveRpId('https://login.portal.example.com:8443', 'login.portal.example.com')).toBe(
+      'login.portal.example.com',
+    );
     expect(resolveRpId('https://login.portal.example.com', 'portal.example.com')).toBe('portal.example.com');
     expect(resolveRpId('https://login.portal.example.com', 'example.com')).toBe('example.com');
   });

@@ -11,8 +11,8 @@ import {
   TEST_EXTENSION_ORIGIN,
   type TestInstall,
 } from '../helpers/daemonClient.js';
+import { type HarnessDaemon, startHarnessDaemon } from '../helpers/daemonHarness.js';
 import { rawRequest, statusOf, upgradeRequest } from '../helpers/rawHttp.js';
-import { startHarnessDaemon, type HarnessDaemon } from '../helpers/daemonHarness.js';
 
 let daemon: HarnessDaemon;
 let install: TestInstall;

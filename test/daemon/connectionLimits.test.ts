@@ -4,8 +4,8 @@
  * config.json allow-list. Each ends by checking that the daemon still serves a good client.
  */
 import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectPaired,

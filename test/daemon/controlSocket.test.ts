@@ -9,7 +9,7 @@ import { controlCall } from '../../daemon/src/control/controlClient.js';
 import { controlSocketPath } from '../../daemon/src/control/controlProtocol.js';
 import { sampleCreationOptions } from '../../shared/testing/sampleOptions.js';
 import { connectPaired, newInstall } from '../helpers/daemonClient.js';
-import { makeTempDir, startHarnessDaemon, type HarnessDaemon } from '../helpers/daemonHarness.js';
+import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
 
 let daemon: HarnessDaemon;
 

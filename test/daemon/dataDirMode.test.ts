@@ -5,7 +5,7 @@
  */
 import { chmod, rm, stat } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, startHarnessDaemon, type HarnessDaemon } from '../helpers/daemonHarness.js';
+import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
 
 let dataDir: string | undefined;
 let daemon: HarnessDaemon | undefined;

@@ -14,7 +14,7 @@ import type { ProtectRequestEvent } from '../../shared/protocol/index.js';
 import { sampleCreationOptions, sampleRequestOptions } from '../../shared/testing/sampleOptions.js';
 import { toBase64url } from '../../shared/webauthn/base64url.js';
 import { DaemonClient, newInstall } from '../helpers/daemonClient.js';
-import { makeTempDir, startHarnessDaemon, type HarnessDaemon } from '../helpers/daemonHarness.js';
+import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
 import { httpRequest } from '../helpers/rawHttp.js';
 
 const ORIGIN = 'http://localhost:3000';

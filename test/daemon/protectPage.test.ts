@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProtectRequestEvent } from '../../shared/protocol/index.js';
 import { sampleCreationOptions, sampleRequestOptions } from '../../shared/testing/sampleOptions.js';
 import { connectPaired, DaemonClient, newInstall, type TestInstall } from '../helpers/daemonClient.js';
+import { type HarnessDaemon, startHarnessDaemon } from '../helpers/daemonHarness.js';
 import { httpRequest } from '../helpers/rawHttp.js';
-import { startHarnessDaemon, type HarnessDaemon } from '../helpers/daemonHarness.js';
 
 let daemon: HarnessDaemon;
 const own = () => `http://127.0.0.1:${daemon.port}`;

@@ -3,9 +3,10 @@
  * daemon's own Origin (so the Referrer-Policy does not turn it into `null`), and a web page on
  * another origin that auto-submits the same form is refused by the browser-sent Origin.
  */
+
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';

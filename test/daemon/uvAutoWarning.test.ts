@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerDaemonCommands } from '../../daemon/src/cli/registerDaemonCommands.js';
 import { createLogger } from '../../shared/node/createLogger.js';
-import { startHarnessDaemon, type HarnessDaemon } from '../helpers/daemonHarness.js';
+import { type HarnessDaemon, startHarnessDaemon } from '../helpers/daemonHarness.js';
 
 let daemon: HarnessDaemon | undefined;
 afterEach(async () => {

@@ -18,7 +18,7 @@ import { silentLogger } from '../../shared/node/createLogger.js';
 import type { ResultOf } from '../../shared/protocol/index.js';
 import { fromBase64url, toBase64url } from '../../shared/webauthn/base64url.js';
 import { connectPaired, newInstall, type TestInstall } from '../helpers/daemonClient.js';
-import { makeTempDir, startHarnessDaemon, type HarnessDaemon } from '../helpers/daemonHarness.js';
+import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
 
 const ORIGIN = 'http://localhost:3000';
 const RP_ID = 'localhost';

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDevices } from '../../portal/src/store/devices.js';
-import { silentLogger } from '../../shared/node/createLogger.js';
 import { type DemoStack, startDemoStack } from '../../scripts/lib/startDemoStack.js';
+import { silentLogger } from '../../shared/node/createLogger.js';
 
 /** Whether something can listen on 127.0.0.1:port right now. */
 function isFree(port: number): Promise<boolean> {

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionBrowser, launchWithExtension, openPage, waitForKeyboundReady } from '../helpers/browser.js';
-import { type ManagedPolicyFile, writeManagedPolicy } from '../helpers/managedPolicy.js';
 import { copyExtensionWithOwnId, type ExtensionCopy } from '../helpers/copyExtensionWithOwnId.js';
+import { type ManagedPolicyFile, writeManagedPolicy } from '../helpers/managedPolicy.js';
 import { PortalUser } from './helpers/PortalUser.js';
 import { openTrackedPage } from './helpers/protectWindow.js';
 import { registerThroughOffer } from './helpers/registerThroughOffer.js';

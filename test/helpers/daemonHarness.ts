@@ -5,8 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../shared/node/createLogger.js';
 import { type RunningDaemon, type StartDaemonOptions, startDaemon } from '../../daemon/src/startDaemon.js';
+import { silentLogger } from '../../shared/node/createLogger.js';
 import { TEST_EXTENSION_ID } from './daemonClient.js';
 import { fakeDeviceSide } from './fakeDeviceSide.js';
 

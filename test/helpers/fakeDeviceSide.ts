@@ -3,11 +3,12 @@
  * memory, register and sign-in by the shared SoftwareAuthenticator, each after asking Protect
  * (the daemon's UserVerifier) like the real authenticator does.
  */
-import { KeyboundError } from '../../shared/errors.js';
-import { SoftwareAuthenticator } from '../../shared/testing/softwareAuthenticator.js';
+
 import type { AuthenticatorApi } from '../../daemon/src/authenticator/types.js';
 import { MemoryPairingStore } from '../../daemon/src/pairing/MemoryPairingStore.js';
 import type { DeviceSide, OpenDeviceSide } from '../../daemon/src/startDaemon.js';
+import { KeyboundError } from '../../shared/errors.js';
+import { SoftwareAuthenticator } from '../../shared/testing/softwareAuthenticator.js';
 
 const summary = {
   platform: 'linux' as const,

@@ -46,25 +46,46 @@ describe('protocol fixtures', () => {
 
   it('should cover every request type with a valid request and a valid result when the protocol lists it', () => {
     for (const type of Object.keys(resultSchemas)) {
-      const request = valid.some((f) => (f.message as { type?: unknown }).type === type && parseMessage(clientMessage, f.raw).ok);
+      const request = valid.some(
+        (f) => (f.message as { type?: unknown }).type === type && parseMessage(clientMessage, f.raw).ok,
+      );
       expect(request, `request ${type}`).toBe(true);
-      expect(valid.some((f) => f.schema === `resultSchemas.${type}`), `result ${type}`).toBe(true);
+      expect(
+        valid.some((f) => f.schema === `resultSchemas.${type}`),
+        `result ${type}`,
+      ).toBe(true);
     }
     for (const type of Object.keys(pageResults)) {
-      expect(valid.some((f) => f.schema === 'pageRequest' && (f.message as { type?: unknown }).type === type), `page ${type}`).toBe(true);
-      expect(valid.some((f) => f.schema === `pageResults.${type}`), `page result ${type}`).toBe(true);
+      expect(
+        valid.some((f) => f.schema === 'pageRequest' && (f.message as { type?: unknown }).type === type),
+        `page ${type}`,
+      ).toBe(true);
+      expect(
+        valid.some((f) => f.schema === `pageResults.${type}`),
+        `page result ${type}`,
+      ).toBe(true);
     }
   });
 
   it('should use every schema in the table in at least one valid fixture', () => {
-    for (const name of Object.keys(fixtureSchemas)) expect(valid.some((f) => f.schema === name), name).toBe(true);
+    for (const name of Object.keys(fixtureSchemas))
+      expect(
+        valid.some((f) => f.schema === name),
+        name,
+      ).toBe(true);
   });
 });
 
 describe('protocol fixtures made by the SoftwareAuthenticator', () => {
   it('should verify register-result with @simplewebauthn/server and its device statement when given the context', async () => {
     const fixture = byFile('valid/register-result.json');
-    const ctx = fixture.context as { origin: string; rpId: string; options: { challenge: string }; deviceId: string; identityPublicJwk: JsonWebKey };
+    const ctx = fixture.context as {
+      origin: string;
+      rpId: string;
+      options: { challenge: string };
+      deviceId: string;
+      identityPublicJwk: JsonWebKey;
+    };
     const message = resultSchemas.register.parse(fixture.message);
     const result = await verifyRegistrationResponse({
       response: message.credential as Parameters<typeof verifyRegistrationResponse>[0]['response'],
@@ -78,7 +99,13 @@ describe('protocol fixtures made by the SoftwareAuthenticator', () => {
     const statement = await verifyDeviceStatement({
       jws: message.deviceStatement,
       publicKeyJwk: ctx.identityPublicJwk,
-      expected: { deviceId: ctx.deviceId, rpId: ctx.rpId, credentialId: credential.id, cosePublicKey: credential.publicKey, challenge: ctx.options.challenge },
+      expected: {
+        deviceId: ctx.deviceId,
+        rpId: ctx.rpId,
+        credentialId: credential.id,
+        cosePublicKey: credential.publicKey,
+        challenge: ctx.options.challenge,
+      },
       // The committed statement is as old as the last generate run.
       maxAgeSeconds: Number.MAX_SAFE_INTEGER,
     });
@@ -87,7 +114,13 @@ describe('protocol fixtures made by the SoftwareAuthenticator', () => {
 
   it('should verify signIn-result with @simplewebauthn/server when given the stored credential', async () => {
     const fixture = byFile('valid/signIn-result.json');
-    const ctx = fixture.context as { origin: string; rpId: string; options: { challenge: string }; cosePublicKey: string; previousCounter: number };
+    const ctx = fixture.context as {
+      origin: string;
+      rpId: string;
+      options: { challenge: string };
+      cosePublicKey: string;
+      previousCounter: number;
+    };
     const message = resultSchemas.signIn.parse(fixture.message);
     const result = await verifyAuthenticationResponse({
       response: message.credential as Parameters<typeof verifyAuthenticationResponse>[0]['response'],
@@ -95,7 +128,11 @@ describe('protocol fixtures made by the SoftwareAuthenticator', () => {
       expectedOrigin: ctx.origin,
       expectedRPID: ctx.rpId,
       requireUserVerification: true,
-      credential: { id: message.credential.id, publicKey: fromBase64url(ctx.cosePublicKey), counter: ctx.previousCounter },
+      credential: {
+        id: message.credential.id,
+        publicKey: fromBase64url(ctx.cosePublicKey),
+        counter: ctx.previousCounter,
+      },
     });
     expect(result.verified).toBe(true);
     expect(result.authenticationInfo.newCounter).toBe(1);

@@ -5,6 +5,7 @@
  * If Protect denies or times out, its error propagates and no response exists at all.
  */
 import { defaultCrypto } from '../../../shared/crypto/index.js';
+import { createDeviceStatement } from '../../../shared/device/createDeviceStatement.js';
 import { AuthenticatorError, toWireError } from '../../../shared/errors.js';
 import type { ResultOf } from '../../../shared/protocol/index.js';
 import type { CreationOptionsJSON } from '../../../shared/protocol/webauthnJson.js';
@@ -12,7 +13,6 @@ import { toBase64url } from '../../../shared/webauthn/base64url.js';
 import { COSE_ALG_ES256, createRegistrationResponse } from '../../../shared/webauthn/createRegistrationResponse.js';
 import { resolveRpId } from '../../../shared/webauthn/resolveRpId.js';
 import { assertPrerequisites } from '../device/prerequisites/prerequisites.js';
-import { createDeviceStatement } from '../../../shared/device/createDeviceStatement.js';
 import { P256 } from '../keys/KeyStore.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
 import { ensureDeviceIdentity } from './ensureDeviceIdentity.js';

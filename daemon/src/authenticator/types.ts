@@ -4,7 +4,7 @@
  * front-ends; the authenticator owns device state, keys and WebAuthn. Both sides code against
  * these types; tests swap implementations without monkey-patching.
  */
-import type { ResultOf, RegistrationResponseJSON } from '../../../shared/protocol/index.js';
+import type { RegistrationResponseJSON, ResultOf } from '../../../shared/protocol/index.js';
 import type { CreationOptionsJSON, RequestOptionsJSON } from '../../../shared/protocol/webauthnJson.js';
 
 /** What Protect is asked to approve. */

@@ -4,9 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
+import type { ErrorCode } from '../../../shared/errors.js';
 import { ChannelError, KeyboundError } from '../../../shared/errors.js';
 import { parseMessage } from '../../../shared/protocol/parseMessage.js';
-import type { ErrorCode } from '../../../shared/errors.js';
 import { type ControlRequest, controlResponse, controlSocketPath, MAX_CONTROL_LINE_BYTES } from './controlProtocol.js';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;

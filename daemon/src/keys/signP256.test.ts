@@ -23,7 +23,9 @@ describe.each([nodeCrypto, peculiarCrypto])('signP256 ($name)', ({ subtle }) => 
   it('should refuse to sign when the private key lacks the sign usage', async () => {
     const pair = (await subtle.generateKey(P256, true, ['sign', 'verify'])) as CryptoKeyPair;
     const pkcs8 = await subtle.exportKey('pkcs8', pair.privateKey);
-    const deriveOnly = await subtle.importKey('pkcs8', pkcs8, { name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);
+    const deriveOnly = await subtle.importKey('pkcs8', pkcs8, { name: 'ECDH', namedCurve: 'P-256' }, false, [
+      'deriveBits',
+    ]);
     await expect(signP256(subtle, deriveOnly, data)).rejects.toThrow();
   });
 });

@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../../shared/node/createLogger.js';
 import { MAX_MESSAGE_BYTES } from '../../../shared/protocol/version.js';
 import type { AuditLog, AuthenticatorApi, PairingStore } from '../authenticator/types.js';

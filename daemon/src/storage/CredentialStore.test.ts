@@ -80,7 +80,8 @@ describe('CredentialStore', () => {
     store.add(record(1));
     for (let i = 0; i < 5; i++) store.nextCounter('cred-1', `2026-01-01T00:00:0${i}.000Z`);
     const raw = new Database(join(dir, 'credentials.db'), { readonly: true });
-    const row = () => raw.prepare("SELECT counter, counterReserved, lastUsedAt FROM credentials WHERE credentialId = 'cred-1'").get();
+    const row = () =>
+      raw.prepare("SELECT counter, counterReserved, lastUsedAt FROM credentials WHERE credentialId = 'cred-1'").get();
     expect(row()).toEqual({ counter: 1, counterReserved: 1 + COUNTER_BLOCK, lastUsedAt: '2026-01-01T00:00:00.000Z' });
     expect(store.get('cred-1')).toMatchObject({ counter: 5, lastUsedAt: '2026-01-01T00:00:04.000Z' });
     store.flush();

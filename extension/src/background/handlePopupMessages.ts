@@ -3,8 +3,9 @@
  * popup shows, the device sign-in toggle, and "try again". Every problem is passed on with the
  * daemon's own code and message; the popup turns codes into a fix (popup/explainProblem.ts).
  */
-import type { ChannelHandlers } from '../messaging/createChannelReceiver.js';
+
 import type { Overview } from '../messaging/channels.js';
+import type { ChannelHandlers } from '../messaging/createChannelReceiver.js';
 import type { EffectiveSettings } from '../settings/settingsSchema.js';
 import type { DaemonClient } from './daemon/DaemonClient.js';
 import type { SenderContext } from './interpretSender.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PAGE_API_VERSION as SCHEMA_VERSION, pageRequest } from '../../../shared/protocol/pageApi.js';
+import { pageRequest, PAGE_API_VERSION as SCHEMA_VERSION } from '../../../shared/protocol/pageApi.js';
 import { MAX_MESSAGE_BYTES } from '../../../shared/protocol/version.js';
 import { checkPageEnvelope, PAGE_API_VERSION, PAGE_REQUEST_TYPES } from './checkPageEnvelope.js';
 

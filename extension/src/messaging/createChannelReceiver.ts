@@ -6,7 +6,6 @@
  */
 import { z } from 'zod';
 import { MAX_MESSAGE_BYTES } from '../../../shared/protocol/version.js';
-import { structuredMessageBytes } from './structuredMessageBytes.js';
 import {
   type ChannelName,
   type ChannelRequest,
@@ -14,6 +13,7 @@ import {
   channelDefinition,
   type MessageTypeOf,
 } from './channels.js';
+import { structuredMessageBytes } from './structuredMessageBytes.js';
 
 export type ChannelHandlers<C extends ChannelName, Ctx> = {
   /** A handler resolves to the response, or to undefined to drop the message without an answer. */

@@ -14,10 +14,10 @@ import { createEnrollmentToken } from '../store/enrollmentTokens.js';
 import {
   defaultOrganisation,
   findOrganisationByName,
+  getOrganisation,
   type Organisation,
   setDeviceTrust,
   setMfaRequired,
-  getOrganisation,
 } from '../store/organisations.js';
 import { findUserInOrg, getUser, insertUser, listUsers, setTotpSecret } from '../store/users.js';
 

@@ -4,8 +4,8 @@
  * trust and whether it was phishing-resistant.
  */
 import type { Request, Response } from 'express';
-import type { PortalContext } from '../PortalContext.js';
 import { setSessionCookie } from '../http/cookies.js';
+import type { PortalContext } from '../PortalContext.js';
 import { audit } from '../store/audit.js';
 import { rotateSession, type Session, type SignInMethod } from '../store/sessions.js';
 import type { User } from '../store/users.js';

@@ -3,8 +3,8 @@
  * create a pre-login session (so forms have a CSRF token) and to find the signed-in user.
  */
 import type { NextFunction, Request, Response } from 'express';
-import type { PortalContext } from '../PortalContext.js';
 import { readSessionCookie, setSessionCookie } from '../http/cookies.js';
+import type { PortalContext } from '../PortalContext.js';
 import { createSession, findSession, type Session, touchSession } from '../store/sessions.js';
 import { getUser, type User } from '../store/users.js';
 import { evaluateDeviceTrust, type TrustDecision } from '../trust/evaluateDeviceTrust.js';

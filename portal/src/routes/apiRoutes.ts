@@ -5,8 +5,8 @@
  */
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { PortalError } from '../../../shared/errors.js';
-import type { PortalContext } from '../PortalContext.js';
 import { getSignedIn } from '../auth/sessionMiddleware.js';
+import type { PortalContext } from '../PortalContext.js';
 import { deviceEnrollRoutes } from './deviceEnrollRoutes.js';
 import { webauthnRoutes } from './webauthnRoutes.js';
 

@@ -1,9 +1,9 @@
 /** The User Portal home: the apps assigned to the signed-in user, and the session's trust. */
 import { Router } from 'express';
-import type { PortalContext } from '../PortalContext.js';
 import { listAppsForUser } from '../apps/index.js';
 import { getSignedIn } from '../auth/sessionMiddleware.js';
 import { sendHtml } from '../http/sendHtml.js';
+import type { PortalContext } from '../PortalContext.js';
 import { homePage } from '../views/portalPages.js';
 
 export function homeRoutes(ctx: PortalContext): Router {

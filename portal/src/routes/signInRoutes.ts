@@ -6,7 +6,6 @@
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { PortalError } from '../../../shared/errors.js';
-import type { PortalContext } from '../PortalContext.js';
 import { completeSignIn } from '../auth/completeSignIn.js';
 import { checkPassword, checkTotp, mfaNeeded } from '../auth/passwordCheck.js';
 import { requireCsrf } from '../auth/requireCsrf.js';
@@ -14,6 +13,7 @@ import { ensureSession, locals } from '../auth/sessionMiddleware.js';
 import { clearSessionCookie, setSessionCookie } from '../http/cookies.js';
 import { parseBody, safeReturnTo } from '../http/parseBody.js';
 import { sendHtml } from '../http/sendHtml.js';
+import type { PortalContext } from '../PortalContext.js';
 import { audit } from '../store/audit.js';
 import { deleteSession, rotateSession, type Session } from '../store/sessions.js';
 import { getUser } from '../store/users.js';

@@ -4,10 +4,10 @@
  * (step-up) button that signin.js reveals when the extension is present.
  */
 import type { Request, Response } from 'express';
-import type { PortalContext } from '../PortalContext.js';
 import { getSignedIn } from '../auth/sessionMiddleware.js';
 import { safeReturnTo } from '../http/parseBody.js';
 import { sendHtml } from '../http/sendHtml.js';
+import type { PortalContext } from '../PortalContext.js';
 import { audit } from '../store/audit.js';
 import { untrustedPage } from '../views/portalPages.js';
 

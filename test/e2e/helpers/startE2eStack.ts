@@ -15,8 +15,8 @@ import { controlCall } from '../../../daemon/src/control/controlClient.js';
 import type { ControlRequest } from '../../../daemon/src/control/controlProtocol.js';
 import type { DeviceProfile } from '../../../daemon/src/device/deviceProfile.js';
 import { EmulatedProfileSource } from '../../../daemon/src/device/EmulatedProfileSource.js';
-import { createLogger } from '../../../shared/node/createLogger.js';
 import { type DemoStack, startDemoStack } from '../../../scripts/lib/startDemoStack.js';
+import { createLogger } from '../../../shared/node/createLogger.js';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 export type ProtectOperation = WithoutId<ControlRequest>;

@@ -7,12 +7,13 @@
  * and pairing secret (in extension storage, behind {@link PairingCredentialStore}): the next
  * request simply connects again.
  */
+
+import type { RequestType, ResultOf } from '../../../../shared/protocol/messages.js';
 import {
   computePairingProof,
   createPairingKeyPair,
   derivePairingSecret,
 } from '../../../../shared/protocol/pairingProof.js';
-import type { RequestType, ResultOf } from '../../../../shared/protocol/messages.js';
 import { PROTECT_TIMEOUT_MS, SUPPORTED_PROTOCOL_VERSIONS } from '../../../../shared/protocol/version.js';
 import { fromBase64url, toBase64url } from '../../../../shared/webauthn/base64url.js';
 import {
