@@ -161,6 +161,30 @@ describe('authenticator', () => {
     expect((await auth.status({ rpId: 'localhost' })).eligibility.problem?.code).toBe('ERR_DEVICE_SIGNIN_DISABLED');
   });
 
+  it.each([
+    ['ERR_NOT_ENROLLED', (t: Awaited<ReturnType<typeof setup>>) => t.state.device.unenroll()],
+    [
+      'ERR_UV_NOT_CONFIGURED',
+      (t: Awaited<ReturnType<typeof setup>>) =>
+        t.state.device
+          .set('userVerification.biometrics', 'off')
+          .then(() => t.state.device.set('userVerification.pin', 'off')),
+    ],
+  ] as const)(
+    'should refuse sign-in with %s before asking Protect when the device lost a prerequisite after registering',
+    async (code, lose) => {
+      const t = await setup();
+      const { auth } = await registerAndVerify(t);
+      const asked = t.protect.requests.length;
+      await lose(t);
+      await expect(auth.signIn({ origin: ORIGIN, options: sampleRequestOptions() }, ctx)).rejects.toMatchObject({
+        code,
+      });
+      expect(t.protect.requests.length).toBe(asked);
+      expect(t.state.credentials.list()[0]?.counter).toBe(0);
+    },
+  );
+
   it('should keep increasing the counter across a daemon restart', async () => {
     const t = await setup();
     const { auth, info } = await registerAndVerify(t);

@@ -1,5 +1,6 @@
 /**
- * Sign-in (DESIGN.md, "Verification"): device sign-in on? → the credential for this RP (from
+ * Sign-in (DESIGN.md, "Verification"): the same prerequisites as registration (a device that is
+ * no longer enrolled, or whose Protect cannot verify the user, must not sign) → the credential for this RP (from
  * allowCredentials, or the newest for the RP when the portal lets the device choose) → Protect
  * verifies the user → counter+1 persisted → assertion signed with that counter.
  */
@@ -10,8 +11,7 @@ import type { RequestOptionsJSON } from '../../../shared/protocol/webauthnJson.j
 import { fromBase64url } from '../../../shared/webauthn/base64url.js';
 import { createAuthenticationResponse } from '../../../shared/webauthn/createAuthenticationResponse.js';
 import { resolveRpId } from '../../../shared/webauthn/resolveRpId.js';
-import { checkDeviceSignIn } from '../device/prerequisites/checkDeviceSignIn.js';
-import { checkProtectInstalled } from '../device/prerequisites/checkProtectInstalled.js';
+import { assertPrerequisites } from '../device/prerequisites/prerequisites.js';
 import type { CredentialRecord } from '../storage/CredentialStore.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
 import { nodeSha256 } from './nodeSha256.js';
@@ -26,8 +26,7 @@ export async function signInWithCredential(
   const now = deps.now ?? (() => new Date());
   const { origin, options } = req;
   const profile = await deps.profile.get();
-  const off = checkDeviceSignIn(profile) ?? checkProtectInstalled(profile);
-  if (off) throw off;
+  assertPrerequisites(profile);
   const rpId = resolveRpId(origin, options.rpId);
   const credential = findCredential(deps, rpId, options);
 
