@@ -14,6 +14,7 @@ import type { WebSocketLike } from './daemon/DaemonConnection.js';
 import { handleContentMessages } from './handleContentMessages.js';
 import { handlePopupMessages } from './handlePopupMessages.js';
 import { interpretSender, type RawSender } from './interpretSender.js';
+import { isDaemonProtectUrl } from './isDaemonProtectUrl.js';
 import { ProtectHandoff } from './ProtectHandoff.js';
 
 type Fields = Record<string, string | number | boolean | undefined>;
@@ -96,8 +97,12 @@ export function createBackground(api: typeof Browser) {
     extensionOrigin: extensionOrigin(api),
     client: { browser: browserName(api), extensionVersion: version },
     onEvent: (event) => {
-      if (event.event === 'protect.request') void handoff.onRequest(event);
-      else void handoff.onDone(event);
+      if (event.event === 'protect.request') {
+        void settings.current().then(({ daemonPort }) => {
+          if (isDaemonProtectUrl(event.url, daemonPort)) return handoff.onRequest(event);
+          log('protect.url_refused', { code: 'ERR_INVALID_MESSAGE' });
+        });
+      } else void handoff.onDone(event);
     },
     log,
   });
