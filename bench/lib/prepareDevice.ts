@@ -7,17 +7,13 @@
 import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
 import type { CredentialRecord } from '../../daemon/src/storage/CredentialStore.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
+import { makeDeviceEligible } from '../../test/helpers/makeDeviceEligible.js';
 
 /** Enrols the emulated device in `dataDir` and adds `fillerCredentials` rows (other portals' accounts). */
 export async function prepareDevice(dataDir: string, fillerCredentials = 0): Promise<void> {
   const state = await openDaemonState({ dataDir, device: 'emulator', logger: silentLogger() });
   try {
-    await state.device.enroll({ type: 'desktop-agent', organisation: 'Acme' });
-    await state.device.installProtect('managed');
-    await state.device.openProtect();
-    await state.device.setNotifications(true);
-    await state.device.set('userVerification.biometrics', 'true');
-    await state.device.set('userVerification.pin', 'true');
+    await makeDeviceEligible(state.device);
     if (fillerCredentials > 0) state.credentials.addMany(fillerRecords(fillerCredentials));
   } finally {
     await state.close();

@@ -15,6 +15,7 @@ import { sampleCreationOptions, sampleRequestOptions } from '../../shared/testin
 import { toBase64url } from '../../shared/webauthn/base64url.js';
 import { DaemonClient, newInstall } from '../helpers/daemonClient.js';
 import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
+import { makeDeviceEligible } from '../helpers/makeDeviceEligible.js';
 import { httpRequest } from '../helpers/rawHttp.js';
 
 const ORIGIN = 'http://localhost:3000';
@@ -25,12 +26,7 @@ const logLines: string[] = [];
 beforeAll(async () => {
   dataDir = await makeTempDir();
   const state = await openDaemonState({ dataDir, device: 'emulator', logger: silentLogger() });
-  await state.device.enroll({ type: 'desktop-agent', organisation: 'Acme' });
-  await state.device.installProtect('managed');
-  await state.device.openProtect();
-  await state.device.setNotifications(true);
-  await state.device.set('userVerification.biometrics', 'true');
-  await state.device.set('userVerification.pin', 'true');
+  await makeDeviceEligible(state.device);
   await state.close();
   const logger = createLogger('daemon', {
     level: 'trace',

@@ -19,6 +19,7 @@ import type { ResultOf } from '../../shared/protocol/index.js';
 import { fromBase64url, toBase64url } from '../../shared/webauthn/base64url.js';
 import { connectPaired, newInstall, type TestInstall } from '../helpers/daemonClient.js';
 import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
+import { makeDeviceEligible } from '../helpers/makeDeviceEligible.js';
 
 const ORIGIN = 'http://localhost:3000';
 const RP_ID = 'localhost';
@@ -31,12 +32,7 @@ let registered: { id: string; publicKey: Uint8Array<ArrayBuffer>; counter: numbe
 /** An enrolled, eligible emulated device (prerequisites 1–4 met). */
 async function prepareDevice(dir: string): Promise<void> {
   const state = await openDaemonState({ dataDir: dir, device: 'emulator', logger: silentLogger() });
-  await state.device.enroll({ type: 'desktop-agent', organisation: 'Acme' });
-  await state.device.installProtect('managed');
-  await state.device.openProtect();
-  await state.device.setNotifications(true);
-  await state.device.set('userVerification.biometrics', 'true');
-  await state.device.set('userVerification.pin', 'true');
+  await makeDeviceEligible(state.device);
   await state.close();
 }
 
