@@ -10,11 +10,12 @@ import { chmod, mkdir } from 'node:fs/promises';
 import type { WireError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/node/createLogger.js';
 import { KEYBOUND_VERSION } from '../../shared/version.js';
-import type { AuditLog, AuthenticatorApi, PairingStore, UserVerifier } from './authenticator/types.js';
+import type { AuditLog, AuthenticatorApi, PairingStore } from './authenticator/types.js';
 import { createControlServer } from './control/createControlServer.js';
 import type { DeviceControlApi } from './control/DeviceControlApi.js';
 import { loadDaemonConfig } from './pairing/loadDaemonConfig.js';
 import { ProtectQueue, type UvMode } from './protect/ProtectQueue.js';
+import type { UserVerifier } from './protect/UserVerifier.js';
 import { createDaemonServer, type DaemonServerOptions } from './server/createDaemonServer.js';
 
 /** What the device side hands the channel side. */

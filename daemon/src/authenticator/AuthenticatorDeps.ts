@@ -3,9 +3,10 @@ import type { CryptoProvider } from '../../../shared/crypto/index.js';
 import type { Logger } from '../../../shared/node/createLogger.js';
 import type { DeviceProfileSource } from '../device/deviceProfile.js';
 import type { KeyStore } from '../keys/KeyStore.js';
+import type { UserVerifier } from '../protect/UserVerifier.js';
 import type { CredentialStore } from '../storage/CredentialStore.js';
 import type { TotpStore } from '../storage/TotpStore.js';
-import type { AuditLog, UserVerifier } from './types.js';
+import type { AuditLog } from './types.js';
 
 export interface AuthenticatorDeps {
   profile: DeviceProfileSource;

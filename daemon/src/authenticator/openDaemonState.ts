@@ -23,11 +23,12 @@ import { FileKeyStore } from '../keys/FileKeyStore.js';
 import type { KeyStore } from '../keys/KeyStore.js';
 import { createMachineSealer } from '../keys/MachineSealer.js';
 import { hostMachineIdentity, type MachineIdentity } from '../keys/machineIdentity.js';
+import type { UserVerifier } from '../protect/UserVerifier.js';
 import { CredentialStore } from '../storage/CredentialStore.js';
 import { SealedPairingStore } from '../storage/SealedPairingStore.js';
 import { TotpStore } from '../storage/TotpStore.js';
 import { createAuthenticator } from './createAuthenticator.js';
-import type { AuditLog, AuthenticatorApi, PairingStore, UserVerifier } from './types.js';
+import type { AuditLog, AuthenticatorApi, PairingStore } from './types.js';
 
 export interface DaemonStateOptions {
   dataDir: string;

@@ -21,7 +21,8 @@ import {
   verifyPairingProof,
 } from '../../../shared/protocol/index.js';
 import { KEYBOUND_VERSION } from '../../../shared/version.js';
-import type { AuditLog, PairingStore, UserVerifier } from '../authenticator/types.js';
+import type { AuditLog, PairingStore } from '../authenticator/types.js';
+import type { UserVerifier } from '../protect/UserVerifier.js';
 
 export type HandshakeState = 'new' | 'greeted' | 'busy' | 'authenticated';
 
