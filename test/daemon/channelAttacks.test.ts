@@ -68,7 +68,7 @@ describe('handshake attacks', () => {
     expect(hello.paired).toBe(true);
     const forged = await client.request('auth', { proof: 'A'.repeat(43) });
     expect(forged).toMatchObject({ ok: false, error: { code: 'ERR_PAIRING_PROOF_INVALID' } });
-    expect((await client.closed).code).toBe(1008);
+    expect((await client.closedWithin()).code).toBe(1008);
     await expectStillServing();
   });
 
@@ -124,7 +124,7 @@ describe('handshake attacks', () => {
   it('should refuse an unsupported protocol version', async () => {
     const client = await DaemonClient.connect(daemon.url);
     await expect(client.hello(install, [99])).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_VERSION' });
-    await client.closed;
+    await client.closedWithin();
     await expectStillServing();
   });
 });
@@ -133,7 +133,7 @@ describe('message attacks', () => {
   it('should close the connection when a frame is larger than the limit', async () => {
     const client = await connectPaired(daemon.url, install);
     client.ws.send('x'.repeat(MAX_MESSAGE_BYTES + 1));
-    expect((await client.closed).code).toBe(1009);
+    expect((await client.closedWithin()).code).toBe(1009);
     await expectStillServing();
   });
 

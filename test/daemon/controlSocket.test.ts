@@ -10,6 +10,7 @@ import { controlSocketPath } from '../../daemon/src/control/controlProtocol.js';
 import { sampleCreationOptions } from '../../shared/testing/sampleOptions.js';
 import { connectPaired, newInstall } from '../helpers/daemonClient.js';
 import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
+import { within } from '../helpers/within.js';
 
 let daemon: HarnessDaemon;
 
@@ -22,7 +23,7 @@ afterAll(async () => {
 
 /** Writes raw bytes to the control socket and returns the first answer line. */
 function rawControl(text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
+  const answer = new Promise<string>((resolve, reject) => {
     const socket = connect(controlSocketPath(daemon.dataDir));
     let out = '';
     socket.setEncoding('utf8');
@@ -34,8 +35,10 @@ function rawControl(text: string): Promise<string> {
       }
     });
     socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`control socket closed before answering; got ${JSON.stringify(out)}`)));
     socket.write(text);
   });
+  return within(answer, 'an answer line from the control socket');
 }
 
 describe('control socket', () => {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaemonClient, newInstall, TEST_EXTENSION_ID } from '../helpers/daemonClient.js';
 import { makeTempDir } from '../helpers/daemonHarness.js';
+import { within } from '../helpers/within.js';
 
 const ENTRY = fileURLToPath(new URL('../helpers/cliEntry.ts', import.meta.url));
 
@@ -24,8 +25,8 @@ function run(
   args: string[],
   env?: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = cli(args, env);
+  const child = cli(args, env);
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -35,6 +36,10 @@ function run(
       stderr += d;
     });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return within(done, `\`keybound ${args.join(' ')}\` to exit`).catch((err: Error) => {
+    child.kill('SIGKILL');
+    throw err;
   });
 }
 
@@ -60,7 +65,7 @@ beforeAll(async () => {
   daemon.stderr!.on('data', (d: Buffer) => {
     stderr += d;
   });
-  port = await new Promise<number>((resolve, reject) => {
+  const ready = new Promise<number>((resolve, reject) => {
     daemon.stdout!.on('data', (d: Buffer) => {
       stdout += d;
       const m = /^keybound daemon listening on ws:\/\/127\.0\.0\.1:(\d+)\n/.exec(stdout);
@@ -68,6 +73,7 @@ beforeAll(async () => {
     });
     daemon.on('exit', (code) => reject(new Error(`daemon exited ${code}: ${stderr}`)));
   });
+  port = await within(ready, "the daemon's ready line");
 }, 30_000);
 
 afterAll(async () => {
@@ -108,7 +114,7 @@ describe('keybound daemon, protect and status', () => {
   it('should print one stdout line and exit 0 when stopped with SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => daemon.on('exit', (code) => resolve(code)));
     daemon.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await within(exited, 'the process to exit after SIGTERM')).toBe(0);
     expect(stdout).toBe(`keybound daemon listening on ws://127.0.0.1:${port}\n`);
     expect(stderr).toContain('"event":"daemon.stopped"');
     const after = await run(['status', '--data-dir', dataDir]);

@@ -134,7 +134,7 @@ describe('Protect page', () => {
     const res = await decide(event, 'deny');
     expect(res.body).toContain('Denied.');
     expect(await pairing).toMatchObject({ code: 'ERR_PAIRING_DENIED' });
-    expect((await client.closed).code).toBe(1008);
+    expect((await client.closedWithin()).code).toBe(1008);
   });
 
   it('should show "Configured. You can return to the previous app." after an approved registration', async () => {

@@ -82,7 +82,7 @@ describe('extension with a real daemon', () => {
             resolve('open');
           };
           socket.onerror = () => resolve('refused');
-          setTimeout(() => resolve('no answer'), 5_000);
+          setTimeout(() => resolve('no answer'), 15_000);
         }),
       stack.daemon.port,
     );

@@ -3,6 +3,7 @@
  * Origin, duplicates) and see exactly what the daemon answers before any WebSocket exists.
  */
 import { connect } from 'node:net';
+import { HELPER_WAIT_MS } from './within.js';
 
 /** Sends `request` verbatim to host:port (127.0.0.1 by default) and resolves with everything read until close (bounded). */
 export function rawRequest(port: number, request: string, maxBytes = 64 * 1024, host = '127.0.0.1'): Promise<string> {
@@ -10,7 +11,9 @@ export function rawRequest(port: number, request: string, maxBytes = 64 * 1024, 
     const socket = connect(port, host);
     let out = '';
     socket.setEncoding('latin1');
-    socket.setTimeout(5000, () => socket.destroy());
+    socket.setTimeout(HELPER_WAIT_MS, () =>
+      socket.destroy(new Error(`no answer from 127.0.0.1:${port} within ${HELPER_WAIT_MS} ms`)),
+    );
     socket.on('data', (d: string) => {
       out += d;
       // A 101 means a WebSocket opened: stop reading, the test will fail on the status anyway.
@@ -65,6 +68,9 @@ export function httpRequest(
             });
             res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
           },
+        );
+        req.setTimeout(HELPER_WAIT_MS, () =>
+          req.destroy(new Error(`no answer to ${args.path} within ${HELPER_WAIT_MS} ms`)),
         );
         req.on('error', reject);
         req.end(args.body);

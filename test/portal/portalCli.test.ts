@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { within } from '../helpers/within.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -32,20 +33,21 @@ describe('keybound portal / admin', () => {
       env: { ...process.env, KEYBOUND_LOG_LEVEL: 'info' },
     });
     let stdout = '';
-    const line = await new Promise<string>((resolve, reject) => {
+    const ready = new Promise<string>((resolve, reject) => {
       child?.stdout?.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
         if (stdout.includes('\n')) resolve(stdout.split('\n')[0] as string);
       });
       child?.once('exit', (code) => reject(new Error(`portal exited early (${code})`)));
     });
+    const line = await within(ready, "the portal's ready line");
     expect(line).toMatch(/^keybound portal listening on http:\/\/127\.0\.0\.1:\d+$/);
     const port = Number(line.split(':').at(-1));
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(await health.json()).toEqual({ ok: true });
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await within(exited, 'the process to exit after SIGTERM')).toBe(0);
     expect(stdout.trim().split('\n')).toHaveLength(1);
   });
 
