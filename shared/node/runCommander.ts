@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { KEYBOUND_VERSION } from '../version.js';
+import { acceptIdOperands } from './acceptIdOperands.js';
 
 /** Builds `keybound` with `register` adding its subcommands, parses `argv`, resolves to the exit code. */
 export async function runCommander(
@@ -18,6 +19,7 @@ export async function runCommander(
     .exitOverride()
     .showHelpAfterError();
   register(program);
+  acceptIdOperands(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,0 +1,76 @@
+/**
+ * Ids the CLI prints are random base64url and about one in 32 begins with "-". Each command that
+ * takes an id must take it as printed, not as an unknown option; a mistyped option is still one.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../cli/main.js';
+import { startTestDaemon, type TestDaemon } from '../helpers/startTestDaemon.js';
+
+/** Runs `keybound …` in this process; returns its exit code and what it wrote. */
+async function keybound(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  process.exitCode = undefined;
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+let daemon: TestDaemon;
+let portalDir: string;
+
+beforeAll(async () => {
+  daemon = await startTestDaemon({ uv: 'protect' });
+  portalDir = await mkdtemp(join(tmpdir(), 'keybound-dash-ids-'));
+});
+
+afterAll(async () => {
+  await daemon?.close();
+  if (portalDir) await rm(portalDir, { recursive: true, force: true });
+});
+
+describe('ids that begin with "-"', () => {
+  it.each([
+    ['protect approve', ['approve', '-REd619VvX-6opllcIZH5A'], 'No pending Protect request'],
+    ['protect deny', ['deny', '-REd619VvX-6opllcIZH5A'], 'No pending Protect request'],
+    ['protect totp code', ['totp', 'code', '-th4YdaZp5RgRLpJ'], '-th4YdaZp5RgRLpJ'],
+    ['protect accounts show', ['accounts', 'show', '-Y4PpTDBkQ7uYw1Zb2c3d4e5f6g7h8i9j0kLmNoPqRs'], '-Y4PpTDBk'],
+  ])('should take the id as printed in `%s`', async (_name, args, expected) => {
+    const { code, stderr } = await keybound(['protect', '--data-dir', daemon.dataDir, ...args]);
+    expect(stderr).not.toContain('unknown option');
+    // The daemon looked the id up (and found nothing), which names the id or the request.
+    expect(stderr).toContain(expected);
+    expect(code).not.toBe(0);
+  });
+
+  it('should take the id as printed in `admin credential delete`', async () => {
+    const id = '-Y4PpTDBkQ7uYw1Zb2c3d4e5f6g7h8i9j0kLmNoPqRs';
+    const db = join(portalDir, 'portal.sqlite');
+    const { code, stderr } = await keybound(['admin', '--db', db, 'credential', 'delete', id]);
+    expect(stderr).not.toContain('unknown option');
+    expect(stderr).toContain(`No credential "${id}"`);
+    expect(code).not.toBe(0);
+  });
+
+  it('should still report a mistyped option as an unknown option', async () => {
+    const { code, stderr } = await keybound(['protect', '--data-dir', daemon.dataDir, 'approve', '--jsn']);
+    expect(stderr).toContain("unknown option '--jsn'");
+    expect(code).toBe(1);
+  });
+});
