@@ -1,15 +1,17 @@
 /**
  * The implementation behind `keybound device …` (loaded lazily by deviceCommand.ts). Opens the
  * data dir's state in this process — device.json, the key store, credentials — performs one
- * operation and prints the result (text, or JSON with --json). Typed errors print
+ * operation and prints what changed (describeDevice.ts), or JSON with --json. Typed errors print
  * `error CODE: message` and exit 1.
  */
 import { KeyboundError } from '../../../shared/errors.js';
 import { silentLogger } from '../../../shared/node/createLogger.js';
 import { defaultDataDir } from '../../../shared/node/dataDir.js';
+import type { EnrollmentType } from '../../../shared/protocol/device.js';
 import { openDaemonState } from '../authenticator/openDaemonState.js';
-import type { DeviceProfile } from '../device/deviceProfile.js';
+import { makeDeviceEligible } from '../device/makeDeviceEligible.js';
 import type { MachineIdentity } from '../keys/machineIdentity.js';
+import { describeDevice, describeDeviceChange } from './describeDevice.js';
 
 export type DeviceAction =
   | { op: 'show' }
@@ -18,7 +20,8 @@ export type DeviceAction =
   | { op: 'unenroll' }
   | { op: 'open-protect' }
   | { op: 'approve-takeover' }
-  | { op: 'personal-copy'; decision: 'keep' | 'remove' };
+  | { op: 'personal-copy'; decision: 'keep' | 'remove' }
+  | { op: 'make-eligible'; type?: string; organisation?: string };
 
 export interface DeviceActionOptions {
   dataDir?: string;
@@ -42,6 +45,7 @@ export async function runDeviceAction(action: DeviceAction, options: DeviceActio
   if (state instanceof Error) return fail(state, err);
   try {
     const d = state.device;
+    const before = await d.show();
     switch (action.op) {
       case 'set':
         await d.set(action.key, action.value);
@@ -66,11 +70,18 @@ export async function runDeviceAction(action: DeviceAction, options: DeviceActio
       case 'personal-copy':
         await d.choosePersonalCopy(action.decision);
         break;
+      case 'make-eligible':
+        await makeDeviceEligible(d, {
+          ...(action.type ? { type: action.type as EnrollmentType } : {}),
+          ...(action.organisation ? { organisation: action.organisation } : {}),
+        });
+        break;
       case 'show':
         break;
     }
     const shown = await d.show();
-    out(options.json ? `${JSON.stringify(publicView(shown), null, 2)}\n` : describe(shown));
+    if (options.json) out(`${JSON.stringify(publicView(shown), null, 2)}\n`);
+    else out(action.op === 'show' ? describeDevice(shown) : describeDeviceChange(before, shown));
     return 0;
   } catch (e) {
     return fail(e, err);
@@ -85,25 +96,6 @@ type Shown = Awaited<ReturnType<import('../device/DeviceControl.js').DeviceContr
 function publicView(shown: Shown) {
   const { identityKeyRef: _ref, ...enrollment } = shown.profile.enrollment;
   return { ...shown, profile: { ...shown.profile, enrollment } };
-}
-
-function describe(shown: Shown): string {
-  const p: DeviceProfile = shown.profile;
-  const e = p.enrollment;
-  const yes = (b: boolean) => (b ? 'yes' : 'no');
-  const lines = [
-    `platform            ${p.platform}`,
-    `enrollment          ${e.state}${e.type ? ` (${e.type})` : ''}${e.organisation ? `, ${e.organisation}` : ''}`,
-    ...(e.deviceId ? [`device id           ${e.deviceId}${e.portal ? ` at ${e.portal}` : ''}`] : []),
-    `protect             ${p.protect.installed ? `installed (${p.protect.source})` : 'not installed'}, opened ${yes(p.protect.opened)}, notifications ${yes(p.protect.notifications)}`,
-    `takeover approved   ${yes(p.protect.takeoverApproved)}; personal copy: ${p.protect.personalCopyDecision}`,
-    `user verification   biometrics ${yes(p.userVerification.biometrics)}, pin ${yes(p.userVerification.pin)}; work profile biometrics ${yes(p.userVerification.workProfile.biometrics)}, pin ${yes(p.userVerification.workProfile.pin)}`,
-    `device sign-in      ${p.settings.deviceSignIn ? 'on' : 'off'}`,
-    shown.eligible
-      ? 'eligible            yes'
-      : `eligible            no: ${shown.problem?.code} — ${shown.problem?.message}`,
-  ];
-  return `${lines.join('\n')}\n`;
 }
 
 function fail(e: unknown, err: (t: string) => void): number {

@@ -5,6 +5,7 @@
  * implementation lazily so `keybound --help` stays fast.
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import { deviceSettingsHelp } from '../device/deviceSettings.js';
 import type { DeviceAction } from './deviceActions.js';
 
 const ENROLLMENT_TYPES = [
@@ -42,6 +43,7 @@ export function registerDeviceCommand(program: Command): void {
   device
     .command('set <key> <value>')
     .description('set one field, e.g. `set protect.notifications on`, `set enrollment.type apple-user` (`-` clears)')
+    .addHelpText('after', deviceSettingsHelp)
     .action((key: string, value: string, _o, cmd: Command) => run({ op: 'set', key, value }, cmd));
   device
     .command('enroll')
@@ -57,6 +59,14 @@ export function registerDeviceCommand(program: Command): void {
         return run({ op: 'enroll', ...o }, cmd);
       },
     );
+  device
+    .command('make-eligible')
+    .description(
+      'developers: enroll (if not yet), install Protect as managed, open it, notifications, biometrics and PIN, device sign-in on',
+    )
+    .option('--type <type>', `enrollment type when not enrolled yet: ${ENROLLMENT_TYPES.join(', ')}`, enrollmentType)
+    .option('--organisation <name>', 'organisation name when not enrolled yet')
+    .action((o: { type?: string; organisation?: string }, cmd: Command) => run({ op: 'make-eligible', ...o }, cmd));
   device
     .command('unenroll')
     .description('leave device management and delete the device identity key')

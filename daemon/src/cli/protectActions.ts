@@ -7,6 +7,7 @@ import { KeyboundError } from '../../../shared/errors.js';
 import { defaultDataDir } from '../../../shared/node/dataDir.js';
 import { controlCall } from '../control/controlClient.js';
 import type { ControlRequest } from '../control/controlProtocol.js';
+import { formatRows } from './describeDevice.js';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 export type ProtectAction = WithoutId<ControlRequest>;
@@ -63,24 +64,55 @@ export async function runProtectAction(
       out(r.expiresAt ? `${r.code}  (valid until ${r.expiresAt})` : String(r.code));
       break;
     }
-    default:
-      printObject(result, out);
+    case 'accounts.show':
+      process.stdout.write(formatObjectRows((result as { account: unknown }).account));
+      break;
+    case 'totp.add': {
+      const a = result as { id: string; issuer?: string; label?: string };
+      out(`Added TOTP account ${a.id}  ${a.issuer ?? ''}  ${a.label ?? ''}`.trimEnd());
+      break;
+    }
+    case 'settings.deviceSignIn':
+      out(
+        action.on
+          ? 'Device sign-in on.'
+          : 'Device sign-in off: the portal falls back to email, password and MFA. Turn it on again with `keybound protect settings device-signin on`.',
+      );
+      break;
+    case 'settings.notifications':
+      out(`Protect notifications ${action.on ? 'on' : 'off'}.`);
+      break;
+    case 'protect.install':
+      out(
+        action.source === 'managed'
+          ? 'Protect installed (deployed by your organisation). Open it once: `keybound device open-protect`.'
+          : 'Protect installed (personal copy). Open it once: `keybound device open-protect`.',
+      );
+      break;
+    case 'protect.uninstall': {
+      const r = result as { deletedCredentials: number; deletedTotp: number };
+      out(
+        `Protect uninstalled: ${r.deletedCredentials} device sign-in credential(s) and ${r.deletedTotp} TOTP account(s) deleted.`,
+      );
+      break;
+    }
+    case 'status':
+      process.stdout.write(formatObjectRows(result));
+      break;
   }
   return 0;
 }
 
-/** Prints a nested object as indented `key: value` lines. */
-export function printObject(value: unknown, out: (line: string) => void, indent = ''): void {
-  if (value === null || typeof value !== 'object') {
-    out(`${indent}${String(value)}`);
-    return;
-  }
-  for (const [key, v] of Object.entries(value)) {
+/** A nested object as aligned `dotted.path  value` rows (the CLI's one human format). */
+export function formatObjectRows(value: unknown, indent = ''): string {
+  const rows: [string, string][] = [];
+  const walk = (v: unknown, path: string) => {
     if (v !== null && typeof v === 'object') {
-      out(`${indent}${key}:`);
-      printObject(v, out, `${indent}  `);
-    } else out(`${indent}${key}: ${String(v)}`);
-  }
+      for (const [key, child] of Object.entries(v)) walk(child, path ? `${path}.${key}` : key);
+    } else rows.push([`${indent}${path}`, v === true ? 'yes' : v === false ? 'no' : String(v)]);
+  };
+  walk(value, '');
+  return formatRows(rows);
 }
 
 /** Prints a CLI error; returns the exit code. */

@@ -2,7 +2,7 @@
 import { KeyboundError } from '../../../shared/errors.js';
 import { defaultDataDir } from '../../../shared/node/dataDir.js';
 import { controlCall } from '../control/controlClient.js';
-import { EXIT_NOT_RUNNING, printError, printObject } from './protectActions.js';
+import { EXIT_NOT_RUNNING, formatObjectRows, printError } from './protectActions.js';
 
 interface Status {
   daemon: Record<string, unknown>;
@@ -48,7 +48,7 @@ export async function runStatus(opts: { json?: boolean; dataDir?: string }): Pro
     out(
       `Device (${status.device.source}): ${status.device.eligible ? 'eligible for device sign-in' : `not eligible — ${status.device.problem?.message ?? 'unknown reason'}`}`,
     );
-    printObject(status.device.profile, out, '  ');
+    process.stdout.write(formatObjectRows(status.device.profile, '  '));
   }
   if (status.pairingsError) out(`Paired extensions: unreadable — ${status.pairingsError.message}`);
   if (status.accountsError) out(`Accounts: unreadable — ${status.accountsError.message}`);
