@@ -32,8 +32,8 @@ describe('keybound device', () => {
   it('should show a fresh device as not enrolled with the reason', async () => {
     const { output, options } = await cli();
     expect(await runDeviceAction({ op: 'show' }, options)).toBe(0);
-    expect(output.out).toContain('enrollment          not-enrolled');
-    expect(output.out).toContain('eligible            no: ERR_NOT_ENROLLED');
+    expect(output.out).toMatch(/^enrollment\s+not-enrolled$/m);
+    expect(output.out).toMatch(/^eligible\s+no: ERR_NOT_ENROLLED/m);
   });
 
   it('should write device.json when a field is set and print JSON with --json', async () => {
