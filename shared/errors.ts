@@ -21,6 +21,8 @@ export type ChannelErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_DAEMON_UNAVAILABLE'
   | 'ERR_EXTENSION_UNAVAILABLE'
+  | 'ERR_NATIVE_HOST_UNAVAILABLE'
+  | 'ERR_CONTROL_SOCKET_UNSAFE'
   | 'ERR_INTERNAL';
 
 /** Registration prerequisites (DESIGN.md, "Prerequisites"): each has its own code and advice. */

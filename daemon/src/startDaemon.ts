@@ -138,6 +138,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       authenticator,
       device,
       pairings,
+      policy,
       daemon: () => ({ version: KEYBOUND_VERSION, pid: process.pid, url, port, dataDir, uv, startedAt }),
     },
   });

@@ -6,14 +6,7 @@
  * needs it (see docs/decisions/0030-extension-build-and-pinned-id.md).
  */
 
-export const EXTENSION_PUBLIC_KEY =
-  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAuZSWQZGd24FNHIDnwnCDg4k6ZSNf3yB9JxHNb8rB5+slQQZucz9BDKIGwLqoXmBVHxQMXVxg5VJ/m43cmIQ+XcZ6Te2OWpeuc32R+URQtJgyDKqo3wSTf0mM1u5eS3NPtgoi5iW3v/YWg1lbehZEBUstaI/FctvSZf8UbphJkgbo3hofOzQy6eiPSgCm7Yd7i1QrB056CqMr6OujxqciJQz9vHCwX+wa/KOy7OA1KOBpsuEi4BW+Zfe5wpSqVLfMZUjeA920mqBu7X0AVzSeMMJ9MOW3NQEBZb3krJvR1azvWueeOpNeh/5F/JQcXlGWijf0UYKux5qTs9MZNE+kcwIDAQAB';
-
-/** Chrome's id for {@link EXTENSION_PUBLIC_KEY}: SHA-256 of the DER, first 32 hex digits mapped 0–f → a–p. */
-export const EXTENSION_ID = 'cafmddpjkeccackiphahemkdaplnpfdf';
-
-/** The origin the extension's service worker sends in its WebSocket `Origin` header (Chrome). */
-export const EXTENSION_ORIGIN = `chrome-extension://${EXTENSION_ID}`;
+export { EXTENSION_ID, EXTENSION_ORIGIN, EXTENSION_PUBLIC_KEY } from '../../shared/extensionIdentity.js';
 
 /** Computes Chrome's extension id from a base64 SPKI public key (used to prove the constant above). */
 export async function extensionIdFromPublicKey(spkiBase64: string): Promise<string> {

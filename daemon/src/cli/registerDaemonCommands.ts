@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerNativeHostCommand } from '../nativeHost/nativeHostCommand.js';
 import { registerDaemonCommand } from './daemonCommand.js';
 import { registerDeviceCommand } from './deviceCommand.js';
 import { registerProtectCommand } from './protectCommand.js';
@@ -10,4 +11,5 @@ export function registerDaemonCommands(program: Command): void {
   registerDeviceCommand(program);
   registerProtectCommand(program);
   registerStatusCommand(program);
+  registerNativeHostCommand(program);
 }

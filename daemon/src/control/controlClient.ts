@@ -12,7 +12,12 @@ import { type ControlRequest, controlResponse, controlSocketPath, MAX_CONTROL_LI
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /** Sends one control request to the daemon of `dataDir`; resolves to its result or throws a KeyboundError. */
-export function controlCall(dataDir: string, request: WithoutId<ControlRequest>, timeoutMs = 10_000): Promise<unknown> {
+export function controlCall(
+  dataDir: string,
+  request: WithoutId<ControlRequest>,
+  timeoutMs = 10_000,
+  onEvent?: (event: { event: 'protect.request'; url: string }) => void,
+): Promise<unknown> {
   const path = controlSocketPath(dataDir);
   const id = randomBytes(8).toString('base64url');
   return new Promise((resolve, reject) => {
@@ -43,22 +48,26 @@ export function controlCall(dataDir: string, request: WithoutId<ControlRequest>,
     );
     socket.on('data', (chunk: string) => {
       buffered += chunk;
-      const nl = buffered.indexOf('\n');
-      if (nl < 0) {
-        if (buffered.length > MAX_CONTROL_LINE_BYTES)
-          done(() => reject(new ChannelError('ERR_MESSAGE_TOO_LARGE', 'Daemon answer too large')));
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const parsed = parseMessage(controlResponse, buffered.slice(0, nl), MAX_CONTROL_LINE_BYTES);
+        buffered = buffered.slice(nl + 1);
+        if (parsed.ok && 'event' in parsed.value) {
+          onEvent?.(parsed.value);
+          continue;
+        }
+        done(() => {
+          if (!parsed.ok)
+            return reject(
+              new ChannelError('ERR_INVALID_MESSAGE', `Unexpected answer from the daemon: ${parsed.error.message}`),
+            );
+          const res = parsed.value as Exclude<typeof parsed.value, { event: string }>;
+          if (res.ok) return resolve(res.result);
+          reject(new KeyboundError(res.error.code as ErrorCode, res.error.message));
+        });
         return;
       }
-      const parsed = parseMessage(controlResponse, buffered.slice(0, nl), MAX_CONTROL_LINE_BYTES);
-      done(() => {
-        if (!parsed.ok)
-          return reject(
-            new ChannelError('ERR_INVALID_MESSAGE', `Unexpected answer from the daemon: ${parsed.error.message}`),
-          );
-        const res = parsed.value;
-        if (res.ok) return resolve(res.result);
-        reject(new KeyboundError(res.error.code as ErrorCode, res.error.message));
-      });
+      if (buffered.length > MAX_CONTROL_LINE_BYTES)
+        done(() => reject(new ChannelError('ERR_MESSAGE_TOO_LARGE', 'Daemon answer too large')));
     });
     socket.on('end', () =>
       done(() => reject(new ChannelError('ERR_DAEMON_UNAVAILABLE', 'The daemon closed the control connection.'))),

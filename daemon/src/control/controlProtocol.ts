@@ -17,6 +17,8 @@ const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const op = <T extends string, S extends z.ZodRawShape>(name: T, shape: S) =>
   z.object({ id, op: z.literal(name), ...shape }).strict();
 const entityId = z.string().min(1).max(256);
+const chromeOrigin = z.string().regex(/^chrome-extension:\/\/[a-p]{32}$/, 'expected chrome-extension://<id>');
+const installId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 
 export const controlRequest = z.discriminatedUnion('op', [
   op('status', {}),
@@ -32,12 +34,18 @@ export const controlRequest = z.discriminatedUnion('op', [
   op('protect.uninstall', {}),
   op('totp.add', { uri: z.string().min(1).max(2048) }),
   op('totp.code', { accountId: entityId }),
+  // The native-messaging host (decision 0040): `extensionOrigin` is what the browser told the host.
+  op('native.discover', { extensionOrigin: chromeOrigin, installId: installId.optional() }),
+  op('native.pair', { extensionOrigin: chromeOrigin, installId }),
+  op('protect.url', { protectId: entityId, extensionOrigin: chromeOrigin }),
 ]);
 export type ControlRequest = z.infer<typeof controlRequest>;
 export type ControlOp = ControlRequest['op'];
 
 export const controlResponse = z.union([
   z.object({ id, ok: z.literal(true), result: z.unknown() }).strict(),
+  /** Sent before the answer to `native.pair` when the daemon asks Protect: the window to open. */
+  z.object({ id, event: z.literal('protect.request'), url: z.string().max(2048) }).strict(),
   z.object({ id: id.or(z.literal('-')), ok: z.literal(false), error: wireError }).strict(),
 ]);
 export type ControlResponse = z.infer<typeof controlResponse>;

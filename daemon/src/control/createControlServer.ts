@@ -59,6 +59,8 @@ function serveSocket(socket: Socket, logger: Logger, deps: ControlDeps): void {
   let buffered = '';
   socket.setEncoding('utf8');
   socket.on('error', () => socket.destroy());
+  const closed = new AbortController();
+  socket.on('close', () => closed.abort());
   const reply = (res: ControlResponse) => {
     if (!socket.destroyed) socket.write(`${JSON.stringify(res)}\n`);
   };
@@ -86,7 +88,11 @@ function serveSocket(socket: Socket, logger: Logger, deps: ControlDeps): void {
         continue;
       }
       const req = parsed.value;
-      handleControlRequest(req, deps).then(
+      const ctx = {
+        signal: closed.signal,
+        emit: (e: { event: 'protect.request'; url: string }) => reply({ id: req.id, ...e }),
+      };
+      handleControlRequest(req, deps, ctx).then(
         (result) => {
           logger.info({ event: 'control.handled', op: req.op }, 'control request');
           reply({ id: req.id, ok: true, result: result ?? null });

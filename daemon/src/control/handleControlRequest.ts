@@ -5,7 +5,10 @@
  */
 import { KeyboundError, toWireError } from '../../../shared/errors.js';
 import type { AuthenticatorApi, PairingStore } from '../authenticator/types.js';
+import { issueNativePairing } from '../pairing/issueNativePairing.js';
+import type { ExtensionPolicy } from '../pairing/loadDaemonConfig.js';
 import type { ProtectQueue } from '../protect/ProtectQueue.js';
+import { attachProtectSink } from '../protect/protectEvents.js';
 import type { ControlOp, ControlRequest } from './controlProtocol.js';
 import type { DeviceControlApi } from './DeviceControlApi.js';
 
@@ -14,6 +17,7 @@ export interface ControlDeps {
   authenticator: AuthenticatorApi;
   device: DeviceControlApi;
   pairings: PairingStore;
+  policy: ExtensionPolicy;
   daemon: () => {
     version: string;
     pid: number;
@@ -25,7 +29,19 @@ export interface ControlDeps {
   };
 }
 
-type Handlers = { [K in ControlOp]: (req: Extract<ControlRequest, { op: K }>, deps: ControlDeps) => Promise<unknown> };
+/** One control connection: closed → `signal` aborts; `emit` writes an event line before the answer. */
+export interface ControlContext {
+  signal: AbortSignal;
+  emit: (event: { event: 'protect.request'; url: string }) => void;
+}
+
+type Handlers = {
+  [K in ControlOp]: (
+    req: Extract<ControlRequest, { op: K }>,
+    deps: ControlDeps,
+    ctx: ControlContext,
+  ) => Promise<unknown>;
+};
 
 const notPending = (id: string) =>
   new KeyboundError(
@@ -80,10 +96,35 @@ const handlers: Handlers = {
   'protect.uninstall': async (_req, deps) => deps.device.uninstallProtect(),
   'totp.add': async (req, deps) => deps.device.addTotp(req.uri),
   'totp.code': async (req, deps) => deps.device.totpCode(req.accountId),
+  'native.discover': async (req, deps) => {
+    const record = req.installId === undefined ? undefined : await deps.pairings.get(req.installId);
+    const { port, version } = deps.daemon();
+    return { port, daemonVersion: version, paired: record?.extensionOrigin === req.extensionOrigin };
+  },
+  'native.pair': async (req, deps, ctx) => {
+    // The approval URL of this pairing's Protect prompt goes back to this host, and only to it.
+    attachProtectSink(ctx.signal, {
+      extensionOrigin: req.extensionOrigin,
+      send: (event) => {
+        if (event.event !== 'protect.request') return;
+        const url = deps.queue.approvalUrl(event.protectId, req.extensionOrigin);
+        if (url) ctx.emit({ event: 'protect.request', url });
+      },
+    });
+    return issueNativePairing(
+      { extensionOrigin: req.extensionOrigin, installId: req.installId, signal: ctx.signal },
+      { policy: deps.policy, store: deps.pairings, verifier: deps.queue, port: () => deps.daemon().port },
+    );
+  },
+  'protect.url': async (req, deps) => {
+    const url = deps.queue.approvalUrl(req.protectId, req.extensionOrigin);
+    if (!url) throw notPending(req.protectId);
+    return { url };
+  },
 };
 
 /** Runs one parsed control request; throws a KeyboundError on refusal. */
-export function handleControlRequest(req: ControlRequest, deps: ControlDeps): Promise<unknown> {
-  const handler = handlers[req.op] as (r: ControlRequest, d: ControlDeps) => Promise<unknown>;
-  return handler(req, deps);
+export function handleControlRequest(req: ControlRequest, deps: ControlDeps, ctx: ControlContext): Promise<unknown> {
+  const handler = handlers[req.op] as (r: ControlRequest, d: ControlDeps, c: ControlContext) => Promise<unknown>;
+  return handler(req, deps, ctx);
 }

@@ -44,6 +44,8 @@ interface Entry {
   token: Buffer;
   requestId: string;
   sink: ProtectEventSink | undefined;
+  /** The extension origin of the connection that asked (from its sink), if any. */
+  requester: string | undefined;
   timer: NodeJS.Timeout;
   resolve: (handle: VerifiedHandle) => void;
   reject: (err: Error) => void;
@@ -128,6 +130,7 @@ export class ProtectQueue implements UserVerifier {
         token,
         requestId: request.requestId,
         sink: protectSinkOf(request.signal),
+        requester: protectSinkOf(request.signal)?.extensionOrigin,
         timer,
         resolve,
         reject,
@@ -146,6 +149,16 @@ export class ProtectQueue implements UserVerifier {
         url: `${this.options.origin()}/protect/${id}?token=${token.toString('base64url')}`,
       });
     });
+  }
+
+  /**
+   * The approval URL (with its one-time token) of a pending request, for the native host of the
+   * extension that asked — never sent on the WebSocket (decision 0040). Undefined otherwise.
+   */
+  approvalUrl(id: string, extensionOrigin: string): string | undefined {
+    const entry = this.entries.get(id);
+    if (!entry || entry.requester === undefined || entry.requester !== extensionOrigin) return undefined;
+    return `${this.options.origin()}/protect/${id}?token=${entry.token.toString('base64url')}`;
   }
 
   /** Pending requests, oldest first (for the CLI). */

@@ -14,6 +14,12 @@ import type { ProtectDoneEvent, ProtectRequestEvent } from '../../../shared/prot
 
 export interface ProtectEventSink {
   send(event: ProtectRequestEvent | ProtectDoneEvent): void;
+  /**
+   * The extension the requesting connection is authenticated as (a WebSocket after its upgrade
+   * proof, or the origin the browser gave the native host). Only a native host vouched for this
+   * origin may fetch the request's approval URL (decision 0040).
+   */
+  extensionOrigin?: string;
 }
 
 /** Weak: a closed connection's signal and sink go with it. */
