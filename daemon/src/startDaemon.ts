@@ -242,7 +242,7 @@ export function realDeviceSide(
 ): OpenDeviceSide {
   return async ({ dataDir, device, verifier, logger, clock }) => {
     const { openDaemonState } = await import('./authenticator/openDaemonState.js');
-    const state = await openDaemonState({ dataDir, device, logger, now: clock, ...overrides });
+    const state = await openDaemonState({ dataDir, device, logger, now: clock, sweep: true, ...overrides });
     const control = state.device;
     return {
       authenticator: state.createAuthenticator(verifier),

@@ -7,6 +7,7 @@
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEvent, AuditLog } from '../authenticator/types.js';
+import { stateCorrupt } from '../storage/stateCorrupt.js';
 
 export const AUDIT_FILE = 'audit.log';
 
@@ -23,14 +24,43 @@ export class FileAuditLog implements AuditLog {
   private fd: number | undefined;
   /** Lines recorded during this turn of the event loop, written together right after it. */
   private pending = '';
+  /** Set once the file cannot be opened or written: ceremonies are refused from then on. */
+  private problem: Error | undefined;
 
+  /**
+   * Opens (creating) audit.log. A file that cannot be opened (a folder in its place, no
+   * permission) does not stop the daemon: the log reports ERR_STATE_CORRUPT to whoever needs
+   * it (assertWritable) and `onProblem` is told once.
+   */
   constructor(
     dataDir: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly onProblem: (err: Error) => void = () => {},
   ) {
     this.path = join(dataDir, AUDIT_FILE);
-    this.fd = openSync(this.path, 'a', 0o600);
-    fchmodSync(this.fd, 0o600);
+    try {
+      this.fd = openSync(this.path, 'a', 0o600);
+      fchmodSync(this.fd, 0o600);
+    } catch (cause) {
+      this.fail(cause);
+    }
+  }
+
+  assertWritable(): void {
+    if (this.problem) throw this.problem;
+  }
+
+  private fail(cause: unknown): void {
+    const code = (cause as { code?: string }).code ?? 'EIO';
+    this.problem = stateCorrupt(
+      this.path,
+      `cannot be written (${code})`,
+      'Free disk space, or move the damaged audit.log away (keep it if you need the record), then restart the daemon',
+      { cause },
+    );
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.onProblem(this.problem);
   }
 
   /**
@@ -49,7 +79,12 @@ export class FileAuditLog implements AuditLog {
     if (this.pending === '' || this.fd === undefined) return;
     const text = this.pending;
     this.pending = '';
-    writeSync(this.fd, text);
+    try {
+      writeSync(this.fd, text);
+    } catch (cause) {
+      // Runs from setImmediate: a throw here would end the daemon. Refuse ceremonies instead.
+      this.fail(cause);
+    }
   }
 
   /** Writes what is pending and closes the file; later records are dropped. Idempotent. */

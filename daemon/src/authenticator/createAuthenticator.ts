@@ -3,7 +3,7 @@
  * (AuthenticatorApi in types.ts). Registration and sign-in live in their own files; status,
  * Protect accounts and settings are small enough to sit here.
  */
-import { DeviceError } from '../../../shared/errors.js';
+import { DeviceError, toWireError, type WireError } from '../../../shared/errors.js';
 import type { Account, ResultOf } from '../../../shared/protocol/index.js';
 import { KEYBOUND_VERSION } from '../../../shared/version.js';
 import { firstFailingPrerequisite } from '../device/prerequisites/prerequisites.js';
@@ -41,20 +41,36 @@ export function createAuthenticator(deps: AuthenticatorDeps): AuthenticatorApi {
       const profile = await deps.profile.get();
       const problem = firstFailingPrerequisite(profile);
       let registered = false;
-      if (req.rpId && req.userName) registered = deps.credentials.findByUser(req.rpId, req.userName) !== undefined;
-      else if (req.rpId) registered = deps.credentials.newestForRp(req.rpId) !== undefined;
+      let damage: WireError | undefined;
+      try {
+        deps.audit.assertWritable?.();
+        if (req.rpId && req.userName) registered = deps.credentials.findByUser(req.rpId, req.userName) !== undefined;
+        else if (req.rpId) registered = deps.credentials.newestForRp(req.rpId) !== undefined;
+      } catch (err) {
+        // A damaged credentials.db or audit.log: the page shows the sentence with its fix.
+        if ((err as { code?: string }).code !== 'ERR_STATE_CORRUPT') throw err;
+        damage = toWireError(err);
+      }
+      const blocker = damage ?? problem?.toWire();
       return {
         daemonVersion: KEYBOUND_VERSION,
         device: summarizeDevice(profile),
-        eligibility: problem ? { eligible: false, problem: problem.toWire() } : { eligible: true },
+        eligibility: blocker ? { eligible: false, problem: blocker } : { eligible: true },
         registered,
       };
     },
 
+    // No ceremony without its audit line: a log that cannot be written refuses them first.
     register: (req, ctx) =>
-      auditRefusal(deps, 'registration.refused', { origin: req.origin, ctx }, () => registerCredential(deps, req, ctx)),
+      auditRefusal(deps, 'registration.refused', { origin: req.origin, ctx }, async () => {
+        deps.audit.assertWritable?.();
+        return registerCredential(deps, req, ctx);
+      }),
     signIn: (req, ctx) =>
-      auditRefusal(deps, 'signin.refused', { origin: req.origin, ctx }, () => signInWithCredential(deps, req, ctx)),
+      auditRefusal(deps, 'signin.refused', { origin: req.origin, ctx }, async () => {
+        deps.audit.assertWritable?.();
+        return signInWithCredential(deps, req, ctx);
+      }),
 
     async listAccounts() {
       const totp = await deps.totp.list();

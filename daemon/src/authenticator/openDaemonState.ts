@@ -14,7 +14,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import type { CryptoProvider } from '../../../shared/crypto/index.js';
 import { defaultCrypto } from '../../../shared/crypto/index.js';
 import type { Logger } from '../../../shared/node/createLogger.js';
-import { FileAuditLog } from '../audit/FileAuditLog.js';
+import { AUDIT_FILE, FileAuditLog } from '../audit/FileAuditLog.js';
 import { DeviceControl } from '../device/DeviceControl.js';
 import type { DeviceProfileSource } from '../device/deviceProfile.js';
 import { EmulatedProfileSource } from '../device/EmulatedProfileSource.js';
@@ -24,8 +24,10 @@ import type { KeyStore } from '../keys/KeyStore.js';
 import { createMachineSealer } from '../keys/MachineSealer.js';
 import { hostMachineIdentity, type MachineIdentity } from '../keys/machineIdentity.js';
 import type { UserVerifier } from '../protect/UserVerifier.js';
-import { CredentialStore } from '../storage/CredentialStore.js';
+import { CREDENTIALS_FILE, CredentialStore } from '../storage/CredentialStore.js';
 import { SealedPairingStore } from '../storage/SealedPairingStore.js';
+import { damagedStandIn } from '../storage/stateCorrupt.js';
+import { sweepCrashLeftovers } from '../storage/sweepCrashLeftovers.js';
 import { TotpStore } from '../storage/TotpStore.js';
 import { createAuthenticator } from './createAuthenticator.js';
 import type { AuditLog, AuthenticatorApi, PairingStore } from './types.js';
@@ -43,6 +45,8 @@ export interface DaemonStateOptions {
   keyStore?: KeyStore;
   /** For enrollments with a portal (tests inject their own). */
   fetch?: typeof fetch;
+  /** Remove crash leftovers (sweepCrashLeftovers) — only the daemon, never a CLI process, sets this. */
+  sweep?: boolean;
 }
 
 export interface DaemonState {
@@ -76,12 +80,44 @@ export async function openDaemonState(options: DaemonStateOptions): Promise<Daem
   const keyStore = options.keyStore ?? new FileKeyStore(dataDir, sealer, crypto, now);
   const profile: DeviceProfileSource =
     options.device === 'host' ? new HostProfileSource(dataDir) : new EmulatedProfileSource(dataDir);
-  // Read once now so a damaged device.json fails at start, not at the first request.
-  await profile.get();
-  const credentials = new CredentialStore({ dataDir });
+  // A damaged file is reported (ERR_STATE_CORRUPT naming it) by whatever needs it; everything
+  // else — pairing, ping, the Protect window — keeps working.
+  const damaged = (file: string, err: unknown) =>
+    logger.error(
+      { event: 'state.damaged', code: 'ERR_STATE_CORRUPT', file, err: (err as Error).message },
+      'a state file is damaged; requests that need it are refused',
+    );
+  const identityKeyRef = await profile.get().then(
+    (p) => p.enrollment.identityKeyRef ?? null,
+    (err: unknown) => damaged('device.json', err),
+  );
+  let credentials: CredentialStore;
+  let credentialsIntact = false;
+  try {
+    credentials = new CredentialStore({ dataDir });
+    credentialsIntact = !credentials.created;
+  } catch (err) {
+    damaged(CREDENTIALS_FILE, err);
+    credentials = damagedStandIn<CredentialStore>(err as Error);
+  }
   const totp = new TotpStore(dataDir, sealer, (n) => crypto.getRandomValues(new Uint8Array(n)));
   const pairings = new SealedPairingStore(dataDir, sealer);
-  const audit = new FileAuditLog(dataDir, now);
+  const audit = new FileAuditLog(dataDir, now, (err) => damaged(AUDIT_FILE, err));
+  if (options.sweep) {
+    const sweepKeys = credentialsIntact && identityKeyRef !== undefined && keyStore instanceof FileKeyStore;
+    const inUse = new Set(sweepKeys ? credentials.list().map((c) => c.keyRef) : []);
+    if (identityKeyRef) inUse.add(identityKeyRef);
+    const swept = await sweepCrashLeftovers({
+      dataDir,
+      ...(sweepKeys ? { keys: { store: keyStore, inUse } } : {}),
+    });
+    if (swept.tmpFiles.length + swept.orphanKeys.length > 0) {
+      logger.warn(
+        { event: 'state.swept', tmpFiles: swept.tmpFiles, orphanKeys: swept.orphanKeys },
+        'removed what an interrupted run left behind',
+      );
+    }
+  }
   const device = new DeviceControl({
     profile,
     keyStore,
@@ -91,7 +127,10 @@ export async function openDaemonState(options: DaemonStateOptions): Promise<Daem
     now,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  logger.info({ event: 'state.opened', device: profile.kind, credentials: credentials.count() }, 'daemon state opened');
+  logger.info(
+    { event: 'state.opened', device: profile.kind, credentials: credentialsIntact ? credentials.count() : undefined },
+    'daemon state opened',
+  );
 
   return {
     dataDir,

@@ -47,6 +47,11 @@ export interface PairingStore {
 /** Append-only audit log of pairings, registrations, sign-ins, approvals and denials. No secrets. */
 export interface AuditLog {
   record(event: AuditEvent, fields?: Record<string, string | number | boolean | null | undefined>): void;
+  /**
+   * Throws ERR_STATE_CORRUPT when the log cannot be written (a damaged audit.log, a full disk):
+   * registrations and sign-ins check this first, so none happens without its audit line.
+   */
+  assertWritable?(): void;
 }
 
 export type AuditEvent =

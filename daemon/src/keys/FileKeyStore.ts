@@ -103,6 +103,23 @@ export class FileKeyStore implements KeyStore {
     return out;
   }
 
+  /** What the store knows about `ref` (its purpose, public key), unsealing it if needed. */
+  async info(ref: string): Promise<KeyInfo> {
+    return (await this.load(ref)).info;
+  }
+
+  /** The refs of the key files on disk, read from their names only (nothing is unsealed). */
+  async refsOnDisk(): Promise<string[]> {
+    const names = await readdir(this.dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [] as string[];
+      throw err;
+    });
+    return names
+      .filter((n) => n.endsWith('.key'))
+      .map((n) => n.slice(0, -4))
+      .filter((r) => KEY_REF_PATTERN.test(r));
+  }
+
   private pathOf(ref: string): string {
     return join(this.dir, `${ref}.key`);
   }

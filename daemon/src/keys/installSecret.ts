@@ -20,7 +20,7 @@ export async function loadInstallSecret(dataDir: string, crypto: CryptoProvider)
     if (raw.byteLength !== SECRET_BYTES) {
       throw new KeyStoreError(
         'ERR_KEYSTORE_CORRUPT',
-        `${path} is damaged (${raw.byteLength} bytes, expected ${SECRET_BYTES}); register this device again`,
+        `${INSTALL_SECRET_FILE} in Keybound's data folder is damaged (${raw.byteLength} bytes, expected ${SECRET_BYTES}); register this device again`,
       );
     }
     return new Uint8Array(raw);

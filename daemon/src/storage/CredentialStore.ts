@@ -22,9 +22,9 @@
  * (matched by value), so it never lowers the running daemon's reservation. Reads always go to
  * SQLite, so a credential deleted by that process is gone for the daemon's next sign-in.
  */
-import { chmodSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { openCredentialsDatabase } from './openCredentialsDatabase.js';
 
 export interface CredentialRecord {
   /** base64url credential id (what the portal knows). */
@@ -60,6 +60,17 @@ interface Use {
   dirty: boolean;
 }
 
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS credentials (
+    credentialId TEXT PRIMARY KEY, rpId TEXT NOT NULL, origin TEXT NOT NULL, userName TEXT NOT NULL,
+    userDisplayName TEXT NOT NULL, userHandle TEXT NOT NULL, createdAt TEXT NOT NULL, lastUsedAt TEXT,
+    counter INTEGER NOT NULL CHECK (counter >= 0), deviceId TEXT, keyRef TEXT NOT NULL,
+    counterReserved INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS credentials_rp_user ON credentials (rpId, userName, createdAt);
+  CREATE INDEX IF NOT EXISTS credentials_rp_created ON credentials (rpId, createdAt);
+`;
+
 const COLUMNS =
   'credentialId, rpId, origin, userName, userDisplayName, userHandle, createdAt, lastUsedAt, counter, deviceId, keyRef';
 
@@ -69,27 +80,27 @@ export class CredentialStore {
   private readonly uses = new Map<string, Use>();
   private flushTimer: NodeJS.Timeout | undefined;
 
-  /** Opens (creating if needed) `<dataDir>/credentials.db`; pass ':memory:' as `path` for tests. */
+  /**
+   * True when this open created the database (first start): the data dir had no credentials.db.
+   * The crash sweep must not take keys for orphans then — they may belong to a lost database.
+   */
+  readonly created: boolean;
+
+  /**
+   * Opens (creating if needed) `<dataDir>/credentials.db`; pass ':memory:' as `path` for tests.
+   * A damaged, empty or truncated file throws ERR_STATE_CORRUPT (openCredentialsDatabase).
+   */
   constructor(pathOrDataDir: { dataDir: string } | { path: ':memory:' }) {
-    const path = 'dataDir' in pathOrDataDir ? join(pathOrDataDir.dataDir, CREDENTIALS_FILE) : ':memory:';
-    if (path !== ':memory:') {
-      // Create the file 0600 before SQLite does (SQLite would use the umask; its WAL copies this mode).
-      closeSync(openSync(path, 'a', 0o600));
-      chmodSync(path, 0o600);
+    if ('dataDir' in pathOrDataDir) {
+      const opened = openCredentialsDatabase(join(pathOrDataDir.dataDir, CREDENTIALS_FILE), SCHEMA);
+      this.db = opened.db;
+      this.created = opened.created;
+    } else {
+      this.db = new Database(':memory:');
+      this.db.exec(SCHEMA);
+      this.created = true;
     }
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS credentials (
-        credentialId TEXT PRIMARY KEY, rpId TEXT NOT NULL, origin TEXT NOT NULL, userName TEXT NOT NULL,
-        userDisplayName TEXT NOT NULL, userHandle TEXT NOT NULL, createdAt TEXT NOT NULL, lastUsedAt TEXT,
-        counter INTEGER NOT NULL CHECK (counter >= 0), deviceId TEXT, keyRef TEXT NOT NULL,
-        counterReserved INTEGER NOT NULL DEFAULT 0
-      ) STRICT;
-      CREATE INDEX IF NOT EXISTS credentials_rp_user ON credentials (rpId, userName, createdAt);
-      CREATE INDEX IF NOT EXISTS credentials_rp_created ON credentials (rpId, createdAt);
-    `);
     const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(credentials)').all();
     if (!columns.some((c) => c.name === 'counterReserved')) {
       this.db.exec('ALTER TABLE credentials ADD COLUMN counterReserved INTEGER NOT NULL DEFAULT 0');

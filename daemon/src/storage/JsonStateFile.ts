@@ -5,8 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { KeyStoreError } from '../../../shared/errors.js';
 import { type AtomicFs, atomicWriteFile } from './atomicWriteFile.js';
+import { stateCorrupt } from './stateCorrupt.js';
+
+const FIX = 'Stop the daemon and restore the file from a backup, or move it away to start that part afresh';
 
 /** State files are small; anything larger is not ours. */
 const MAX_STATE_BYTES = 4 * 1024 * 1024;
@@ -45,24 +47,19 @@ export function parseState<S extends z.ZodType>(
   maxBytes: number,
 ): z.infer<S> {
   if (raw.byteLength > maxBytes) {
-    throw new KeyStoreError(
-      'ERR_STATE_CORRUPT',
-      `State file ${path} is ${raw.byteLength} bytes, expected at most ${maxBytes}`,
-    );
+    throw stateCorrupt(path, `is ${raw.byteLength} bytes, expected at most ${maxBytes}`, FIX);
   }
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(raw));
   } catch (cause) {
-    throw new KeyStoreError('ERR_STATE_CORRUPT', `State file ${path} is not valid JSON; restore it or remove it`, {
-      cause,
-    });
+    throw stateCorrupt(path, 'is not valid JSON', FIX, { cause });
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
-    throw new KeyStoreError('ERR_STATE_CORRUPT', `State file ${path} does not match its schema (${where})`);
+    throw stateCorrupt(path, `does not match its schema (${where})`, FIX);
   }
   return parsed.data;
 }
