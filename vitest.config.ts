@@ -8,6 +8,7 @@ export default defineConfig({
       'portal/**/*.test.ts',
       'extension/**/*.test.ts',
       'cli/**/*.test.ts',
+      'deploy/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     // Browser tests load the built extension: build it once, before any worker starts.

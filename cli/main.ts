@@ -3,7 +3,9 @@
  * the portal side (portal, admin). Each side registers its own subcommands; their actions import
  * the heavy modules lazily so `keybound --help` and the daemon start fast.
  */
+
 import { registerDaemonCommands } from '../daemon/src/cli/registerDaemonCommands.js';
+import { registerDeployCommands } from '../deploy/src/cli/registerDeployCommands.js';
 import { registerPortalCommands } from '../portal/src/cli/registerPortalCommands.js';
 import { runCommander } from '../shared/node/runCommander.js';
 
@@ -12,5 +14,6 @@ export function main(argv: string[]): Promise<number> {
   return runCommander(argv, (program) => {
     registerDaemonCommands(program);
     registerPortalCommands(program);
+    registerDeployCommands(program);
   });
 }

@@ -84,8 +84,19 @@ export type PortalErrorCode =
   | 'ERR_DEVICE_NOT_TRUSTED'
   | 'ERR_ENROLLMENT_TOKEN_INVALID';
 
+/** IT deployment tooling: packing the extension, policy files, install, doctor (deploy/, daemon/src/install/). */
+export type DeployErrorCode =
+  | 'ERR_SIGNING_KEY_INVALID'
+  | 'ERR_EXTENSION_BUILD_MISSING'
+  | 'ERR_BAD_URL'
+  | 'ERR_BAD_EXTENSION_ID'
+  | 'ERR_BAD_POLICY_VALUE'
+  | 'ERR_PACK_FAILED'
+  | 'ERR_EXTENSION_DIR_INVALID';
+
 export type ErrorCode =
   | ChannelErrorCode
+  | DeployErrorCode
   | PrerequisiteErrorCode
   | ProtectErrorCode
   | AuthenticatorErrorCode
@@ -153,6 +164,13 @@ export class KeyStoreError extends KeyboundError {
 export class DeviceError extends KeyboundError {
   declare readonly code: DeviceErrorCode;
   constructor(code: DeviceErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+export class DeployError extends KeyboundError {
+  declare readonly code: DeployErrorCode;
+  constructor(code: DeployErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
 }

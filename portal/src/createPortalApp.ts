@@ -13,6 +13,7 @@ import { securityHeaders } from './http/securityHeaders.js';
 import { type MountedOidc, mountOidc } from './oidc/mountOidc.js';
 import type { PortalContext } from './PortalContext.js';
 import { apiRoutes } from './routes/apiRoutes.js';
+import { extensionRoutes } from './routes/extensionRoutes.js';
 import { homeRoutes } from './routes/homeRoutes.js';
 import { signInRoutes } from './routes/signInRoutes.js';
 
@@ -21,7 +22,8 @@ export interface PortalApp {
   oidc: MountedOidc;
 }
 
-export function createPortalApp(ctx: PortalContext): PortalApp {
+/** `extensionDir`: serve a packed extension under /extension/ (see routes/extensionRoutes.ts). */
+export function createPortalApp(ctx: PortalContext, options: { extensionDir?: string } = {}): PortalApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -31,6 +33,7 @@ export function createPortalApp(ctx: PortalContext): PortalApp {
   });
   // Extension point for SSO apps: the OpenID Provider and its interaction pages.
   const oidc = mountOidc(app, ctx);
+  if (options.extensionDir) app.use('/extension', extensionRoutes(options.extensionDir));
   app.use('/static', securityHeaders, express.static(publicDir(), { index: false, fallthrough: false, maxAge: '5m' }));
   app.use(securityHeaders, sessionMiddleware(ctx));
   app.use('/api', apiRoutes(ctx));

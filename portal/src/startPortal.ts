@@ -22,6 +22,8 @@ export interface StartPortalOptions {
   rpId?: string;
   logger: Logger;
   clock?: Clock;
+  /** Serve a packed extension (keybound.crx, updates.xml) from this folder under /extension/. */
+  extensionDir?: string;
   /** Listen address; loopback by default. */
   host?: string;
 }
@@ -64,7 +66,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     });
     ctx = { db, config, logger: options.logger, clock };
     purgeExpired(db, clock());
-    const { app } = createPortalApp(ctx);
+    const { app } = createPortalApp(ctx, options.extensionDir ? { extensionDir: options.extensionDir } : {});
     server.on('request', app);
   } catch (err) {
     server.close();

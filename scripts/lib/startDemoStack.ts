@@ -36,6 +36,8 @@ export interface StartDemoStackOptions {
   /** `protect`: the user approves in the Protect window; `auto`: approved without asking (tests only). */
   uv: 'protect' | 'auto';
   logger?: Logger;
+  /** The portal serves a packed extension from this folder under /extension/ (keybound extension pack). */
+  extensionDir?: string;
 }
 
 export interface DemoAppHandle {
@@ -82,6 +84,7 @@ export async function startDemoStack(options: StartDemoStackOptions): Promise<De
 
   try {
     const portal = await startPortal({
+      ...(options.extensionDir ? { extensionDir: options.extensionDir } : {}),
       port: options.portalPort ?? 0,
       dbFile: join(dataRoot, 'portal.db'),
       logger: logger.child({ component: 'portal' }),

@@ -48,6 +48,8 @@ function row(list: HTMLElement, term: string, value: string): void {
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
 function render(view: Overview): void {
+  // IT set at least one value by policy; those win over the user's own settings.
+  $('managed').hidden = view.managedKeys.length === 0;
   $('connection').textContent = `${CONNECTION_TEXT[view.connection]} (port ${view.daemonPort})`;
   showProblem(view.problem ?? (view.eligibility?.eligible === false ? view.eligibility.problem : undefined));
 

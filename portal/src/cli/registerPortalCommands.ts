@@ -23,13 +23,15 @@ export function registerPortalCommands(program: Command): void {
     .option('--db <file>', 'SQLite database (default: portal.sqlite in the data folder)')
     .option('--issuer <url>', 'canonical origin / OIDC issuer (default: http://localhost:<port>)')
     .option('--rp-id <id>', 'WebAuthn RP ID (default: the issuer host, "localhost")')
-    .action(async (opts: { port: number; db?: string; issuer?: string; rpId?: string }) => {
+    .option('--extension-dir <dir>', 'serve a packed extension (keybound extension pack --out) at /extension/')
+    .action(async (opts: { port: number; db?: string; issuer?: string; rpId?: string; extensionDir?: string }) => {
       const { runPortal } = await import('./runPortal.js');
       await runPortal({
         port: opts.port,
         dbFile: opts.db ?? defaultPortalDb(),
         ...(opts.issuer ? { issuer: opts.issuer } : {}),
         ...(opts.rpId ? { rpId: opts.rpId } : {}),
+        ...(opts.extensionDir ? { extensionDir: opts.extensionDir } : {}),
       });
     });
   registerAdminCommands(program);

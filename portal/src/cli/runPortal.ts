@@ -11,6 +11,7 @@ export async function runPortal(options: {
   dbFile: string;
   issuer?: string;
   rpId?: string;
+  extensionDir?: string;
 }): Promise<void> {
   const logger = createLogger('portal');
   const portal = await startPortal({ ...options, logger });

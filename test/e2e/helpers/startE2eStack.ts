@@ -41,6 +41,8 @@ export interface E2eStack extends DemoStack {
 export interface E2eStackOptions {
   /** Chrome extension ids the daemon allow-lists besides the pinned one (pairing pre-authorised). */
   extraExtensionIds?: string[];
+  /** The portal serves a packed extension from this folder under /extension/. */
+  extensionDir?: string;
 }
 
 /** Starts the stack; `close()` stops everything and removes the data root. */
@@ -59,6 +61,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     const stack = await startDemoStack({
       dataRoot,
       uv: 'protect',
+      ...(options.extensionDir ? { extensionDir: options.extensionDir } : {}),
       logger: createLogger('e2e', { level: process.env.KEYBOUND_TEST_LOG_LEVEL ?? 'silent' }),
     });
     const profile = new EmulatedProfileSource(stack.daemon.dataDir);
