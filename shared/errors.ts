@@ -82,7 +82,15 @@ export type PortalErrorCode =
   | 'ERR_DEVICE_NOT_ENROLLED'
   | 'ERR_DEVICE_REVOKED'
   | 'ERR_DEVICE_NOT_TRUSTED'
-  | 'ERR_ENROLLMENT_TOKEN_INVALID';
+  | 'ERR_ENROLLMENT_TOKEN_INVALID'
+  // Device-bound sessions (DBSC) and posture, issue 11: each refusal of a refresh has its own code.
+  | 'ERR_DBSC_SESSION_UNKNOWN'
+  | 'ERR_DBSC_PROOF_FORGED'
+  | 'ERR_DBSC_PROOF_REPLAYED'
+  | 'ERR_DBSC_PROOF_STALE'
+  | 'ERR_DBSC_WRONG_KEY'
+  | 'ERR_DBSC_BINDING_REQUIRED'
+  | 'ERR_POSTURE_BLOCKED';
 
 /** IT deployment tooling: packing the extension, policy files, install, doctor (deploy/, daemon/src/install/). */
 export type DeployErrorCode =
@@ -194,6 +202,14 @@ const portalStatus: Record<PortalErrorCode, number> = {
   ERR_DEVICE_REVOKED: 403,
   ERR_DEVICE_NOT_TRUSTED: 403,
   ERR_ENROLLMENT_TOKEN_INVALID: 401,
+  // DBSC clients terminate a session on 4xx other than 403; 403 asks them to sign a new challenge.
+  ERR_DBSC_SESSION_UNKNOWN: 401,
+  ERR_DBSC_PROOF_FORGED: 401,
+  ERR_DBSC_PROOF_REPLAYED: 401,
+  ERR_DBSC_PROOF_STALE: 403,
+  ERR_DBSC_WRONG_KEY: 401,
+  ERR_DBSC_BINDING_REQUIRED: 401,
+  ERR_POSTURE_BLOCKED: 403,
 };
 
 /** A portal failure; carries its HTTP status (details are only exposed below 500). */

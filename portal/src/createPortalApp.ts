@@ -6,6 +6,7 @@
 import express, { type Express } from 'express';
 import { PortalError } from '../../shared/errors.js';
 import { sessionMiddleware } from './auth/sessionMiddleware.js';
+import { dbscRoutes } from './dbsc/dbscRoutes.js';
 import { errorHandler } from './http/errorHandler.js';
 import { hostCheck } from './http/hostCheck.js';
 import { publicDir } from './http/publicDir.js';
@@ -36,6 +37,7 @@ export function createPortalApp(ctx: PortalContext, options: { extensionDir?: st
   if (options.extensionDir) app.use('/extension', extensionRoutes(options.extensionDir));
   app.use('/static', securityHeaders, express.static(publicDir(), { index: false, fallthrough: false, maxAge: '5m' }));
   app.use(securityHeaders, sessionMiddleware(ctx));
+  app.use(dbscRoutes(ctx));
   app.use('/api', apiRoutes(ctx));
   app.use(signInRoutes(ctx));
   app.use(homeRoutes(ctx));

@@ -81,6 +81,17 @@ export class SoftwareAuthenticator {
     return { ...this.#identity.publicJwk };
   }
 
+  /** Signs with the device identity key (raw r‖s), as the daemon does for posture statements. */
+  async identitySign(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+    if (!this.#identity) throw new TypeError('SoftwareAuthenticator: call enrollIdentity() first');
+    const signature = await this.#provider.subtle.sign(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      this.#identity.keyPair.privateKey,
+      data,
+    );
+    return new Uint8Array(signature);
+  }
+
   /** Registers a new credential for `options` at `origin`; returns the response and the device statement. */
   async register(origin: string, options: CreationOptionsJSON): Promise<ResultOf<'register'>> {
     if (!this.#identity || this.deviceId === undefined) {

@@ -18,6 +18,7 @@ import {
   type Organisation,
   setDeviceTrust,
   setMfaRequired,
+  setSessionRefreshSeconds,
 } from '../store/organisations.js';
 import { findUserInOrg, getUser, insertUser, listUsers, setTotpSecret } from '../store/users.js';
 
@@ -45,9 +46,31 @@ export function setOrgMfa(db: PortalDb, now: number, required: boolean, orgName?
   return { organisation: org.name, mfaRequired: required };
 }
 
+/** Bound-session cookie lifetime: each DBSC refresh renews it (issue 11). */
+export const SESSION_REFRESH_RANGE = { min: 5, max: 86_400 } as const;
+
+export function setOrgSessionRefresh(db: PortalDb, now: number, seconds: number, orgName?: string) {
+  if (!Number.isInteger(seconds) || seconds < SESSION_REFRESH_RANGE.min || seconds > SESSION_REFRESH_RANGE.max) {
+    throw new PortalError(
+      'ERR_BAD_REQUEST',
+      `Session refresh must be a whole number of seconds from ${SESSION_REFRESH_RANGE.min} to ${SESSION_REFRESH_RANGE.max}, got "${seconds}"`,
+    );
+  }
+  const org = resolveOrganisation(db, now, orgName);
+  setSessionRefreshSeconds(db, org.id, seconds);
+  audit(db, { event: 'admin.org.session-refresh', actor: ACTOR, orgId: org.id, details: { seconds } }, now);
+  return { organisation: org.name, sessionRefreshSeconds: seconds };
+}
+
 export function showOrganisation(db: PortalDb, now: number, orgName?: string) {
   const org = resolveOrganisation(db, now, orgName);
-  return { id: org.id, name: org.name, deviceTrust: org.deviceTrust, mfaRequired: org.mfaRequired };
+  return {
+    id: org.id,
+    name: org.name,
+    deviceTrust: org.deviceTrust,
+    mfaRequired: org.mfaRequired,
+    sessionRefreshSeconds: org.sessionRefreshSeconds,
+  };
 }
 
 /** Adds a user; with `mfa`, creates a TOTP secret and returns its otpauth:// URI (shown once). */

@@ -4,6 +4,7 @@
  * trust and whether it was phishing-resistant.
  */
 import type { Request, Response } from 'express';
+import { offerBoundSession } from '../dbsc/offerBoundSession.js';
 import { setSessionCookie } from '../http/cookies.js';
 import type { PortalContext } from '../PortalContext.js';
 import { audit } from '../store/audit.js';
@@ -53,6 +54,8 @@ export function completeSignIn(
   const trust = evaluateDeviceTrust(ctx.db, probe);
   const { id, session } = rotateSession(ctx.db, previous, { ...draft, trusted: trust.trusted }, now);
   setSessionCookie(res, ctx.config, id, session.expiresAt);
+  // Every sign-in is offered device binding (DBSC); a device sign-in must take it (checkSessionBinding).
+  offerBoundSession(ctx, res, session.idHash);
   audit(
     ctx.db,
     {

@@ -3,6 +3,7 @@
  * create a pre-login session (so forms have a CSRF token) and to find the signed-in user.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { checkSessionBinding } from '../dbsc/checkSessionBinding.js';
 import { readSessionCookie, setSessionCookie } from '../http/cookies.js';
 import type { PortalContext } from '../PortalContext.js';
 import { createSession, findSession, type Session, touchSession } from '../store/sessions.js';
@@ -18,11 +19,25 @@ export function locals(res: Response): PortalLocals {
   return res.locals as PortalLocals;
 }
 
+/**
+ * The live session the request's cookies name, or undefined. A signed-in session whose device
+ * binding fails (bound cookie missing or expired, device sign-in never bound) counts as none: a
+ * copied cookie works until its expiry and no longer.
+ */
+export function liveSession(ctx: PortalContext, req: Request): Session | undefined {
+  const raw = readSessionCookie(req);
+  const session = raw ? findSession(ctx.db, raw, ctx.clock()) : undefined;
+  if (!session) return undefined;
+  const binding = checkSessionBinding(ctx, req, session);
+  if (binding.ok) return session;
+  ctx.logger.warn({ event: 'session.binding_refused', code: 'ERR_DBSC_BINDING_REQUIRED', reason: binding.reason });
+  return undefined;
+}
+
 /** Loads the session (if the cookie names a live one) into `res.locals.session`. */
 export function sessionMiddleware(ctx: PortalContext) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const raw = readSessionCookie(req);
-    const session = raw ? findSession(ctx.db, raw, ctx.clock()) : undefined;
+    const session = liveSession(ctx, req);
     if (session) {
       touchSession(ctx.db, session, ctx.clock());
       locals(res).session = session;
@@ -53,8 +68,7 @@ export interface SignedIn {
  * interaction handlers), since it reads the cookie itself. Trust is evaluated now, not at sign-in.
  */
 export function getSignedIn(ctx: PortalContext, req: Request): SignedIn | undefined {
-  const raw = readSessionCookie(req);
-  const session = raw ? findSession(ctx.db, raw, ctx.clock()) : undefined;
+  const session = liveSession(ctx, req);
   if (session?.stage !== 'authenticated' || !session.userId) return undefined;
   const user = getUser(ctx.db, session.userId);
   if (!user) return undefined;

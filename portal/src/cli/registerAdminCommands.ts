@@ -62,6 +62,22 @@ export function registerAdminCommands(program: Command): void {
       );
     });
 
+  set
+    .command('session-refresh <seconds>')
+    .description(
+      'Lifetime of the device-bound session cookie; each refresh needs a proof from the device (default 300)',
+    )
+    .option('--org <name>', 'organisation (default: the only one)')
+    .action(async (seconds: string, opts: { org?: string }, cmd: Command) => {
+      const a = await actions();
+      await runAdmin(
+        cmd,
+        (db, now) => a.setOrgSessionRefresh(db, now, /^\d+$/.test(seconds) ? Number(seconds) : Number.NaN, opts.org),
+        (r: { organisation: string; sessionRefreshSeconds: number }) =>
+          `Sessions of ${r.organisation} refresh every ${r.sessionRefreshSeconds} s.`,
+      );
+    });
+
   const user = admin.command('user').description('Users');
   user
     .command('add <email>')

@@ -42,3 +42,24 @@ export function clearSessionCookie(res: Response, config: PortalConfig): void {
   if (config.secureCookies) attrs.push('Secure');
   res.append('Set-Cookie', attrs.join('; '));
 }
+
+/** The device-bound session cookie (DBSC): short-lived, renewed only by a proof from the device's key. */
+export const BOUND_COOKIE = 'kb_bound';
+
+/** The attributes the DBSC session instructions announce for the bound cookie (no Max-Age). */
+export function boundCookieAttributes(config: PortalConfig): string {
+  return ['Path=/', 'HttpOnly', 'SameSite=Lax', ...(config.secureCookies ? ['Secure'] : [])].join('; ');
+}
+
+export function readBoundCookie(req: Request): string | undefined {
+  const value = parseCookies(req.headers.cookie).get(BOUND_COOKIE);
+  return value && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
+}
+
+export function setBoundCookie(res: Response, config: PortalConfig, value: string, maxAgeSeconds: number): void {
+  res.append('Set-Cookie', `${BOUND_COOKIE}=${value}; ${boundCookieAttributes(config)}; Max-Age=${maxAgeSeconds}`);
+}
+
+export function clearBoundCookie(res: Response, config: PortalConfig): void {
+  res.append('Set-Cookie', `${BOUND_COOKIE}=; ${boundCookieAttributes(config)}; Max-Age=0`);
+}

@@ -10,11 +10,12 @@ import { completeSignIn } from '../auth/completeSignIn.js';
 import { checkPassword, checkTotp, mfaNeeded } from '../auth/passwordCheck.js';
 import { requireCsrf } from '../auth/requireCsrf.js';
 import { ensureSession, locals } from '../auth/sessionMiddleware.js';
-import { clearSessionCookie, setSessionCookie } from '../http/cookies.js';
+import { clearBoundCookie, clearSessionCookie, setSessionCookie } from '../http/cookies.js';
 import { parseBody, safeReturnTo } from '../http/parseBody.js';
 import { sendHtml } from '../http/sendHtml.js';
 import type { PortalContext } from '../PortalContext.js';
 import { audit } from '../store/audit.js';
+import { endBoundSession, findBoundSessionFor } from '../store/boundSessions.js';
 import { deleteSession, rotateSession, type Session } from '../store/sessions.js';
 import { getUser } from '../store/users.js';
 import type { SafeHtml } from '../views/html.js';
@@ -213,7 +214,10 @@ export function signInRoutes(ctx: PortalContext): Router {
     parseBody(signOutForm, req.body);
     const session = locals(res).session as Session;
     deleteSession(ctx.db, session.idHash);
+    const bound = findBoundSessionFor(ctx.db, session.idHash);
+    if (bound) endBoundSession(ctx.db, bound.id, 'signed-out', ctx.clock());
     clearSessionCookie(res, ctx.config);
+    clearBoundCookie(res, ctx.config);
     if (session.userId) {
       const user = getUser(ctx.db, session.userId);
       audit(

@@ -7,6 +7,8 @@ export interface Organisation {
   name: string;
   deviceTrust: boolean;
   mfaRequired: boolean;
+  /** Lifetime of the device-bound session cookie, renewed by each DBSC refresh (default 300). */
+  sessionRefreshSeconds: number;
   createdAt: number;
 }
 
@@ -15,6 +17,7 @@ interface OrgRow {
   name: string;
   device_trust: number;
   mfa_required: number;
+  session_refresh_seconds: number;
   created_at: number;
 }
 
@@ -23,6 +26,7 @@ const toOrg = (r: OrgRow): Organisation => ({
   name: r.name,
   deviceTrust: r.device_trust === 1,
   mfaRequired: r.mfa_required === 1,
+  sessionRefreshSeconds: r.session_refresh_seconds,
   createdAt: r.created_at,
 });
 
@@ -67,4 +71,8 @@ export function setDeviceTrust(db: PortalDb, orgId: string, on: boolean): void {
 
 export function setMfaRequired(db: PortalDb, orgId: string, required: boolean): void {
   db.prepare('UPDATE organisations SET mfa_required = ? WHERE id = ?').run(required ? 1 : 0, orgId);
+}
+
+export function setSessionRefreshSeconds(db: PortalDb, orgId: string, seconds: number): void {
+  db.prepare('UPDATE organisations SET session_refresh_seconds = ? WHERE id = ?').run(seconds, orgId);
 }

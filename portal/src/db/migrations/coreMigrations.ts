@@ -1,5 +1,6 @@
 import { migration001Core } from './001_core.js';
+import { migration002BoundSessions } from './002_bound_sessions.js';
 import type { Migration } from './Migration.js';
 
 /** The portal core's migrations, in order. Extensions (OIDC) bring their own, numbered 100+. */
-export const coreMigrations: readonly Migration[] = [migration001Core];
+export const coreMigrations: readonly Migration[] = [migration001Core, migration002BoundSessions];

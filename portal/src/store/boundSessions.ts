@@ -1,0 +1,151 @@
+/**
+ * Device-bound sessions (DBSC): the session key each registered session proved, and its current
+ * short-lived cookie (stored hashed). The previous cookie stays valid until its own expiry, so a
+ * request already in flight during a refresh is not refused; neither outlives its expiry.
+ */
+import type { PortalDb } from '../db/openDatabase.js';
+import { hashToken, randomToken } from '../security/tokens.js';
+
+export interface BoundSession {
+  id: string;
+  sessionHash: string;
+  userId: string;
+  deviceId: string | null;
+  publicJwk: JsonWebKey;
+  keyThumbprint: string;
+  cookieExpiresAt: number;
+  createdAt: number;
+  refreshedAt: number;
+  refreshCount: number;
+  endedAt: number | null;
+  endReason: string | null;
+}
+
+interface Row {
+  id: string;
+  session_hash: string;
+  user_id: string;
+  device_id: string | null;
+  public_jwk: string;
+  key_thumbprint: string;
+  cookie_hash: string;
+  cookie_expires_at: number;
+  prev_cookie_hash: string | null;
+  prev_cookie_expires_at: number | null;
+  created_at: number;
+  refreshed_at: number;
+  refresh_count: number;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+
+const toBound = (r: Row): BoundSession => ({
+  id: r.id,
+  sessionHash: r.session_hash,
+  userId: r.user_id,
+  deviceId: r.device_id,
+  publicJwk: JSON.parse(r.public_jwk) as JsonWebKey,
+  keyThumbprint: r.key_thumbprint,
+  cookieExpiresAt: r.cookie_expires_at,
+  createdAt: r.created_at,
+  refreshedAt: r.refreshed_at,
+  refreshCount: r.refresh_count,
+  endedAt: r.ended_at,
+  endReason: r.end_reason,
+});
+
+/** Creates a bound session and its first cookie; returns the raw cookie value (never stored). */
+export function insertBoundSession(
+  db: PortalDb,
+  input: {
+    sessionHash: string;
+    userId: string;
+    deviceId: string | null;
+    publicJwk: JsonWebKey;
+    keyThumbprint: string;
+    cookieTtlMs: number;
+  },
+  now: number,
+): { bound: BoundSession; cookie: string } {
+  const id = randomToken(18);
+  const cookie = randomToken(32);
+  db.prepare(
+    `INSERT INTO bound_sessions (id, session_hash, user_id, device_id, public_jwk, key_thumbprint, cookie_hash,
+       cookie_expires_at, created_at, refreshed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    id,
+    input.sessionHash,
+    input.userId,
+    input.deviceId,
+    JSON.stringify(input.publicJwk),
+    input.keyThumbprint,
+    hashToken(cookie),
+    now + input.cookieTtlMs,
+    now,
+    now,
+  );
+  return { bound: getBoundSession(db, id) as BoundSession, cookie };
+}
+
+export function getBoundSession(db: PortalDb, id: string): BoundSession | undefined {
+  const row = db.prepare('SELECT * FROM bound_sessions WHERE id = ?').get(id) as Row | undefined;
+  return row && toBound(row);
+}
+
+/** The live (not ended) bound session of a portal session, if it registered one. */
+export function findBoundSessionFor(db: PortalDb, sessionHash: string): BoundSession | undefined {
+  const row = db
+    .prepare('SELECT * FROM bound_sessions WHERE session_hash = ? AND ended_at IS NULL ORDER BY created_at DESC')
+    .get(sessionHash) as Row | undefined;
+  return row && toBound(row);
+}
+
+/** Live bound sessions whose key has this thumbprint (to name "another device's key"). */
+export function findBoundSessionsByThumbprint(db: PortalDb, thumbprint: string): BoundSession[] {
+  return (db.prepare('SELECT * FROM bound_sessions WHERE key_thumbprint = ?').all(thumbprint) as Row[]).map(toBound);
+}
+
+export function listLiveBoundSessions(
+  db: PortalDb,
+  filter: { deviceId?: string; userId?: string } = {},
+): BoundSession[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM bound_sessions WHERE ended_at IS NULL
+         AND (? IS NULL OR device_id = ?) AND (? IS NULL OR user_id = ?) ORDER BY created_at`,
+    )
+    .all(filter.deviceId ?? null, filter.deviceId ?? null, filter.userId ?? null, filter.userId ?? null) as Row[];
+  return rows.map(toBound);
+}
+
+/** Is `rawCookie` a current cookie of `bound` (current, or previous until its own expiry)? */
+export function boundCookieValid(db: PortalDb, boundId: string, rawCookie: string | undefined, now: number): boolean {
+  if (!rawCookie) return false;
+  const hash = hashToken(rawCookie);
+  const row = db
+    .prepare(
+      `SELECT 1 FROM bound_sessions WHERE id = ? AND ended_at IS NULL AND (
+         (cookie_hash = ? AND cookie_expires_at > ?) OR (prev_cookie_hash = ? AND prev_cookie_expires_at > ?))`,
+    )
+    .get(boundId, hash, now, hash, now);
+  return row !== undefined;
+}
+
+/** Issues the next cookie after a verified refresh; returns its raw value. */
+export function rotateBoundCookie(db: PortalDb, id: string, cookieTtlMs: number, now: number): string {
+  const cookie = randomToken(32);
+  db.prepare(
+    `UPDATE bound_sessions SET prev_cookie_hash = cookie_hash, prev_cookie_expires_at = cookie_expires_at,
+       cookie_hash = ?, cookie_expires_at = ?, refreshed_at = ?, refresh_count = refresh_count + 1 WHERE id = ?`,
+  ).run(hashToken(cookie), now + cookieTtlMs, now, id);
+  return cookie;
+}
+
+/** Ends a bound session (its cookies stop working at once); false if already ended. */
+export function endBoundSession(db: PortalDb, id: string, reason: string, now: number): boolean {
+  return (
+    db
+      .prepare('UPDATE bound_sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL')
+      .run(now, reason, id).changes === 1
+  );
+}
