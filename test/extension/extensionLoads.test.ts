@@ -77,6 +77,10 @@ describe('extension in Chromium without a daemon', () => {
     await expect
       .poll(() => options.locator('#portalOrigins').inputValue(), { timeout: 10_000 })
       .toBe(server.localhostOrigin);
+    // Which form of the portal's address is expected (the portal redirects 127.0.0.1 to its issuer).
+    expect(await options.getByTestId('portal-address-hint').textContent()).toMatch(
+      /address bar[\s\S]*127\.0\.0\.1:8080[\s\S]*localhost:8080[\s\S]*are different addresses/,
+    );
     await options.locator('#ssoLoginOrigins').fill('http://login.example.com');
     await options.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => options.getByTestId('saved').textContent(), { timeout: 10_000 }).toContain('Not saved');

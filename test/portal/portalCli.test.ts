@@ -41,8 +41,15 @@ describe('keybound portal / admin', () => {
       child?.once('exit', (code) => reject(new Error(`portal exited early (${code})`)));
     });
     const line = await within(ready, "the portal's ready line");
-    expect(line).toMatch(/^keybound portal listening on http:\/\/127\.0\.0\.1:\d+$/);
-    const port = Number(line.split(':').at(-1));
+    const m = /^keybound portal listening on http:\/\/127\.0\.0\.1:(\d+) — open (\S+) \(/.exec(line);
+    expect(m, line).not.toBeNull();
+    const port = Number(m?.[1]);
+    // The address users and the extension must use is the portal's issuer, which it redirects to.
+    expect(m?.[2]).toBe(`http://localhost:${port}/`);
+    const redirect = await fetch(`http://127.0.0.1:${port}/`, { redirect: 'manual' });
+    expect(new URL(redirect.headers.get('location') ?? '', `http://127.0.0.1:${port}/`).origin).toBe(
+      `http://localhost:${port}`,
+    );
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(await health.json()).toEqual({ ok: true });
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));

@@ -1,7 +1,8 @@
 /**
  * `keybound portal`: starts the portal, prints exactly one stdout line when ready
- * (`keybound portal listening on http://127.0.0.1:<port>`; tools wait for it), logs the canonical
- * URL to stderr, and shuts down gracefully on SIGTERM or SIGINT.
+ * (`keybound portal listening on http://127.0.0.1:<port> — open <issuer>/ (…)`; tools wait for
+ * its start), and shuts down gracefully on SIGTERM or SIGINT. The line names the issuer because
+ * the portal redirects every other host name to it, and the extension must be configured with it.
  */
 import { createLogger } from '../../../shared/node/createLogger.js';
 import { startPortal } from '../startPortal.js';
@@ -15,7 +16,9 @@ export async function runPortal(options: {
 }): Promise<void> {
   const logger = createLogger('portal');
   const portal = await startPortal({ ...options, logger });
-  process.stdout.write(`keybound portal listening on http://127.0.0.1:${portal.port}\n`);
+  process.stdout.write(
+    `keybound portal listening on http://127.0.0.1:${portal.port} — open ${portal.origin}/ (the address users and the extension use)\n`,
+  );
   logger.info({ event: 'portal.ready', origin: portal.origin }, `open ${portal.origin}/`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
