@@ -8,6 +8,7 @@
   // Protect may wait up to two minutes for the user (PROTECT_TIMEOUT_MS), plus a margin.
   const CEREMONY_TIMEOUT_MS = 150_000;
   const PROBLEM_KEY = 'keybound.problem';
+  const PAIRING_POLL_MS = 1000;
 
   // ---- page API client -------------------------------------------------------------------
   let extensionReady = document.documentElement.getAttribute('data-keybound') === 'ready';
@@ -106,6 +107,29 @@
     return extensionRequest('status', { userName: data.email, rpId: data.rpId }, STATUS_TIMEOUT_MS);
   }
 
+  /**
+   * The status once pairing is over. The first use of the extension on this device pairs it with
+   * the Keybound app, which may wait for the user in the Protect window: say so (not "not running")
+   * and ask again every second until the pairing is approved, denied or times out.
+   */
+  async function statusAfterPairing() {
+    let status = await getStatus();
+    const until = Date.now() + CEREMONY_TIMEOUT_MS;
+    while (status.daemon === 'pairing' && Date.now() < until) {
+      say('Keybound is pairing this browser with your device: approve it in the Protect window…');
+      await new Promise((resolve) => setTimeout(resolve, PAIRING_POLL_MS));
+      status = await getStatus();
+    }
+    return status;
+  }
+
+  /** The password page with the sentence for a daemon that cannot answer (pairing or unreachable). */
+  function daemonNotConnected(status) {
+    if (status.daemon === 'pairing') return toPassword('daemon-pairing');
+    // The extension's own words name the broken link (not reachable, refused, not allowed).
+    return toPassword('daemon-unavailable', status.eligibility?.problem?.message);
+  }
+
   /** `{ ok: true, value }` or `{ ok: false, error }`: lets a request run ahead without an unhandled rejection. */
   const settle = (promise) =>
     promise.then(
@@ -169,11 +193,11 @@
 
     let status;
     try {
-      status = await getStatus();
+      status = await statusAfterPairing();
     } catch (err) {
       return toPassword(err.code ?? 'not-eligible', err.message);
     }
-    if (status.daemon !== 'connected') return toPassword('daemon-unavailable');
+    if (status.daemon !== 'connected') return daemonNotConnected(status);
     const problem = status.eligibility?.problem;
     if (status.registered && status.eligibility?.eligible && status.device?.deviceSignIn !== false) {
       if (firstTry) {
@@ -202,7 +226,7 @@
   async function finishPage() {
     if (!(await waitForExtension())) return go(data.next);
     try {
-      const status = await getStatus();
+      const status = await statusAfterPairing();
       if (status.daemon !== 'connected' || !status.eligibility?.eligible || status.registered) return go(data.next);
       await registerDevice();
     } catch (err) {

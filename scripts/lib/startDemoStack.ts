@@ -35,6 +35,8 @@ export interface StartDemoStackOptions {
   daemonPort?: number;
   /** `protect`: the user approves in the Protect window; `auto`: approved without asking (tests only). */
   uv: 'protect' | 'auto';
+  /** Pairing without a Protect prompt, as IT policy would set it (the default); false: the user approves it. */
+  preauthorizePairing?: boolean;
   logger?: Logger;
   /** The portal serves a packed extension from this folder under /extension/ (keybound extension pack). */
   extensionDir?: string;
@@ -120,7 +122,7 @@ export async function startDemoStack(options: StartDemoStackOptions): Promise<De
       device: 'emulator',
       uv: options.uv,
       allowExtensions: [EXTENSION_ID],
-      preauthorizePairing: true,
+      preauthorizePairing: options.preauthorizePairing ?? true,
       logger: logger.child({ component: 'daemon' }),
     });
     stops.push(() => daemon.close());

@@ -118,4 +118,16 @@ $<HTMLInputElement>('device-signin').addEventListener('change', async (event) =>
   await refresh();
 });
 
-void refresh();
+/**
+ * The popup follows the worker while it is open: pairing approved in Protect, a daemon that comes
+ * up or goes away, a setting changed elsewhere. One overview at a time, every second, stopped when
+ * the popup closes (the worker holds no list of popups to notify, so nothing outlives it).
+ */
+const FOLLOW_MS = 1_000;
+let following: ReturnType<typeof setTimeout> | undefined;
+async function follow(): Promise<void> {
+  await refresh().catch(() => undefined);
+  following = setTimeout(follow, FOLLOW_MS);
+}
+window.addEventListener('pagehide', () => clearTimeout(following));
+void follow();

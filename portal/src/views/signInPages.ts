@@ -54,7 +54,10 @@ export function continuePage(o: { csrfToken: string; email: string; rpId: string
 const REASONS: Record<string, string> = {
   'no-extension':
     'Device sign-in is not available in this browser: the Keybound extension is not installed or not running.',
-  'daemon-unavailable': 'Device sign-in is not available: the Keybound app on this device is not running.',
+  'daemon-unavailable':
+    'Device sign-in is not available: this browser cannot reach the Keybound app on this device. Open the Keybound extension to see why.',
+  'daemon-pairing':
+    'Device sign-in is waiting for this browser to be paired with the Keybound app on this device. Approve the pairing in the Protect window, then sign in again.',
   'device-failed': 'Device sign-in did not complete. You can log in with your password.',
   'not-eligible': 'This device cannot use device sign-in yet.',
   ERR_DEVICE_SIGNIN_DISABLED: 'Device sign-in is turned off in Protect on this device, so log in with your password.',

@@ -43,6 +43,8 @@ export interface E2eStackOptions {
   extraExtensionIds?: string[];
   /** The portal serves a packed extension from this folder under /extension/. */
   extensionDir?: string;
+  /** false: the first pairing waits for Approve in the Protect window (default: pre-authorised). */
+  preauthorizePairing?: boolean;
 }
 
 /** Starts the stack; `close()` stops everything and removes the data root. */
@@ -62,6 +64,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       dataRoot,
       uv: 'protect',
       ...(options.extensionDir ? { extensionDir: options.extensionDir } : {}),
+      ...(options.preauthorizePairing === false ? { preauthorizePairing: false } : {}),
       logger: createLogger('e2e', { level: process.env.KEYBOUND_TEST_LOG_LEVEL ?? 'silent' }),
     });
     const profile = new EmulatedProfileSource(stack.daemon.dataDir);
