@@ -54,7 +54,10 @@ export type KeyStoreErrorCode =
   | 'ERR_KEYSTORE_WRONG_MACHINE'
   | 'ERR_KEYSTORE_CORRUPT'
   | 'ERR_KEY_NOT_FOUND'
-  | 'ERR_STATE_CORRUPT';
+  | 'ERR_STATE_CORRUPT'
+  | 'ERR_KEYSTORE_OTHER_TPM'
+  | 'ERR_TPM_UNAVAILABLE'
+  | 'ERR_TPM_FAILED';
 
 /** Device management operations of the daemon (enrollment, Protect accounts, device settings). */
 export type DeviceErrorCode =

@@ -49,6 +49,9 @@ export interface StartDaemonOptions {
   protectTimeoutMs?: number;
   heartbeatMs?: number;
   connection?: DaemonServerOptions['connection'];
+  /** `--key-store tpm|file|auto` and `--tpm ADDRESS` for the real device side. */
+  keyStore?: 'tpm' | 'file' | 'auto';
+  tpm?: string;
   /** Opens the device side; defaults to the real one (daemon/src/authenticator). Tests may swap it. */
   openDeviceSide?: OpenDeviceSide;
 }
@@ -142,7 +145,14 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       daemon: () => ({ version: KEYBOUND_VERSION, pid: process.pid, url, port, dataDir, uv, startedAt }),
     },
   });
-  const open = options.openDeviceSide ?? defaultOpenDeviceSide;
+  const open =
+    options.openDeviceSide ??
+    (options.keyStore || options.tpm
+      ? realDeviceSide({
+          ...(options.keyStore ? { keyStoreChoice: options.keyStore } : {}),
+          ...(options.tpm ? { tpm: options.tpm } : {}),
+        })
+      : defaultOpenDeviceSide);
   side = open({ dataDir, device: options.device ?? 'emulator', verifier: queue, logger, clock });
   side.then(
     (s) => {

@@ -19,10 +19,10 @@ import { DeviceControl } from '../device/DeviceControl.js';
 import type { DeviceProfileSource } from '../device/deviceProfile.js';
 import { EmulatedProfileSource } from '../device/EmulatedProfileSource.js';
 import { HostProfileSource } from '../device/host/HostProfileSource.js';
-import { FileKeyStore } from '../keys/FileKeyStore.js';
 import type { KeyStore } from '../keys/KeyStore.js';
 import { createMachineSealer } from '../keys/MachineSealer.js';
 import { hostMachineIdentity, type MachineIdentity } from '../keys/machineIdentity.js';
+import { type KeyStoreChoice, openKeyStore } from '../keys/openKeyStore.js';
 import type { UserVerifier } from '../protect/UserVerifier.js';
 import { CREDENTIALS_FILE, CredentialStore } from '../storage/CredentialStore.js';
 import { SealedPairingStore } from '../storage/SealedPairingStore.js';
@@ -43,6 +43,10 @@ export interface DaemonStateOptions {
   machineIdentity?: MachineIdentity;
   /** Replaces the file key store (e.g. MemoryKeyStore in tests, a hardware backend later). */
   keyStore?: KeyStore;
+  /** Which key store (`--key-store`): `auto` (default) takes a TPM when one answers. */
+  keyStoreChoice?: KeyStoreChoice;
+  /** The TPM's address (`--tpm`): `swtpm:127.0.0.1:PORT` or a device path; else KEYBOUND_TPM, /dev/tpmrm0. */
+  tpm?: string;
   /** For enrollments with a portal (tests inject their own). */
   fetch?: typeof fetch;
   /** Remove crash leftovers (sweepCrashLeftovers) — only the daemon, never a CLI process, sets this. */
@@ -77,7 +81,21 @@ export async function openDaemonState(options: DaemonStateOptions): Promise<Daem
     identity: options.machineIdentity ?? hostMachineIdentity(),
     crypto,
   });
-  const keyStore = options.keyStore ?? new FileKeyStore(dataDir, sealer, crypto, now);
+  let keyStore: KeyStore;
+  if (options.keyStore) {
+    keyStore = options.keyStore;
+  } else {
+    const opened = await openKeyStore({
+      dataDir,
+      choice: options.keyStoreChoice ?? 'auto',
+      ...(options.tpm ? { tpm: options.tpm } : {}),
+      sealer,
+      crypto,
+      now,
+    });
+    keyStore = opened.store;
+    logger.info({ event: 'keystore.opened', keyStore: opened.kind }, `key store: ${opened.detail}`);
+  }
   const profile: DeviceProfileSource =
     options.device === 'host' ? new HostProfileSource(dataDir) : new EmulatedProfileSource(dataDir);
   // A damaged file is reported (ERR_STATE_CORRUPT naming it) by whatever needs it; everything
@@ -146,6 +164,7 @@ export async function openDaemonState(options: DaemonStateOptions): Promise<Daem
     async close() {
       credentials.close();
       audit.close();
+      await keyStore.close?.();
     },
   };
 }

@@ -14,6 +14,8 @@ export interface DaemonCommandOptions {
   preauthorizePairing?: boolean;
   listenIpv6?: boolean;
   protectTimeoutMs?: number;
+  keyStore: 'tpm' | 'file' | 'auto';
+  tpm?: string;
 }
 
 export function parsePort(value: string): number {
@@ -48,6 +50,12 @@ export function registerDaemonCommand(program: Command): void {
     .option('--allow-extension <id>', 'allow a Chrome extension id to connect (repeatable)', collect, [])
     .option('--preauthorize-pairing', 'allowed extensions pair without a Protect prompt (IT policy)')
     .option('--listen-ipv6', 'also listen on [::1]')
+    .addOption(
+      new Option('--key-store <kind>', 'where keys live: tpm, file (sealed files), auto (a TPM when one answers)')
+        .choices(['tpm', 'file', 'auto'])
+        .default('auto'),
+    )
+    .option('--tpm <address>', 'the TPM: swtpm:127.0.0.1:PORT or /dev/tpmrm0 (default: KEYBOUND_TPM, then /dev/tpmrm0)')
     .option('--protect-timeout-ms <ms>', 'how long a request waits for Protect (default 120000)', parseTimeout)
     .action(async (opts: DaemonCommandOptions) => {
       const { runDaemon } = await import('./runDaemon.js');

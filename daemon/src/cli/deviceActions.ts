@@ -26,6 +26,8 @@ export type DeviceAction =
 export interface DeviceActionOptions {
   dataDir?: string;
   json?: boolean;
+  /** The TPM address, when the data dir's keys are in a TPM. */
+  tpm?: string;
   /** Tests: where output goes, and which machine this is. */
   out?: (text: string) => void;
   err?: (text: string) => void;
@@ -40,6 +42,7 @@ export async function runDeviceAction(action: DeviceAction, options: DeviceActio
     dataDir: options.dataDir ?? defaultDataDir(),
     device: 'emulator',
     logger: silentLogger(),
+    ...(options.tpm ? { tpm: options.tpm } : {}),
     ...(options.machineIdentity ? { machineIdentity: options.machineIdentity } : {}),
   }).catch((e: unknown) => e as Error);
   if (state instanceof Error) return fail(state, err);

@@ -34,7 +34,8 @@ export function registerDeviceCommand(program: Command): void {
     .command('device')
     .description('the emulated device profile: enrollment, Protect state, user verification, settings')
     .option('--data-dir <dir>', 'the daemon data directory (default: KEYBOUND_DATA_DIR or the per-user data folder)')
-    .option('--json', 'print JSON');
+    .option('--json', 'print JSON')
+    .option('--tpm <address>', "the TPM holding this data dir's keys (default: KEYBOUND_TPM, then /dev/tpmrm0)");
 
   device
     .command('show')

@@ -21,6 +21,8 @@ export async function runDaemon(opts: DaemonCommandOptions): Promise<number> {
       preauthorizePairing: opts.preauthorizePairing === true,
       listenIpv6: opts.listenIpv6 === true,
       ...(opts.protectTimeoutMs ? { protectTimeoutMs: opts.protectTimeoutMs } : {}),
+      keyStore: opts.keyStore,
+      ...(opts.tpm ? { tpm: opts.tpm } : {}),
       logger,
     });
   } catch (err) {

@@ -40,6 +40,7 @@ interface LoadedKey {
 }
 
 export class FileKeyStore implements KeyStore {
+  readonly protection = 'software' as const;
   private readonly cache = new Map<string, LoadedKey>();
   private readonly dir: string;
 

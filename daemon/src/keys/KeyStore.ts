@@ -29,6 +29,10 @@ export interface KeyStore {
   /** Deletes the key; deleting an unknown ref is not an error (idempotent). */
   delete(ref: string): Promise<void>;
   list(): Promise<KeyInfo[]>;
+  /** Where private keys live: `tpm` (inside a TPM 2.0) or `software` (sealed files, memory). */
+  readonly protection?: 'tpm' | 'software';
+  /** Releases hardware connections (the TPM's loaded storage key); idempotent. */
+  close?(): Promise<void>;
 }
 
 /** ECDSA parameters used by every backend. */

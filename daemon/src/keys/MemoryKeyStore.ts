@@ -5,6 +5,7 @@ import { toBase64url } from '../../../shared/webauthn/base64url.js';
 import { ES256, type KeyInfo, type KeyPurpose, type KeyStore, P256, publicJwkOf } from './KeyStore.js';
 
 export class MemoryKeyStore implements KeyStore {
+  readonly protection = 'software' as const;
   private readonly keys = new Map<string, { info: KeyInfo; privateKey: CryptoKey }>();
 
   constructor(
