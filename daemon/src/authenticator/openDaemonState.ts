@@ -19,6 +19,7 @@ import { DeviceControl } from '../device/DeviceControl.js';
 import type { DeviceProfileSource } from '../device/deviceProfile.js';
 import { EmulatedProfileSource } from '../device/EmulatedProfileSource.js';
 import { HostProfileSource } from '../device/host/HostProfileSource.js';
+import { FileKeyStore } from '../keys/FileKeyStore.js';
 import type { KeyStore } from '../keys/KeyStore.js';
 import { createMachineSealer } from '../keys/MachineSealer.js';
 import { hostMachineIdentity, type MachineIdentity } from '../keys/machineIdentity.js';
@@ -127,7 +128,7 @@ export async function openDaemonState(options: DaemonStateOptions): Promise<Daem
     if (identityKeyRef) inUse.add(identityKeyRef);
     const swept = await sweepCrashLeftovers({
       dataDir,
-      ...(sweepKeys ? { keys: { store: keyStore, inUse } } : {}),
+      ...(sweepKeys && keyStore instanceof FileKeyStore ? { keys: { store: keyStore, inUse } } : {}),
     });
     if (swept.tmpFiles.length + swept.orphanKeys.length > 0) {
       logger.warn(
