@@ -10,9 +10,10 @@ export default defineConfig({
       'cli/**/*.test.ts',
       'deploy/**/*.test.ts',
       'test/**/*.test.ts',
+      'dev/**/*.test.ts',
     ],
     // Browser tests load the built extension: build it once, before any worker starts.
-    globalSetup: ['test/setup/buildExtension.ts'],
+    globalSetup: ['dev/buildExtension.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration and browser tests start real servers and Chromium; two cores here.

@@ -12,10 +12,10 @@
  */
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { type ExtensionBrowser, launchWithExtension, waitForProtectWindow } from '../test/helpers/browser.js';
-import { ensureExtensionBuilt, REPO_ROOT } from '../test/setup/buildExtension.js';
+import { type ExtensionBrowser, launchWithExtension, waitForProtectWindow } from '../dev/browser.js';
+import { ensureExtensionBuilt, REPO_ROOT } from '../dev/buildExtension.js';
+import { type DemoStack, startDemoStack } from '../dev/startDemoStack.js';
 import { createStepRunner } from './lib/runSteps.js';
-import { type DemoStack, startDemoStack } from './lib/startDemoStack.js';
 
 const VIEWPORT = { width: 900, height: 620 };
 const TIMEOUT_MS = 20_000;

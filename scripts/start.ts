@@ -11,12 +11,12 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BrowserContext } from 'playwright-core';
+import { ensureExtensionBuilt, REPO_ROOT } from '../dev/buildExtension.js';
+import { type DemoStack, startDemoStack } from '../dev/startDemoStack.js';
 import { DEFAULT_PORTAL_PORT } from '../portal/src/cli/registerPortalCommands.js';
 import { DEFAULT_DAEMON_PORT } from '../shared/protocol/version.js';
-import { ensureExtensionBuilt, REPO_ROOT } from '../test/setup/buildExtension.js';
 import { type DescribeOptions, describeDemoStack } from './lib/describeDemoStack.js';
 import { findBrowser, hasDisplay, openDemoBrowser } from './lib/openDemoBrowser.js';
-import { type DemoStack, startDemoStack } from './lib/startDemoStack.js';
 
 function port(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;

@@ -10,7 +10,7 @@
  * turns (ours, built-in, then built-in, ours, …) so machine noise falls on both.
  */
 
-import { extensionWorker } from '../../test/helpers/browser.js';
+import { extensionWorker } from '../../dev/browser.js';
 import { type BenchContext, type Benchmark, ms, type Verdict } from '../lib/Benchmark.js';
 import { printTable, type Summary, summarize } from '../lib/stats.js';
 import { measureDaemonAlone } from './measureDaemonAlone.js';

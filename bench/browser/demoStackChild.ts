@@ -1,5 +1,5 @@
 /**
- * Child-process entry for the browser benchmark: runs the demo stack (scripts/lib/startDemoStack.ts:
+ * Child-process entry for the browser benchmark: runs the demo stack (dev/startDemoStack.ts:
  * portal, and the daemon with `--uv auto`, an enrolled emulated device and pairing pre-authorised)
  * in its own process, as portal and daemon run for users, so the benchmark process's Playwright
  * work never delays them. Prints one JSON line (StackInfo) on stdout once ready; stops when
@@ -8,7 +8,7 @@
  *   node --import tsx bench/browser/demoStackChild.ts <dataRoot>
  */
 import { join } from 'node:path';
-import { startDemoStack } from '../../scripts/lib/startDemoStack.js';
+import { startDemoStack } from '../../dev/startDemoStack.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 
 export interface StackInfo {

@@ -7,8 +7,8 @@
  * and back) costs.
  */
 import { randomBytes } from 'node:crypto';
+import { connectPaired, type DaemonClient, newInstall } from '../../dev/daemonClient.js';
 import { EXTENSION_ID } from '../../extension/src/extensionId.js';
-import { connectPaired, type DaemonClient, newInstall } from '../../test/helpers/daemonClient.js';
 import { type Summary, timeSequential } from '../lib/stats.js';
 
 export interface DaemonAloneOptions {

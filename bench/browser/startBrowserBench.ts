@@ -1,40 +1,15 @@
-/**
- * Everything the browser benchmark needs, set up once and unmeasured:
- *   - the demo stack (scripts/lib/startDemoStack.ts) in a child process (spawnDemoStack.ts): the
- *     portal, and the daemon with an emulated enrolled device, `--uv auto` (Protect approves
- *     without asking) and pairing pre-authorised for the extension's pinned id;
- *   - "ours": headless Chromium with the built extension, configured with the portal and the
- *     daemon's port, whose device is registered for the demo user the way a user does it
- *     (email → passwordless offer → password → code → registration on the finish page);
- *   - "built-in": the same Chromium, same flags, without the extension, whose one tab has a
- *     DevTools virtual authenticator holding a credential the portal knows for the same user
- *     (addVirtualCredential.ts), and the built-in sign-in script (page/builtInSignIn.js).
- * Both tabs carry the page timeline (page/timeline.js).
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { type ExtensionBrowser, launchChromium, launchWithExtension } from '../../dev/browser.js';
+import { ensureExtensionBuilt } from '../../dev/buildExtension.js';
 import { listCredentials } from '../../portal/src/store/credentials.js';
 import { findUsersByEmail } from '../../portal/src/store/users.js';
-import { CHROMIUM_PATH, type ExtensionBrowser, launchWithExtension } from '../../test/helpers/browser.js';
-import { ensureExtensionBuilt } from '../../test/setup/buildExtension.js';
 import { addVirtualCredential, type VirtualCredential } from './addVirtualCredential.js';
 import { type SpawnedStack, spawnDemoStack } from './spawnDemoStack.js';
 import { instrumentWorker } from './workerTimeline.js';
 
 const PAGE_DIR = join(import.meta.dirname, 'page');
 const STEP_TIMEOUT_MS = 30_000;
-
-/** The flags launchWithExtension uses, minus the extension: the two browsers differ only in it. */
-const COMMON_ARGS = [
-  '--no-sandbox', // running as root in CI containers
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface BrowserBench {
   stack: SpawnedStack;
@@ -74,14 +49,10 @@ export async function startBrowserBench(progress: (m: string) => void): Promise<
     const credentialId = await registerThroughOffer(oursPage, stack);
 
     progress('browser: launching Chromium without it, adding the virtual authenticator');
-    const profileDir = await mkdtemp(join(tmpdir(), 'keybound-chromium-builtin-'));
-    closers.push(() => rm(profileDir, { recursive: true, force: true }));
-    const context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: COMMON_ARGS,
-    });
-    closers.push(() => context.close());
+    // The same flags as the extension's browser: the two differ only in the extension.
+    const plain = await launchChromium();
+    closers.push(() => plain.close());
+    const context = plain.context;
     const builtInPage = await context.newPage();
     await builtInPage.addInitScript({ path: join(PAGE_DIR, 'timeline.js') });
     await builtInPage.addInitScript({ path: join(PAGE_DIR, 'builtInSignIn.js') });

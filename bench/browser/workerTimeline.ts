@@ -12,7 +12,7 @@
  * millisecond, and intervals within the worker are exact.
  */
 import type { Worker } from 'playwright-core';
-import { configureExtension } from '../../test/helpers/browser.js';
+import { configureExtension } from '../../dev/browser.js';
 import type { Mark } from './signInOnce.js';
 
 const INSTRUMENT = `(() => {

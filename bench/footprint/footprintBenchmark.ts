@@ -12,7 +12,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectPaired, type DaemonClient, newInstall, type TestInstall } from '../../test/helpers/daemonClient.js';
+import { connectPaired, type DaemonClient, newInstall, type TestInstall } from '../../dev/daemonClient.js';
 import { type BenchContext, type Benchmark, ms, type Verdict } from '../lib/Benchmark.js';
 import { buildNode } from '../lib/buildNode.js';
 import { prepareDevice } from '../lib/prepareDevice.js';

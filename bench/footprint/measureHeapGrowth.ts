@@ -26,7 +26,7 @@ export async function measureHeapGrowth(first: number, total: number): Promise<H
   const gc = collector();
   const bench = await startBenchDaemon();
   const liveMb = () => {
-    // The test client keeps every message it received (test/helpers/daemonClient.ts): drop them,
+    // The test client keeps every message it received (dev/daemonClient.ts): drop them,
     // so only what the daemon retains is measured.
     bench.client.received.length = 0;
     bench.client.events.length = 0;

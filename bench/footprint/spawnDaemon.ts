@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEST_EXTENSION_ID } from '../../test/helpers/daemonClient.js';
+import { TEST_EXTENSION_ID } from '../../dev/daemonClient.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const LISTENING = /^keybound daemon listening on (ws:\/\/127\.0\.0\.1:(\d+))$/m;

@@ -12,14 +12,14 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { type RunningDaemon, startDaemon } from '../../daemon/src/startDaemon.js';
+import { connectPaired, type DaemonClient, newInstall } from '../../dev/daemonClient.js';
+import { type DevDaemon, startDevDaemon } from '../../dev/startDevDaemon.js';
 import { createLogger } from '../../shared/node/createLogger.js';
-import { connectPaired, type DaemonClient, newInstall, TEST_EXTENSION_ID } from '../../test/helpers/daemonClient.js';
 import { prepareDevice } from './prepareDevice.js';
 import { newRequestOptions, RP_ORIGIN, registerCredential } from './webauthnRequests.js';
 
 export interface BenchDaemon {
-  daemon: RunningDaemon;
+  daemon: DevDaemon;
   dataDir: string;
   /** The credential id registered for the benchmark user. */
   credentialId: string;
@@ -45,14 +45,11 @@ export async function startBenchDaemon(options: BenchDaemonOptions = {}): Promis
   const dataDir = await mkdtemp(join(tmpdir(), 'kb-bench-'));
   const logFile = join(dataDir, 'daemon.log');
   const clients: DaemonClient[] = [];
-  let daemon: RunningDaemon | undefined;
+  let daemon: DevDaemon | undefined;
   try {
     await prepareDevice(dataDir, options.fillerCredentials ?? 0);
-    daemon = await startDaemon({
-      port: 0,
+    daemon = await startDevDaemon({
       dataDir,
-      uv: 'auto',
-      allowExtensions: [TEST_EXTENSION_ID],
       preauthorizePairing: true,
       logger: createLogger('daemon', { destination: pino.destination({ dest: logFile, sync: true }) }),
       connection: { messagesPerSecond: 1_000_000 },

@@ -6,8 +6,8 @@
  */
 import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
 import type { CredentialRecord } from '../../daemon/src/storage/CredentialStore.js';
+import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
-import { makeDeviceEligible } from '../../test/helpers/makeDeviceEligible.js';
 
 /** Enrols the emulated device in `dataDir` and adds `fillerCredentials` rows (other portals' accounts). */
 export async function prepareDevice(dataDir: string, fillerCredentials = 0): Promise<void> {

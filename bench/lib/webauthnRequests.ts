@@ -3,7 +3,7 @@
  * loop): a fresh 32-byte challenge per sign-in, the benchmark credential in allowCredentials.
  */
 import { randomBytes } from 'node:crypto';
-import type { DaemonClient } from '../../test/helpers/daemonClient.js';
+import type { DaemonClient } from '../../dev/daemonClient.js';
 
 export const RP_ID = 'localhost';
 export const RP_ORIGIN = 'http://localhost:3000';

@@ -33,7 +33,7 @@ export function bucketOf(url: string, fn: string): string {
     [/node_modules\//, 'other packages'],
     [/\/daemon\/src\/([^/]+)\//, 'daemon/$1'],
     [/\/shared\/([^/]+)\//, 'shared/$1'],
-    [/\/test\/helpers\//, 'benchmark client (test/helpers)'],
+    [/\/dev\//, 'benchmark client (dev/)'],
     [/\/bench\//, 'bench'],
     [/^node:/, 'node core'],
   ];

@@ -8,7 +8,7 @@
  * is the figure that matters).
  */
 
-import type { DaemonClient } from '../../test/helpers/daemonClient.js';
+import type { DaemonClient } from '../../dev/daemonClient.js';
 import { type BenchContext, type Benchmark, ms, type Verdict } from '../lib/Benchmark.js';
 import { startBenchDaemon } from '../lib/benchDaemon.js';
 import { printTable, type Summary, summarize, timeSequential } from '../lib/stats.js';

@@ -4,7 +4,7 @@
  * and the manual steps when no browser can be opened for them.
  */
 import { relative } from 'node:path';
-import type { DemoStack } from './startDemoStack.js';
+import type { DemoStack } from '../../dev/startDemoStack.js';
 
 export interface DescribeOptions {
   /** Repository root: paths are printed relative to it. */

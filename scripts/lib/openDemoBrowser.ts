@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { type BrowserContext, chromium } from 'playwright-core';
-import { configureExtension, extensionWorker } from '../../test/helpers/browser.js';
+import { configureExtension, extensionWorker } from '../../dev/browser.js';
 
 /** Candidate browser binaries, in order; Chromium first (branded Chrome 137+ ignores --load-extension). */
 function candidates(): string[] {

@@ -1,11 +1,11 @@
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { parseAuthenticatorData } from '@simplewebauthn/server/helpers';
 import { describe, expect, it } from 'vitest';
+import { sampleRequestOptions } from '../../dev/sampleOptions.js';
 import { nodeCrypto } from '../crypto/CryptoProvider.js';
 import { peculiarCrypto } from '../crypto/peculiarCrypto.js';
 import { randomBytes } from '../crypto/randomBytes.js';
 import { authenticationResponseJSON } from '../protocol/webauthnJson.js';
-import { sampleRequestOptions } from '../testing/sampleOptions.js';
 import { fromBase64url, toBase64url } from './base64url.js';
 import { coseKeyFromCryptoKey } from './coseKeyFromCryptoKey.js';
 import { createAuthenticationResponse } from './createAuthenticationResponse.js';

@@ -1,12 +1,12 @@
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { parseAuthenticatorData } from '@simplewebauthn/server/helpers';
 import { describe, expect, it } from 'vitest';
+import { sampleCreationOptions } from '../../dev/sampleOptions.js';
 import { nodeCrypto } from '../crypto/CryptoProvider.js';
 import { peculiarCrypto } from '../crypto/peculiarCrypto.js';
 import { randomBytes } from '../crypto/randomBytes.js';
 import { AuthenticatorError } from '../errors.js';
 import { registrationResponseJSON } from '../protocol/webauthnJson.js';
-import { sampleCreationOptions } from '../testing/sampleOptions.js';
 import { fromBase64url, toBase64url } from './base64url.js';
 import { createRegistrationResponse } from './createRegistrationResponse.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/startTestDaemon.js';
+import { type DevDaemon, startDevDaemon } from '../../dev/startDevDaemon.js';
 
 /** Runs `keybound …` in this process; returns its exit code and what it wrote. */
 async function keybound(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -32,16 +32,16 @@ async function keybound(args: string[]): Promise<{ code: number; stdout: string;
   }
 }
 
-let daemon: TestDaemon;
+let daemon: DevDaemon;
 let portalDir: string;
 
 beforeAll(async () => {
-  daemon = await startTestDaemon({ uv: 'protect' });
+  daemon = await startDevDaemon({ uv: 'protect', preauthorizePairing: true });
   portalDir = await mkdtemp(join(tmpdir(), 'keybound-dash-ids-'));
 });
 
 afterAll(async () => {
-  await daemon?.close();
+  await daemon?.stop();
   if (portalDir) await rm(portalDir, { recursive: true, force: true });
 });
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/startTestDaemon.js';
+import { type DevDaemon, startDevDaemon } from '../../dev/startDevDaemon.js';
 
 async function keybound(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -31,12 +31,12 @@ async function keybound(args: string[]): Promise<{ code: number; stdout: string;
 /** No YAML-like `key:` lines and no indentation: the profile dump this style replaced. */
 const PROFILE_DUMP = /^\s*(installed|enrollment|protect|userVerification):/m;
 
-let daemon: TestDaemon;
+let daemon: DevDaemon;
 beforeAll(async () => {
-  daemon = await startTestDaemon({ uv: 'protect' });
+  daemon = await startDevDaemon({ uv: 'protect', preauthorizePairing: true });
 });
 afterAll(async () => {
-  await daemon?.close();
+  await daemon?.stop();
 });
 
 describe('device-side CLI output', () => {

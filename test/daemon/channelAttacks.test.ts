@@ -3,14 +3,14 @@
  * still serves a good, paired client afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_BYTES, MAX_PENDING_PER_CONNECTION } from '../../shared/protocol/version.js';
 import {
   connectPaired,
   DaemonClient,
   newInstall,
   TEST_EXTENSION_ORIGIN,
   type TestInstall,
-} from '../helpers/daemonClient.js';
+} from '../../dev/daemonClient.js';
+import { MAX_MESSAGE_BYTES, MAX_PENDING_PER_CONNECTION } from '../../shared/protocol/version.js';
 import { type HarnessDaemon, startHarnessDaemon } from '../helpers/daemonHarness.js';
 import { rawRequest, statusOf, upgradeRequest } from '../helpers/rawHttp.js';
 

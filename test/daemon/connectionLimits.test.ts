@@ -13,7 +13,7 @@ import {
   newInstall,
   TEST_EXTENSION_ORIGIN,
   type TestInstall,
-} from '../helpers/daemonClient.js';
+} from '../../dev/daemonClient.js';
 import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
 import { fakeDeviceSide } from '../helpers/fakeDeviceSide.js';
 import { rawRequest, statusOf, upgradeRequest } from '../helpers/rawHttp.js';

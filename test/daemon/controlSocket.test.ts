@@ -7,10 +7,10 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlCall } from '../../daemon/src/control/controlClient.js';
 import { controlSocketPath } from '../../daemon/src/control/controlProtocol.js';
-import { sampleCreationOptions } from '../../shared/testing/sampleOptions.js';
-import { connectPaired, newInstall } from '../helpers/daemonClient.js';
+import { connectPaired, newInstall } from '../../dev/daemonClient.js';
+import { sampleCreationOptions } from '../../dev/sampleOptions.js';
+import { within } from '../../dev/within.js';
 import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
-import { within } from '../helpers/within.js';
 
 let daemon: HarnessDaemon;
 

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlCall } from '../../daemon/src/control/controlClient.js';
 import { realDeviceSide } from '../../daemon/src/startDaemon.js';
-import { connectPaired, DaemonClient, newInstall, type TestInstall } from '../helpers/daemonClient.js';
+import { connectPaired, DaemonClient, newInstall, type TestInstall } from '../../dev/daemonClient.js';
 import { makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
 
 const HOME = { machineId: 'a'.repeat(64), uid: 1000, username: 'alice' };

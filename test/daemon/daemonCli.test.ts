@@ -7,9 +7,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DaemonClient, newInstall, TEST_EXTENSION_ID } from '../helpers/daemonClient.js';
+import { DaemonClient, newInstall, TEST_EXTENSION_ID } from '../../dev/daemonClient.js';
+import { within } from '../../dev/within.js';
 import { makeTempDir } from '../helpers/daemonHarness.js';
-import { within } from '../helpers/within.js';
 
 const ENTRY = fileURLToPath(new URL('../helpers/cliEntry.ts', import.meta.url));
 

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { generateRegistrationOptions } from '@simplewebauthn/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
+import { connectPaired, type DaemonClient, newInstall } from '../../dev/daemonClient.js';
+import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { createLogger } from '../../shared/node/createLogger.js';
-import { connectPaired, type DaemonClient, newInstall } from '../helpers/daemonClient.js';
 import { makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
-import { makeDeviceEligible } from '../helpers/makeDeviceEligible.js';
 
 const ORIGIN = 'http://localhost:3000';
 const dirs: string[] = [];

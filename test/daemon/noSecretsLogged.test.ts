@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_FILE } from '../../daemon/src/audit/FileAuditLog.js';
 import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
+import { DaemonClient, newInstall } from '../../dev/daemonClient.js';
+import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
+import { sampleCreationOptions, sampleRequestOptions } from '../../dev/sampleOptions.js';
 import { createLogger, silentLogger } from '../../shared/node/createLogger.js';
 import type { ProtectRequestEvent } from '../../shared/protocol/index.js';
-import { sampleCreationOptions, sampleRequestOptions } from '../../shared/testing/sampleOptions.js';
 import { toBase64url } from '../../shared/webauthn/base64url.js';
-import { DaemonClient, newInstall } from '../helpers/daemonClient.js';
 import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
-import { makeDeviceEligible } from '../helpers/makeDeviceEligible.js';
 import { httpRequest } from '../helpers/rawHttp.js';
 
 const ORIGIN = 'http://localhost:3000';

@@ -4,9 +4,9 @@
  * registration with "Configured.", denial).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectPaired, DaemonClient, newInstall, type TestInstall } from '../../dev/daemonClient.js';
+import { sampleCreationOptions, sampleRequestOptions } from '../../dev/sampleOptions.js';
 import type { ProtectRequestEvent } from '../../shared/protocol/index.js';
-import { sampleCreationOptions, sampleRequestOptions } from '../../shared/testing/sampleOptions.js';
-import { connectPaired, DaemonClient, newInstall, type TestInstall } from '../helpers/daemonClient.js';
 import { type HarnessDaemon, startHarnessDaemon } from '../helpers/daemonHarness.js';
 import { httpRequest } from '../helpers/rawHttp.js';
 

@@ -4,32 +4,24 @@
  * another origin that auto-submits the same form is refused by the browser-sent Origin.
  */
 
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HeadlessChromium, launchChromium } from '../../dev/browser.js';
+import { DaemonClient, newInstall } from '../../dev/daemonClient.js';
 import type { ProtectRequestEvent } from '../../shared/protocol/index.js';
-import { DaemonClient, newInstall } from '../helpers/daemonClient.js';
 import { type HarnessDaemon, startHarnessDaemon } from '../helpers/daemonHarness.js';
-
-const CHROMIUM = process.env.KEYBOUND_CHROMIUM ?? '/usr/bin/chromium';
 
 let daemon: HarnessDaemon;
 let context: BrowserContext;
-let profileDir: string;
+let browser: HeadlessChromium | undefined;
 let attacker: Server;
 
 beforeAll(async () => {
   daemon = await startHarnessDaemon({ uv: 'protect' });
-  profileDir = await mkdtemp(join(tmpdir(), 'kb-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
+  browser = await launchChromium();
+  context = browser.context;
   attacker = createServer((req, res) => {
     const target = decodeURIComponent((req.url ?? '/').slice(1));
     res
@@ -42,8 +34,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  await rm(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await new Promise((r) => attacker?.close(r));
   await daemon?.stop();
 });

@@ -15,12 +15,12 @@ import {
 } from '@simplewebauthn/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
+import { connectPaired, newInstall, type TestInstall } from '../../dev/daemonClient.js';
+import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { type Swtpm, startSwtpm, swtpmInstalled } from '../../scripts/lib/startSwtpm.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
-import { connectPaired, newInstall, type TestInstall } from '../helpers/daemonClient.js';
 import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
 import { findPrivateKeyMaterial } from '../helpers/findPrivateKeyMaterial.js';
-import { makeDeviceEligible } from '../helpers/makeDeviceEligible.js';
 
 const ORIGIN = 'http://localhost:3000';
 const RP_ID = 'localhost';

@@ -14,12 +14,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
 import { controlCall } from '../../daemon/src/control/controlClient.js';
+import { connectPaired, newInstall, type TestInstall } from '../../dev/daemonClient.js';
+import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 import type { ResultOf } from '../../shared/protocol/index.js';
 import { fromBase64url, toBase64url } from '../../shared/webauthn/base64url.js';
-import { connectPaired, newInstall, type TestInstall } from '../helpers/daemonClient.js';
 import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
-import { makeDeviceEligible } from '../helpers/makeDeviceEligible.js';
 
 const ORIGIN = 'http://localhost:3000';
 const RP_ID = 'localhost';

@@ -8,8 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoStack, startDemoStack } from '../../dev/startDemoStack.js';
 import { listDevices } from '../../portal/src/store/devices.js';
-import { type DemoStack, startDemoStack } from '../../scripts/lib/startDemoStack.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 
 /** Whether something can listen on 127.0.0.1:port right now. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureExtensionBuilt, REPO_ROOT } from '../setup/buildExtension.js';
+import { ensureExtensionBuilt, REPO_ROOT } from '../../dev/buildExtension.js';
 
 const run = promisify(execFile);
 const keybound = (args: string[]) => ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/cliEntry.ts'), ...args];

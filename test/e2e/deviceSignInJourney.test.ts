@@ -6,9 +6,8 @@
  * open the protected SSO app (and be refused from a password-only session elsewhere) → delete the
  * token in Protect and be offered registration again → uninstall Protect.
  */
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, callPageApi, type ExtensionBrowser, launchWithExtension } from '../helpers/browser.js';
+import { callPageApi, type ExtensionBrowser, launchChromium, launchWithExtension } from '../../dev/browser.js';
 import { PortalUser, requestSignInOptions, watchForPasswordField } from './helpers/PortalUser.js';
 import { answerProtect, openTrackedPage, waitUntilInFront, watchProtectWindows } from './helpers/protectWindow.js';
 import { registerThroughOffer } from './helpers/registerThroughOffer.js';
@@ -78,9 +77,9 @@ describe('device sign-in journey', () => {
 
   it('should refuse the protected SSO app with its explanation when the session used only password and code', async () => {
     // Another browser on the same user's account, without the extension: password + MFA only.
-    const plain = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox'] });
+    const plain = await launchChromium();
     try {
-      const page = await (await plain.newContext()).newPage();
+      const page = await plain.context.newPage();
       await page.goto(stack.demoApp.startUrl);
       await page.waitForURL((url) => url.origin === stack.portal.origin && url.pathname === '/signin');
       await page.locator('#email').fill(stack.user.email);

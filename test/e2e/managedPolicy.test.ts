@@ -6,7 +6,7 @@
  * file is removed afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension, openPage, waitForKeyboundReady } from '../helpers/browser.js';
+import { type ExtensionBrowser, launchWithExtension, openPage, waitForKeyboundReady } from '../../dev/browser.js';
 import { copyExtensionWithOwnId, type ExtensionCopy } from '../helpers/copyExtensionWithOwnId.js';
 import { type ManagedPolicyFile, writeManagedPolicy } from '../helpers/managedPolicy.js';
 import { PortalUser } from './helpers/PortalUser.js';

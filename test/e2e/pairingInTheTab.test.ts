@@ -5,8 +5,8 @@
  * reached gets its own sentence, which names the broken link.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExtensionBrowser, launchWithExtension, openPage } from '../../dev/browser.js';
 import { EXTENSION_ID } from '../../extension/src/extensionId.js';
-import { type ExtensionBrowser, launchWithExtension, openPage } from '../helpers/browser.js';
 import { PortalUser } from './helpers/PortalUser.js';
 import { findProtectWindow } from './helpers/protectWindow.js';
 import { type E2eStack, startE2eStack } from './helpers/startE2eStack.js';

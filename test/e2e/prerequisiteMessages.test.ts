@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceProfile } from '../../daemon/src/device/deviceProfile.js';
-import { type ExtensionBrowser, launchWithExtension } from '../helpers/browser.js';
+import { type ExtensionBrowser, launchWithExtension } from '../../dev/browser.js';
 import { PortalUser } from './helpers/PortalUser.js';
 import { type E2eStack, startE2eStack } from './helpers/startE2eStack.js';
 

@@ -13,9 +13,9 @@ import {
   openPage,
   readExtensionStorage,
   waitForKeyboundReady,
-} from '../helpers/browser.js';
+} from '../../dev/browser.js';
+import { CHROME_EXTENSION_DIR } from '../../dev/buildExtension.js';
 import { type PageServer, servePages } from '../helpers/servePages.js';
-import { CHROME_EXTENSION_DIR } from '../setup/buildExtension.js';
 
 const PAGE = '<!doctype html><title>portal</title><p>portal</p>';
 

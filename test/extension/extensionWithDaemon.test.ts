@@ -13,7 +13,7 @@ import {
   readExtensionStorage,
   stopExtensionWorker,
   waitForKeyboundReady,
-} from '../helpers/browser.js';
+} from '../../dev/browser.js';
 import { type ExtensionPageStack, startExtensionPageStack } from '../helpers/startExtensionPageStack.js';
 
 describe('extension with a real daemon', () => {

@@ -4,7 +4,7 @@
  * the options page shows the managed value read-only. The policy file is removed afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension, openPage, waitForKeyboundReady } from '../helpers/browser.js';
+import { type ExtensionBrowser, launchWithExtension, openPage, waitForKeyboundReady } from '../../dev/browser.js';
 import { copyExtensionWithOwnId, type ExtensionCopy } from '../helpers/copyExtensionWithOwnId.js';
 import { type ManagedPolicyFile, writeManagedPolicy } from '../helpers/managedPolicy.js';
 import { type PageServer, servePages } from '../helpers/servePages.js';

@@ -10,8 +10,8 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callPageApi, launchWithExtension, openPage, waitForKeyboundReady } from '../../dev/browser.js';
 import type { PageResultOf } from '../../shared/protocol/pageApi.js';
-import { callPageApi, launchWithExtension, openPage, waitForKeyboundReady } from '../helpers/browser.js';
 import { type ExtensionPageStack, startExtensionPageStack } from '../helpers/startExtensionPageStack.js';
 
 describe('page API register and signIn', () => {

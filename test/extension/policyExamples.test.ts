@@ -10,9 +10,9 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildExtensionPolicy } from '../../deploy/src/policy/buildExtensionPolicy.js';
 import { writePolicyFiles } from '../../deploy/src/policy/writePolicyFiles.js';
+import { REPO_ROOT } from '../../dev/buildExtension.js';
 import { EXTENSION_ID } from '../../extension/src/extensionId.js';
 import { managedFields, parseManagedSettings } from '../../extension/src/settings/settingsSchema.js';
-import { REPO_ROOT } from '../setup/buildExtension.js';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 const UPDATE_URL = 'https://it.example.com/keybound/updates.xml';

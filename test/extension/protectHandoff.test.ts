@@ -5,7 +5,7 @@
  * window and brings the original tab back to the front while the page's request completes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callPageApi, isPaired, openPage, waitForKeyboundReady, waitForProtectWindow } from '../helpers/browser.js';
+import { callPageApi, isPaired, openPage, waitForKeyboundReady, waitForProtectWindow } from '../../dev/browser.js';
 import { type ExtensionPageStack, startExtensionPageStack } from '../helpers/startExtensionPageStack.js';
 
 describe('Protect handoff', () => {

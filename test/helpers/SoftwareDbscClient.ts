@@ -6,6 +6,7 @@
  * the spec's algorithms only, so the portal is tested against the spec, not against itself.
  */
 
+import type { CookieJarFetch, JarResponse } from '../../dev/CookieJarFetch.js';
 import { createDbscProof } from '../../shared/dbsc/createDbscProof.js';
 import {
   formatSfString,
@@ -20,7 +21,6 @@ import { dbscSessionInstructions } from '../../shared/dbsc/dbscSessionInstructio
 import { jwkThumbprint } from '../../shared/dbsc/jwkThumbprint.js';
 import { createPostureStatement } from '../../shared/device/createPostureStatement.js';
 import type { PostureSignals } from '../../shared/device/postureSchema.js';
-import type { CookieJarFetch, JarResponse } from './CookieJarFetch.js';
 
 export interface DeviceIdentity {
   deviceId: string;

@@ -7,8 +7,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureExtensionBuilt } from '../../dev/buildExtension.js';
 import { extensionIdFromPublicKey } from '../../extension/src/extensionId.js';
-import { ensureExtensionBuilt } from '../setup/buildExtension.js';
 
 export interface ExtensionCopy {
   dir: string;

@@ -7,8 +7,8 @@
 import type { AuthenticatorApi } from '../../daemon/src/authenticator/types.js';
 import { MemoryPairingStore } from '../../daemon/src/pairing/MemoryPairingStore.js';
 import type { DeviceSide, OpenDeviceSide } from '../../daemon/src/startDaemon.js';
+import { SoftwareAuthenticator } from '../../dev/softwareAuthenticator.js';
 import { KeyboundError } from '../../shared/errors.js';
-import { SoftwareAuthenticator } from '../../shared/testing/softwareAuthenticator.js';
 
 const summary = {
   platform: 'linux' as const,

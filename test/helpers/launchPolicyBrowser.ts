@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Worker } from 'playwright-core';
-import { CHROMIUM_PATH, type ExtensionBrowser } from './browser.js';
+import { CHROMIUM_PATH, type ExtensionBrowser } from '../../dev/browser.js';
 
 /** Starts Chromium and waits (bounded by `timeoutMs`) for the policy-installed extension's worker. */
 export async function launchPolicyBrowser(extensionId: string, timeoutMs = 60_000): Promise<ExtensionBrowser> {

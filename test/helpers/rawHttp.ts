@@ -3,7 +3,7 @@
  * Origin, duplicates) and see exactly what the daemon answers before any WebSocket exists.
  */
 import { connect } from 'node:net';
-import { HELPER_WAIT_MS } from './within.js';
+import { HELPER_WAIT_MS } from '../../dev/within.js';
 
 /** Sends `request` verbatim to host:port (127.0.0.1 by default) and resolves with everything read until close (bounded). */
 export function rawRequest(port: number, request: string, maxBytes = 64 * 1024, host = '127.0.0.1'): Promise<string> {

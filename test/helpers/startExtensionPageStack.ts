@@ -1,31 +1,31 @@
 /**
  * The setup the extension's browser tests share: a static "portal" page served on 127.0.0.1
- * (configured as `http://localhost:<port>`), a real daemon (options as for startTestDaemon), and
+ * (configured as `http://localhost:<port>`), a real daemon (dev/startDevDaemon.ts with the extension's pinned id allow-listed and pairing
+ * pre-authorised), and
  * Chromium with the built extension configured for that origin and that daemon's port.
  * `close()` stops the browser, the daemon and the page server, in that order.
  */
-import { type ExtensionBrowser, launchWithExtension } from './browser.js';
+import { type ExtensionBrowser, launchWithExtension } from '../../dev/browser.js';
+import { type DevDaemon, type DevDaemonOptions, startDevDaemon } from '../../dev/startDevDaemon.js';
+import { EXTENSION_ID } from '../../extension/src/extensionId.js';
 import { type PageServer, servePages } from './servePages.js';
-import { startTestDaemon, type TestDaemon } from './startTestDaemon.js';
 
 /** The page every stack serves at `/`. */
 export const PORTAL_PAGE = '<!doctype html><title>portal</title><p>portal</p>';
 
 export interface ExtensionPageStack {
   server: PageServer;
-  daemon: TestDaemon;
+  daemon: DevDaemon;
   browser: ExtensionBrowser;
   close(): Promise<void>;
 }
 
 /** Starts page server, daemon and browser; if a later part fails to start, stops the earlier ones. */
-export async function startExtensionPageStack(
-  daemonOptions: Parameters<typeof startTestDaemon>[0] = {},
-): Promise<ExtensionPageStack> {
+export async function startExtensionPageStack(daemonOptions: DevDaemonOptions = {}): Promise<ExtensionPageStack> {
   const server = await servePages({ '/': PORTAL_PAGE });
-  let daemon: TestDaemon | undefined;
+  let daemon: DevDaemon | undefined;
   try {
-    daemon = await startTestDaemon(daemonOptions);
+    daemon = await startDevDaemon({ allowExtensions: [EXTENSION_ID], preauthorizePairing: true, ...daemonOptions });
     const browser = await launchWithExtension({
       settings: { portalOrigins: [server.localhostOrigin], daemonPort: daemon.port },
     });
@@ -36,12 +36,12 @@ export async function startExtensionPageStack(
       browser,
       async close() {
         await browser.close();
-        await started.close();
+        await started.stop();
         await server.close();
       },
     };
   } catch (error) {
-    await daemon?.close();
+    await daemon?.stop();
     await server.close();
     throw error;
   }

@@ -8,7 +8,7 @@ import { chmod } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlCall } from '../../daemon/src/control/controlClient.js';
 import { installNativeHost } from '../../daemon/src/nativeHost/installNativeHost.js';
-import { newInstall, TEST_EXTENSION_ID, TEST_EXTENSION_ORIGIN } from '../helpers/daemonClient.js';
+import { newInstall, TEST_EXTENSION_ID, TEST_EXTENSION_ORIGIN } from '../../dev/daemonClient.js';
 import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
 import { sourceHostCommand, startHostProcess } from '../helpers/nativeHostProcess.js';
 

@@ -5,11 +5,11 @@
  * line. Time moves with the portal's injected clock.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CookieJarFetch } from '../../dev/CookieJarFetch.js';
 import { deviceRevoke, setOrgSessionRefresh } from '../../portal/src/admin/adminActions.js';
 import { listAudit } from '../../portal/src/store/audit.js';
 import { SECURE_SESSION_REGISTRATION } from '../../shared/dbsc/dbscHeaders.js';
 import { dbscSessionInstructions } from '../../shared/dbsc/dbscSessionInstructions.js';
-import { CookieJarFetch } from '../helpers/CookieJarFetch.js';
 import { SoftwareDbscClient } from '../helpers/SoftwareDbscClient.js';
 import {
   addTestUser,

@@ -5,13 +5,13 @@
  */
 import type { Request, Response } from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CookieJarFetch } from '../../dev/CookieJarFetch.js';
 import { credentialDelete, deviceRevoke, setOrgDeviceTrust } from '../../portal/src/admin/adminActions.js';
 import { listAudit } from '../../portal/src/store/audit.js';
 import { listCredentials } from '../../portal/src/store/credentials.js';
 import { findSession } from '../../portal/src/store/sessions.js';
 import { checkProtectedAccess, evaluateDeviceTrust } from '../../portal/src/trust/evaluateDeviceTrust.js';
 import { renderUntrustedPage } from '../../portal/src/trust/renderUntrustedPage.js';
-import type { CookieJarFetch } from '../helpers/CookieJarFetch.js';
 import {
   addTestUser,
   deviceSignIn,

@@ -4,10 +4,10 @@
  * foreign Host headers, enrollment token reuse — each refused clearly, nothing corrupted.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { csrfOf } from '../../dev/CookieJarFetch.js';
 import { newEnrollmentToken } from '../../portal/src/admin/adminActions.js';
 import { MAX_BLOCK_MS } from '../../portal/src/store/loginThrottle.js';
 import { listUsers } from '../../portal/src/store/users.js';
-import { csrfOf } from '../helpers/CookieJarFetch.js';
 import {
   addTestUser,
   deviceSignIn,

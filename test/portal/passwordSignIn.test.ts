@@ -1,11 +1,11 @@
 /** Password + MFA sign-in, sign-out, assigned apps, and the pages' words, over real HTTP. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { csrfOf } from '../../dev/CookieJarFetch.js';
 import { setOrgMfa } from '../../portal/src/admin/adminActions.js';
 import { addApp, assignApp } from '../../portal/src/apps/index.js';
 import { totpCode } from '../../portal/src/security/totp.js';
 import { listAudit } from '../../portal/src/store/audit.js';
 import { defaultOrganisation } from '../../portal/src/store/organisations.js';
-import { csrfOf } from '../helpers/CookieJarFetch.js';
 import {
   addTestUser,
   enterEmail,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { within } from '../helpers/within.js';
+import { within } from '../../dev/within.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');

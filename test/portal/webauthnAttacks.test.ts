@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SoftwareAuthenticator } from '../../dev/softwareAuthenticator.js';
 import { deviceRevoke } from '../../portal/src/admin/adminActions.js';
 import { listAudit } from '../../portal/src/store/audit.js';
 import { listCredentials } from '../../portal/src/store/credentials.js';
-import { SoftwareAuthenticator } from '../../shared/testing/softwareAuthenticator.js';
 import { fromBase64url, toBase64url } from '../../shared/webauthn/base64url.js';
 import {
   addTestUser,

@@ -2,12 +2,12 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openTestDaemonState, type TestDaemonState } from '../../../dev/openTestDaemonState.js';
+import { sampleCreationOptions, sampleRequestOptions } from '../../../dev/sampleOptions.js';
 import { nodeCrypto } from '../../../shared/crypto/index.js';
 import { peculiarCrypto } from '../../../shared/crypto/peculiarCrypto.js';
 import { verifyDeviceStatement } from '../../../shared/device/verifyDeviceStatement.js';
-import { sampleCreationOptions, sampleRequestOptions } from '../../../shared/testing/sampleOptions.js';
 import { fromBase64url } from '../../../shared/webauthn/base64url.js';
-import { openTestDaemonState, type TestDaemonState } from './testing/openTestDaemonState.js';
 
 const ORIGIN = 'http://localhost:3000';
 const ctx = { requestId: 'req-1', browser: 'chrome' };

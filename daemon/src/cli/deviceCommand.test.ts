@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEST_MACHINE } from '../authenticator/testing/openTestDaemonState.js';
+import { TEST_MACHINE } from '../../../dev/openTestDaemonState.js';
 import { type DeviceActionOptions, runDeviceAction } from './deviceActions.js';
 import { registerDeviceCommand } from './deviceCommand.js';
 

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleCreationOptions } from '../../../shared/testing/sampleOptions.js';
-import { openTestDaemonState, type TestDaemonState } from '../authenticator/testing/openTestDaemonState.js';
+import { openTestDaemonState, type TestDaemonState } from '../../../dev/openTestDaemonState.js';
+import { sampleCreationOptions } from '../../../dev/sampleOptions.js';
 
 const TOTP_URI = 'otpauth://totp/Keybound:ada?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Keybound';
 const cleanup: Array<() => Promise<void>> = [];

@@ -4,7 +4,7 @@
  * extension to close it. Also: which tab the browser shows in front afterwards.
  */
 import type { BrowserContext, Page, Worker } from 'playwright-core';
-import type { ExtensionBrowser } from '../../helpers/browser.js';
+import type { ExtensionBrowser } from '../../../dev/browser.js';
 
 export interface ProtectAnswer {
   /** The action Protect asked about (its heading before the decision), e.g. "Set up device sign-in?". */

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { ExtensionBrowser } from '../../helpers/browser.js';
+import type { ExtensionBrowser } from '../../../dev/browser.js';
 import type { PortalUser } from './PortalUser.js';
 import { answerProtect, waitUntilInFront } from './protectWindow.js';
 

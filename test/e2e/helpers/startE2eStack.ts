@@ -1,5 +1,5 @@
 /**
- * The demo stack (scripts/lib/startDemoStack.ts) as the end-to-end tests need it: `--uv protect`
+ * The demo stack (dev/startDemoStack.ts) as the end-to-end tests need it: `--uv protect`
  * (every user verification is answered by clicking in the Protect window), quiet logs, its own
  * temporary data root (removed by `close()`), optionally more allow-listed extension ids (through
  * the daemon's `config.json`, the IT configuration file), and two handles on the device the way a
@@ -15,7 +15,7 @@ import { controlCall } from '../../../daemon/src/control/controlClient.js';
 import type { ControlRequest } from '../../../daemon/src/control/controlProtocol.js';
 import type { DeviceProfile } from '../../../daemon/src/device/deviceProfile.js';
 import { EmulatedProfileSource } from '../../../daemon/src/device/EmulatedProfileSource.js';
-import { type DemoStack, startDemoStack } from '../../../scripts/lib/startDemoStack.js';
+import { type DemoStack, startDemoStack } from '../../../dev/startDemoStack.js';
 import { createLogger } from '../../../shared/node/createLogger.js';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;

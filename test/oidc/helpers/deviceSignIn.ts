@@ -4,9 +4,9 @@
  * password-signed-in session, then sign in with the device from the email page.
  */
 import { expect } from 'vitest';
+import { SoftwareAuthenticator } from '../../../dev/softwareAuthenticator.js';
 import { newEnrollmentToken } from '../../../portal/src/admin/adminActions.js';
 import type { CreationOptionsJSON, RequestOptionsJSON } from '../../../shared/protocol/webauthnJson.js';
-import { SoftwareAuthenticator } from '../../../shared/testing/softwareAuthenticator.js';
 import type { BrowserLikeClient, FollowResult } from './BrowserLikeClient.js';
 import { csrfOf } from './portalSignIn.js';
 import type { TestPortal } from './startOidcTestPortal.js';

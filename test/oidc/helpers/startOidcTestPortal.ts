@@ -1,15 +1,11 @@
 /**
- * The real portal (startPortal) for the OIDC tests: a SQLite file in a temp dir, 127.0.0.1 on a
- * free port, canonical origin `http://localhost:<port>`. `restart()` stops it and starts a new
+ * The dev kit's portal (dev/startDevPortal.ts) for the OIDC tests: a SQLite file in a temp dir,
+ * 127.0.0.1 on a free port, canonical origin `http://localhost:<port>`. `restart()` stops it and starts a new
  * one on the same port and file, as after a process restart.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startDevPortal } from '../../../dev/startDevPortal.js';
 import type { PortalDb } from '../../../portal/src/db/openDatabase.js';
 import type { PortalContext } from '../../../portal/src/PortalContext.js';
-import { type RunningPortal, startPortal } from '../../../portal/src/startPortal.js';
-import { silentLogger } from '../../../shared/node/createLogger.js';
 
 export interface TestPortal {
   readonly origin: string;
@@ -21,30 +17,21 @@ export interface TestPortal {
 }
 
 export async function startOidcTestPortal(): Promise<TestPortal> {
-  const dir = mkdtempSync(join(tmpdir(), 'keybound-oidc-'));
-  const dbFile = join(dir, 'portal.db');
-  let running: RunningPortal = await startPortal({ port: 0, dbFile, logger: silentLogger() });
+  const dev = await startDevPortal();
   return {
     get origin() {
-      return running.origin;
+      return dev.portal.origin;
     },
     get port() {
-      return running.port;
+      return dev.portal.port;
     },
     get db() {
-      return running.db;
+      return dev.portal.db;
     },
     get ctx() {
-      return running.ctx;
+      return dev.portal.ctx;
     },
-    async restart() {
-      const port = running.port;
-      await running.close();
-      running = await startPortal({ port, dbFile, logger: silentLogger() });
-    },
-    async close() {
-      await running.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    restart: () => dev.restart(),
+    close: () => dev.close(),
   };
 }

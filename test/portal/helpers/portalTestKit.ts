@@ -1,19 +1,16 @@
 /**
- * The real portal for HTTP-level tests (SQLite in a temp dir, 127.0.0.1, port 0), a movable
+ * The dev kit's portal (dev/startDevPortal.ts) for HTTP-level tests, a movable
  * clock, and the user journeys the tests repeat: add a user, enroll a software device, sign in by
  * password (+ TOTP), register the device, sign in with the device. The SoftwareAuthenticator
  * stands in for the extension + daemon; the origin it signs for is what the browser would report.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'vitest';
+import { CookieJarFetch, csrfOf, type JarResponse } from '../../../dev/CookieJarFetch.js';
+import { SoftwareAuthenticator } from '../../../dev/softwareAuthenticator.js';
+import { startDevPortal } from '../../../dev/startDevPortal.js';
 import { addUser, newEnrollmentToken } from '../../../portal/src/admin/adminActions.js';
 import { totpCode } from '../../../portal/src/security/totp.js';
-import { type RunningPortal, startPortal } from '../../../portal/src/startPortal.js';
-import { silentLogger } from '../../../shared/node/createLogger.js';
-import { SoftwareAuthenticator } from '../../../shared/testing/softwareAuthenticator.js';
-import { CookieJarFetch, csrfOf, type JarResponse } from '../../helpers/CookieJarFetch.js';
+import type { RunningPortal } from '../../../portal/src/startPortal.js';
 
 export interface TestClock {
   now: number;
@@ -31,37 +28,26 @@ export interface TestPortal {
 }
 
 export async function startTestPortal(): Promise<TestPortal> {
-  const dir = mkdtempSync(join(tmpdir(), 'keybound-portal-'));
-  const dbFile = join(dir, 'portal.sqlite');
   const clock: TestClock = {
     now: Date.now(),
     advance(ms) {
       this.now += ms;
     },
   };
-  const start = (port: number) => startPortal({ port, dbFile, logger: silentLogger(), clock: () => clock.now });
-  let portal = await start(0);
-  const kit: TestPortal = {
+  const dev = await startDevPortal({ clock: () => clock.now });
+  return {
     get portal() {
-      return portal;
+      return dev.portal;
     },
     clock,
-    dbFile,
+    dbFile: dev.dbFile,
     get origin() {
-      return portal.origin;
+      return dev.portal.origin;
     },
-    client: () => new CookieJarFetch(portal.origin),
-    async restart() {
-      const port = portal.port;
-      await portal.close();
-      portal = await start(port);
-    },
-    async close() {
-      await portal.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    client: () => new CookieJarFetch(dev.portal.origin),
+    restart: () => dev.restart(),
+    close: () => dev.close(),
   };
-  return kit;
 }
 
 export interface TestUser {

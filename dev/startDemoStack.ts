@@ -12,16 +12,16 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon } from '../../daemon/src/startDaemon.js';
-import { EXTENSION_ID } from '../../extension/src/extensionId.js';
-import { seedDemo } from '../../portal/src/admin/seedDemo.js';
-import type { PortalDb } from '../../portal/src/db/openDatabase.js';
-import { ensureDemoApp } from '../../portal/src/demoApp/ensureDemoApp.js';
-import { startDemoApp } from '../../portal/src/demoApp/startDemoApp.js';
-import { totpCode } from '../../portal/src/security/totp.js';
-import { startPortal } from '../../portal/src/startPortal.js';
-import { createLogger, type Logger } from '../../shared/node/createLogger.js';
+import { EXTENSION_ID } from '../extension/src/extensionId.js';
+import { seedDemo } from '../portal/src/admin/seedDemo.js';
+import type { PortalDb } from '../portal/src/db/openDatabase.js';
+import { ensureDemoApp } from '../portal/src/demoApp/ensureDemoApp.js';
+import { startDemoApp } from '../portal/src/demoApp/startDemoApp.js';
+import { totpCode } from '../portal/src/security/totp.js';
+import { startPortal } from '../portal/src/startPortal.js';
+import { createLogger, type Logger } from '../shared/node/createLogger.js';
 import { prepareDemoDevice } from './prepareDemoDevice.js';
+import { startDevDaemon } from './startDevDaemon.js';
 
 export const DEMO_APP_NAME = 'Demo App';
 export const PROTECTED_APP_NAME = 'Protected Demo App';
@@ -116,7 +116,7 @@ export async function startDemoStack(options: StartDemoStackOptions): Promise<De
       otpauthUri: seed.otpauthUri,
       logger: logger.child({ component: 'daemon' }),
     });
-    const daemon = await startDaemon({
+    const daemon = await startDevDaemon({
       port: options.daemonPort ?? 0,
       dataDir,
       device: 'emulator',

@@ -1,14 +1,14 @@
 /**
  * Measures P-256 signing and verifying through each crypto provider (Node's built-in WebCrypto
  * and @peculiar/webcrypto) on this machine, for docs/decisions/0001-crypto-provider.md.
- * Run: `node --import tsx daemon/src/keys/measureSigning.ts [iterations]`. Not a test: figures
+ * Run: `node --import tsx bench/signing/measureSigning.ts [iterations]`. Not a test: figures
  * vary by machine; the decision record keeps the ones measured.
  */
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { type CryptoProvider, nodeCrypto } from '../../../shared/crypto/index.js';
-import { peculiarCrypto } from '../../../shared/crypto/peculiarCrypto.js';
-import { ES256, P256 } from './KeyStore.js';
+import { ES256, P256 } from '../../daemon/src/keys/KeyStore.js';
+import { type CryptoProvider, nodeCrypto } from '../../shared/crypto/index.js';
+import { peculiarCrypto } from '../../shared/crypto/peculiarCrypto.js';
 
 const ROUNDS = 5;
 

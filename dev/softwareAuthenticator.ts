@@ -7,16 +7,16 @@
  * `misbehave` lets attack tests produce responses a correct device never would (no user
  * verification, a counter that stays or goes back); everything else follows the real encoding.
  */
-import { type CryptoProvider, defaultCrypto } from '../crypto/CryptoProvider.js';
-import { randomBytes } from '../crypto/randomBytes.js';
-import { createDeviceStatement } from '../device/createDeviceStatement.js';
-import { AuthenticatorError } from '../errors.js';
-import type { EnrollmentType } from '../protocol/device.js';
-import type { ResultOf } from '../protocol/messages.js';
-import type { CreationOptionsJSON, RequestOptionsJSON } from '../protocol/webauthnJson.js';
-import { fromBase64url } from '../webauthn/base64url.js';
-import { createAuthenticationResponse } from '../webauthn/createAuthenticationResponse.js';
-import { createRegistrationResponse } from '../webauthn/createRegistrationResponse.js';
+import { type CryptoProvider, defaultCrypto } from '../shared/crypto/CryptoProvider.js';
+import { randomBytes } from '../shared/crypto/randomBytes.js';
+import { createDeviceStatement } from '../shared/device/createDeviceStatement.js';
+import { AuthenticatorError } from '../shared/errors.js';
+import type { EnrollmentType } from '../shared/protocol/device.js';
+import type { ResultOf } from '../shared/protocol/messages.js';
+import type { CreationOptionsJSON, RequestOptionsJSON } from '../shared/protocol/webauthnJson.js';
+import { fromBase64url } from '../shared/webauthn/base64url.js';
+import { createAuthenticationResponse } from '../shared/webauthn/createAuthenticationResponse.js';
+import { createRegistrationResponse } from '../shared/webauthn/createRegistrationResponse.js';
 
 const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 

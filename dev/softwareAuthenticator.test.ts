@@ -1,9 +1,9 @@
 import { verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import { describe, expect, it } from 'vitest';
-import { nodeCrypto } from '../crypto/CryptoProvider.js';
-import { peculiarCrypto } from '../crypto/peculiarCrypto.js';
-import { verifyDeviceStatement } from '../device/verifyDeviceStatement.js';
-import { resultSchemas } from '../protocol/messages.js';
+import { nodeCrypto } from '../shared/crypto/CryptoProvider.js';
+import { peculiarCrypto } from '../shared/crypto/peculiarCrypto.js';
+import { verifyDeviceStatement } from '../shared/device/verifyDeviceStatement.js';
+import { resultSchemas } from '../shared/protocol/messages.js';
 import { sampleCreationOptions, sampleRequestOptions } from './sampleOptions.js';
 import { SoftwareAuthenticator } from './softwareAuthenticator.js';
 

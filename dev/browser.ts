@@ -7,9 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
-import { EXTENSION_ID } from '../../extension/src/extensionId.js';
-import type { LocalSettings } from '../../extension/src/settings/settingsSchema.js';
-import { CHROME_EXTENSION_DIR, ensureExtensionBuilt } from '../setup/buildExtension.js';
+import { EXTENSION_ID } from '../extension/src/extensionId.js';
+import type { LocalSettings } from '../extension/src/settings/settingsSchema.js';
+import { CHROME_EXTENSION_DIR, ensureExtensionBuilt } from './buildExtension.js';
 
 /** The part of `chrome.*` these helpers use inside the worker. */
 interface WorkerChrome {
@@ -20,15 +20,11 @@ interface WorkerChrome {
 
 export const CHROMIUM_PATH = process.env.KEYBOUND_CHROMIUM ?? '/usr/bin/chromium';
 
-export interface ExtensionBrowser {
-  context: BrowserContext;
+export interface ExtensionBrowser extends HeadlessChromium {
   /** The extension's service worker. */
   worker: Worker;
   /** The id Chromium gave the extension (equals EXTENSION_ID when the manifest key is intact). */
   extensionId: string;
-  profileDir: string;
-  /** Closes the browser and removes the profile. */
-  close(): Promise<void>;
 }
 
 export interface LaunchOptions {
@@ -39,44 +35,65 @@ export interface LaunchOptions {
   args?: string[];
 }
 
-/** Launches headless Chromium with the extension loaded and waits for its service worker. */
-export async function launchWithExtension(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
-  const extensionDir = options.extensionDir ?? (await ensureExtensionBuilt()) ?? CHROME_EXTENSION_DIR;
+/** Headless Chromium's flags for every test and benchmark browser (with or without the extension). */
+export const HEADLESS_CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox', // running as root in CI containers
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface HeadlessChromium {
+  context: BrowserContext;
+  profileDir: string;
+  /** Closes the browser and removes the profile. */
+  close(): Promise<void>;
+}
+
+/**
+ * The one way tests and benchmarks start a browser: headless Chromium in its own temporary
+ * profile, with the extension in `extensionDir` loaded if given.
+ */
+export async function launchChromium(
+  options: { extensionDir?: string; args?: string[] } = {},
+): Promise<HeadlessChromium> {
   const profileDir = await mkdtemp(join(tmpdir(), 'keybound-chromium-'));
-  let context: BrowserContext | undefined;
+  const extensionArgs = options.extensionDir
+    ? [`--disable-extensions-except=${options.extensionDir}`, `--load-extension=${options.extensionDir}`]
+    : [];
   try {
-    context = await chromium.launchPersistentContext(profileDir, {
+    const context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: [
-        `--disable-extensions-except=${extensionDir}`,
-        `--load-extension=${extensionDir}`,
-        '--no-sandbox', // running as root in CI containers
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        ...(options.args ?? []),
-      ],
+      args: [...extensionArgs, ...HEADLESS_CHROMIUM_ARGS, ...(options.args ?? [])],
     });
-    const worker = await extensionWorker(context);
-    const extensionId = new URL(worker.url()).host;
-    if (options.settings) await configureExtension(worker, options.settings);
-    const opened = context;
     return {
-      context: opened,
-      worker,
-      extensionId,
+      context,
       profileDir,
       close: async () => {
-        await opened.close().catch(() => {});
+        await context.close().catch(() => {});
         await rm(profileDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
-    await context?.close().catch(() => {});
     await rm(profileDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Launches headless Chromium with the extension loaded and waits for its service worker. */
+export async function launchWithExtension(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
+  const extensionDir = options.extensionDir ?? (await ensureExtensionBuilt()) ?? CHROME_EXTENSION_DIR;
+  const browser = await launchChromium({ extensionDir, ...(options.args ? { args: options.args } : {}) });
+  try {
+    const worker = await extensionWorker(browser.context);
+    const extensionId = new URL(worker.url()).host;
+    if (options.settings) await configureExtension(worker, options.settings);
+    return { ...browser, worker, extensionId };
+  } catch (err) {
+    await browser.close();
     throw err;
   }
 }

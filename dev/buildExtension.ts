@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const CHROME_EXTENSION_DIR = join(REPO_ROOT, 'extension/dist/chrome');
 export const SAFARI_EXTENSION_DIR = join(REPO_ROOT, 'extension/dist/safari');
 const SOURCES = ['extension', 'shared', 'vite.config.ts'];

@@ -17,7 +17,7 @@ import {
   parseMessage,
   type RequestType,
   type ResultOf,
-} from '../../shared/protocol/index.js';
+} from '../shared/protocol/index.js';
 import { within } from './within.js';
 
 export const TEST_EXTENSION_ID = 'kbkbkbkbkbkbkbkbkbkbkbkbkbkbkbkb';

@@ -2,9 +2,9 @@
  * Ready-made WebAuthn options for tests: what a portal at `http://localhost` would issue. Each
  * call gets a fresh random 32-byte challenge; `overrides` replace top-level fields.
  */
-import { randomBytes } from '../crypto/randomBytes.js';
-import type { CreationOptionsJSON, RequestOptionsJSON } from '../protocol/webauthnJson.js';
-import { toBase64url } from '../webauthn/base64url.js';
+import { randomBytes } from '../shared/crypto/randomBytes.js';
+import type { CreationOptionsJSON, RequestOptionsJSON } from '../shared/protocol/webauthnJson.js';
+import { toBase64url } from '../shared/webauthn/base64url.js';
 
 /** Registration options for RP ID `localhost`, ES256 first, user verification required. */
 export function sampleCreationOptions(overrides: Partial<CreationOptionsJSON> = {}): CreationOptionsJSON {

@@ -1,2 +1,0 @@
-export { sampleCreationOptions, sampleRequestOptions } from './sampleOptions.js';
-export { type Misbehaviour, SoftwareAuthenticator, type SoftwareCredential } from './softwareAuthenticator.js';
