@@ -39,8 +39,16 @@ export type PrerequisiteErrorCode =
   | 'ERR_WORK_PROFILE_UV_NOT_CONFIGURED'
   | 'ERR_DEVICE_SIGNIN_DISABLED';
 
-/** Protect (user verification) outcomes that end a request. */
-export type ProtectErrorCode = 'ERR_USER_DENIED' | 'ERR_USER_VERIFICATION_TIMEOUT';
+/**
+ * Protect (user verification) outcomes that end a request. `ERR_UV_UNAVAILABLE`: this device has
+ * no way to verify the user (no OS backend, polkit or its action missing); `ERR_UV_NO_AGENT`: the
+ * OS could ask, but no prompt can be shown (no polkit authentication agent in the session).
+ */
+export type ProtectErrorCode =
+  | 'ERR_USER_DENIED'
+  | 'ERR_USER_VERIFICATION_TIMEOUT'
+  | 'ERR_UV_UNAVAILABLE'
+  | 'ERR_UV_NO_AGENT';
 
 /** Authenticator-side WebAuthn failures (daemon). */
 export type AuthenticatorErrorCode =

@@ -7,7 +7,7 @@
  * imports ws, pino and commander, CommonJS packages, through Node's ESM interop; as one tree-
  * shaken file loaded by require() it idles ~14 MB lighter and is ready sooner (figures in
  * docs/performance.md). better-sqlite3 stays external: its native addon is found relative to
- * its own package.
+ * its own package; so does dbus-next (see below).
  *
  *   node daemon/build/bundleDaemon.mjs
  */
@@ -19,7 +19,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const bundle = await rolldown({
   input: `${root}daemon/src/cli/daemonMain.ts`,
   platform: 'node',
-  external: ['better-sqlite3'],
+  // dbus-next (polkit, host mode on Linux only) stays external: bundled, its ~200 KB would be
+  // parsed by every daemon and cost ~4 MB idle even when never used.
+  external: ['better-sqlite3', 'dbus-next'],
   logLevel: 'warn',
 });
 try {

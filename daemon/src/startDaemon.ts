@@ -54,6 +54,11 @@ export interface StartDaemonOptions {
   tpm?: string;
   /** Opens the device side; defaults to the real one (daemon/src/authenticator). Tests may swap it. */
   openDeviceSide?: OpenDeviceSide;
+  /**
+   * `--device host`: verifies the user through the OS (polkit, LocalAuthentication, Windows
+   * Hello); defaults to this platform's (protect/os/createOsVerifier). Tests point it elsewhere.
+   */
+  osVerifier?: UserVerifier & { backend?: string };
 }
 
 export interface RunningDaemon {
@@ -85,6 +90,13 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     logger.warn(
       { event: 'daemon.uv_auto', code: 'UV_AUTO' },
       '!!! --uv auto: every user-verification request is APPROVED WITHOUT ASKING. For tests and benchmarks only; never run a real device like this. !!!',
+    );
+  }
+  const deviceKind = options.device ?? 'emulator';
+  if (deviceKind === 'emulator') {
+    logger.warn(
+      { event: 'daemon.emulator', code: 'EMULATOR' },
+      'The emulated device and its Protect window are for developers and are NOT a security boundary: any program running as you can approve a request in them. Run with --device host to verify users through the operating system.',
     );
   }
   if (policy.allowedExtensionIds.size === 0) {
@@ -145,6 +157,25 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       daemon: () => ({ version: KEYBOUND_VERSION, pid: process.pid, url, port, dataDir, uv, startedAt }),
     },
   });
+  // Host mode asks the OS; `--uv auto|deny` (tests, benches) keep answering through the queue.
+  const osVerifier =
+    deviceKind === 'host' && uv === 'protect'
+      ? (options.osVerifier ??
+        (await import('./protect/os/createOsVerifier.js')).createOsVerifier({
+          logger,
+          audit,
+          ...(options.protectTimeoutMs ? { timeoutMs: options.protectTimeoutMs } : {}),
+        }))
+      : undefined;
+  logger.info(
+    {
+      event: 'daemon.user_verification',
+      device: deviceKind,
+      uv,
+      via: osVerifier ? (osVerifier.backend ?? 'os') : 'protect-queue',
+    },
+    osVerifier ? 'users are verified by the operating system' : 'users are verified through the Protect queue',
+  );
   const open =
     options.openDeviceSide ??
     (options.keyStore || options.tpm
@@ -153,7 +184,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
           ...(options.tpm ? { tpm: options.tpm } : {}),
         })
       : defaultOpenDeviceSide);
-  side = open({ dataDir, device: options.device ?? 'emulator', verifier: queue, logger, clock });
+  side = open({ dataDir, device: deviceKind, verifier: osVerifier ?? queue, logger, clock });
   side.then(
     (s) => {
       opened = s;

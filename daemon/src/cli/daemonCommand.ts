@@ -38,10 +38,19 @@ function collect(value: string, previous: string[]): string[] {
 export function registerDaemonCommand(program: Command): void {
   program
     .command('daemon')
-    .description('Run the companion daemon (loopback WebSocket for the extension, emulated Protect window)')
+    .description(
+      'Run the companion daemon (loopback WebSocket for the extension; user verification by the OS with --device host)',
+    )
     .option('--port <n>', `loopback port (0 picks a free one)`, parsePort, DEFAULT_DAEMON_PORT)
     .option('--data-dir <dir>', 'state directory (default: KEYBOUND_DATA_DIR or the per-user data folder)')
-    .addOption(new Option('--device <kind>', 'device profile source').choices(['emulator', 'host']).default('emulator'))
+    .addOption(
+      new Option(
+        '--device <kind>',
+        'emulator (developers only: emulated device and Protect window) or host (the OS: enrollment and user verification)',
+      )
+        .choices(['emulator', 'host'])
+        .default('emulator'),
+    )
     .addOption(
       new Option('--uv <mode>', 'user verification: protect (ask), auto (approve all: tests only), deny')
         .choices(['protect', 'auto', 'deny'])

@@ -22,6 +22,9 @@ const FIXES: Record<string, string> = {
   ERR_TOO_MANY_PENDING: 'Wait for the open requests to finish, then try again.',
   ERR_USER_DENIED: 'Start again from the portal and choose Approve in Protect.',
   ERR_USER_VERIFICATION_TIMEOUT: 'Start again from the portal and answer the Protect window within two minutes.',
+  ERR_UV_NO_AGENT:
+    'Sign in to your desktop session (it shows the system prompt that confirms it is you), then try again.',
+  ERR_UV_UNAVAILABLE: 'Ask IT to set up user verification for Keybound on this computer (polkit on Linux).',
   ERR_NOT_ENROLLED: "Enroll this device in your organisation's device management, then try again.",
   ERR_ENROLLMENT_UNKNOWN: "Check that your organisation's device-management agent is running, then try again.",
   ERR_PROTECT_NOT_INSTALLED: "Install Protect from your organisation's app catalogue.",
