@@ -5,6 +5,7 @@
  * implementation lazily so `keybound --help` stays fast.
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import { readSecretOrExit } from '../../../shared/node/readSecret.js';
 import { deviceSettingsHelp } from '../device/deviceSettings.js';
 import type { DeviceAction } from './deviceActions.js';
 
@@ -52,12 +53,30 @@ export function registerDeviceCommand(program: Command): void {
     .option('--type <type>', `enrollment type: ${ENROLLMENT_TYPES.join(', ')}`, enrollmentType, 'desktop-agent')
     .option('--organisation <name>', 'organisation name (the portal sets it when --portal is given)')
     .option('--portal <url>', "the portal whose device inventory registers this device's identity key")
-    .option('--token <token>', 'the enrollment token from the portal admin (with --portal)')
+    .option(
+      '--token-file <file>',
+      "read the enrollment token from FILE ('-': standard input); without it the token is asked for (hidden) or read from standard input",
+    )
+    .option('--token <token>', 'the enrollment token (discouraged: visible to other users and in shell history)')
     .option('--name <name>', 'the device name shown in the inventory (default: host name)')
     .action(
-      (o: { type: string; organisation?: string; portal?: string; token?: string; name?: string }, cmd: Command) => {
-        if ((o.portal === undefined) !== (o.token === undefined)) cmd.error('--portal and --token go together');
-        return run({ op: 'enroll', ...o }, cmd);
+      async (
+        o: { type: string; organisation?: string; portal?: string; token?: string; tokenFile?: string; name?: string },
+        cmd: Command,
+      ) => {
+        const { tokenFile, ...rest } = o;
+        if (o.portal === undefined) {
+          if (o.token !== undefined || tokenFile !== undefined) cmd.error('--token and --token-file go with --portal');
+          return run({ op: 'enroll', ...rest }, cmd);
+        }
+        const token = await readSecretOrExit(cmd, {
+          label: 'enrollment token',
+          argOption: '--token',
+          fileOption: '--token-file',
+          value: o.token,
+          file: tokenFile,
+        });
+        return run({ op: 'enroll', ...rest, token }, cmd);
       },
     );
   device

@@ -3,6 +3,7 @@
  * over its control socket. Actions import their implementation lazily (fast `--help`).
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import { readSecretOrExit } from '../../../shared/node/readSecret.js';
 
 function onOff(value: string): boolean {
   if (value === 'on') return true;
@@ -71,9 +72,21 @@ export function registerProtectCommand(program: Command): void {
     .action((_o, cmd: Command) => run({ op: 'protect.uninstall' }, cmd));
   const totp = protect.command('totp').description('TOTP accounts');
   totp
-    .command('add <otpauth-uri>')
-    .description('add a TOTP account from an otpauth:// URI')
-    .action((uri: string, _o, cmd: Command) => run({ op: 'totp.add', uri }, cmd));
+    .command('add [otpauth-uri]')
+    .description(
+      'add a TOTP account from an otpauth:// URI: asked for (hidden) on a terminal, else read from standard input or --uri-file',
+    )
+    .option('--uri-file <file>', "read the otpauth:// URI from FILE ('-': standard input)")
+    .action(async (arg: string | undefined, o: { uriFile?: string }, cmd: Command) => {
+      const uri = await readSecretOrExit(cmd, {
+        label: 'otpauth:// URI',
+        argOption: 'the otpauth-uri argument',
+        fileOption: '--uri-file',
+        value: arg,
+        file: o.uriFile,
+      });
+      return run({ op: 'totp.add', uri }, cmd);
+    });
   totp
     .command('code <id>')
     .description('show the current code of a TOTP account')

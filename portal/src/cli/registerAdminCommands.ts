@@ -4,6 +4,7 @@
  * modules lazily so `keybound --help` stays fast.
  */
 import type { Command } from 'commander';
+import { readSecretOrExit } from '../../../shared/node/readSecret.js';
 import { registerAppCommands } from './appCommands.js';
 import { runAdmin, table } from './runAdmin.js';
 
@@ -81,25 +82,41 @@ export function registerAdminCommands(program: Command): void {
   const user = admin.command('user').description('Users');
   user
     .command('add <email>')
-    .description('Add a user; with --mfa prints the TOTP otpauth:// URI once')
-    .requiredOption('--password <password>', 'initial password')
+    .description(
+      'Add a user; with --mfa prints the TOTP otpauth:// URI once. The password is asked for (hidden) on a terminal, else read from standard input',
+    )
+    .option('--password-file <file>', "read the initial password from FILE ('-': standard input)")
+    .option('--password <password>', 'initial password (discouraged: visible to other users and in shell history)')
     .option('--mfa', 'create a TOTP secret for the user')
     .option('--org <name>', 'organisation (default: the only one)')
-    .action(async (email: string, opts: { password: string; mfa?: boolean; org?: string }, cmd: Command) => {
-      const a = await actions();
-      await runAdmin(
-        cmd,
-        (db, now) =>
-          a.addUser(db, now, {
-            email,
-            password: opts.password,
-            mfa: Boolean(opts.mfa),
-            ...(opts.org ? { orgName: opts.org } : {}),
-          }),
-        (r: { email: string; organisation: string; otpauthUri?: string }) =>
-          `Added ${r.email} to ${r.organisation}.${r.otpauthUri ? `\nTOTP (shown once; add it to Protect or an authenticator app):\n${r.otpauthUri}` : ''}`,
-      );
-    });
+    .action(
+      async (
+        email: string,
+        opts: { password?: string; passwordFile?: string; mfa?: boolean; org?: string },
+        cmd: Command,
+      ) => {
+        const password = await readSecretOrExit(cmd, {
+          label: 'password',
+          argOption: '--password',
+          fileOption: '--password-file',
+          value: opts.password,
+          file: opts.passwordFile,
+        });
+        const a = await actions();
+        await runAdmin(
+          cmd,
+          (db, now) =>
+            a.addUser(db, now, {
+              email,
+              password,
+              mfa: Boolean(opts.mfa),
+              ...(opts.org ? { orgName: opts.org } : {}),
+            }),
+          (r: { email: string; organisation: string; otpauthUri?: string }) =>
+            `Added ${r.email} to ${r.organisation}.${r.otpauthUri ? `\nTOTP (shown once; add it to Protect or an authenticator app):\n${r.otpauthUri}` : ''}`,
+        );
+      },
+    );
   user.command('list').action(async (_opts: unknown, cmd: Command) => {
     const a = await actions();
     await runAdmin(
