@@ -14,8 +14,10 @@ export default defineConfig({
     ],
     // Browser tests load the built extension: build it once, before any worker starts.
     globalSetup: ['dev/buildExtension.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: they catch a hang, never time the code. On a busy 2-core machine one spawned CLI
+    // (node + tsx) takes 5-20 s and a browser test several times its idle time.
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
     // Integration and browser tests start real servers and Chromium; two cores here.
     maxWorkers: 2,
   },

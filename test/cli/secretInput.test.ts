@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
+import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
+import { within } from '../../dev/within.js';
 import { verifyPassword } from '../../portal/src/security/passwordHash.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 import { makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
-import { makeDeviceEligible } from '../helpers/makeDeviceEligible.js';
-import { within } from '../helpers/within.js';
 
 const ENTRY = fileURLToPath(new URL('../helpers/cliEntry.ts', import.meta.url));
 const KEYBOUND = [process.execPath, '--import', 'tsx', ENTRY];
