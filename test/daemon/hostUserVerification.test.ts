@@ -16,7 +16,7 @@ import {
 } from '@simplewebauthn/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
-import { POLKIT_ACTION_ID } from '../../daemon/src/protect/os/PolkitVerifier.js';
+import { POLKIT_ACTION_ID, PolkitVerifier } from '../../daemon/src/protect/os/PolkitVerifier.js';
 import { connectPaired, newInstall, type TestInstall } from '../../dev/daemonClient.js';
 import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
@@ -32,7 +32,7 @@ let dataDir: string;
 let daemon: HarnessDaemon;
 let install: TestInstall;
 let credentialId: string | undefined;
-const savedEnv = { bus: process.env.DBUS_SYSTEM_BUS_ADDRESS, agent: process.env.KEYBOUND_AGENT_STATE };
+const savedAgentState = process.env.KEYBOUND_AGENT_STATE;
 
 async function register(): Promise<Awaited<ReturnType<typeof verifyRegistrationResponse>>> {
   const client = await connectPaired(daemon.url, install);
@@ -75,8 +75,6 @@ describe.skipIf(!supported)('host mode: user verification through polkit', () =>
     const agentState = join(dataDir, 'agent-enrollment.json');
     await writeFile(agentState, JSON.stringify({ enrolled: true, organisation: 'Acme' }));
     process.env.KEYBOUND_AGENT_STATE = agentState;
-    // The daemon's default OS verifier finds "the system bus" where the mock is.
-    process.env.DBUS_SYSTEM_BUS_ADDRESS = mock.address;
     const state = await openDaemonState({ dataDir, device: 'emulator', logger: silentLogger() });
     await makeDeviceEligible(state.device);
     await state.close();
@@ -86,6 +84,9 @@ describe.skipIf(!supported)('host mode: user verification through polkit', () =>
       device: 'host',
       uv: 'protect',
       preauthorizePairing: true,
+      // The daemon's own polkit verifier, pointed at the mock's bus. (Not the platform default:
+      // CI runs as root, and the default refuses a root daemon — see createOsVerifier.)
+      osVerifier: new PolkitVerifier({ logger: silentLogger(), busAddress: mock.address }),
     });
     install = newInstall();
   });
@@ -93,8 +94,7 @@ describe.skipIf(!supported)('host mode: user verification through polkit', () =>
     await daemon?.stop();
     await mock?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    restore('DBUS_SYSTEM_BUS_ADDRESS', savedEnv.bus);
-    restore('KEYBOUND_AGENT_STATE', savedEnv.agent);
+    restore('KEYBOUND_AGENT_STATE', savedAgentState);
   });
 
   it('should register with UV set only after polkit authorised the daemon process for dev.keybound.verify-user', async () => {

@@ -113,8 +113,16 @@ describe('HelperProcessVerifier (the macOS and Windows helper protocol)', () => 
     expect(err).toMatchObject({ code: 'ERR_UV_UNAVAILABLE', message: expect.stringMatching(/on freebsd/) });
   });
 
+  it('should refuse every request on Linux when the daemon runs as root (polkit approves root without asking)', async () => {
+    const err = await refusal(
+      createOsVerifier({ logger: silentLogger(), platform: 'linux', uid: 0 }).verify(request()),
+    );
+    expect(err).toMatchObject({ code: 'ERR_UV_UNAVAILABLE', message: expect.stringMatching(/runs as root/) });
+  });
+
   it('should pick polkit on Linux, LocalAuthentication on macOS and Windows Hello on Windows', () => {
-    const backend = (platform: NodeJS.Platform) => createOsVerifier({ logger: silentLogger(), platform }).backend;
+    const backend = (platform: NodeJS.Platform) =>
+      createOsVerifier({ logger: silentLogger(), platform, uid: 1000 }).backend;
     expect([backend('linux'), backend('darwin'), backend('win32')]).toEqual([
       'polkit',
       'localauthentication',

@@ -3,6 +3,10 @@
  * daemon serves. Linux: polkit; macOS: LocalAuthentication; Windows: Windows Hello (the last two
  * COMPAT(untested: no macOS or Windows here)). Anywhere else every request is refused with
  * ERR_UV_UNAVAILABLE and a sentence saying so.
+ *
+ * A daemon running as root gets no OS verifier on Linux: polkit authorises uid 0 for every action
+ * without asking (checked against polkitd 122), so "verified" would mean nothing. The daemon is
+ * per user; run it as the user.
  */
 import { ProtectError } from '../../../../shared/errors.js';
 import type { Logger } from '../../../../shared/node/createLogger.js';
@@ -23,18 +27,30 @@ export function createOsVerifier(options: {
   audit?: AuditLog;
   timeoutMs?: number;
   platform?: NodeJS.Platform;
+  /** The daemon's uid (default: this process's). */
+  uid?: number;
 }): OsVerifier {
-  const { platform = process.platform, ...rest } = options;
+  const { platform = process.platform, uid = process.getuid?.(), ...rest } = options;
+  if (platform === 'linux' && uid === 0) {
+    return refusing(
+      'polkit',
+      'The Keybound daemon runs as root, and polkit approves root without asking, so it cannot verify you. Run the daemon as your own user (docs/deploy).',
+    );
+  }
   if (platform === 'linux') return new PolkitVerifier(rest);
   if (platform === 'darwin') return new HelperProcessVerifier(macLocalAuthSpec(), rest);
   if (platform === 'win32') return new HelperProcessVerifier(windowsHelloSpec(), rest);
+  return refusing(
+    'none',
+    `Keybound cannot verify users through the operating system on ${platform}. Run the daemon on Linux (polkit), macOS or Windows.`,
+  );
+}
+
+function refusing(backend: string, sentence: string): OsVerifier {
   return {
-    backend: 'none',
+    backend,
     verify: async () => {
-      throw new ProtectError(
-        'ERR_UV_UNAVAILABLE',
-        `Keybound cannot verify users through the operating system on ${platform}. Run the daemon on Linux (polkit), macOS or Windows.`,
-      );
+      throw new ProtectError('ERR_UV_UNAVAILABLE', sentence);
     },
   };
 }
