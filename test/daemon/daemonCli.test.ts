@@ -117,6 +117,8 @@ describe('keybound daemon, protect and status', () => {
     expect(await within(exited, 'the process to exit after SIGTERM')).toBe(0);
     expect(stdout).toBe(`keybound daemon listening on ws://127.0.0.1:${port}\n`);
     expect(stderr).toContain('"event":"daemon.stopped"');
+    // The default device is the emulator: the daemon said at start that it is for developers.
+    expect(stderr).toMatch(/"event":"daemon\.emulator".*for developers and are NOT a security boundary/);
     const after = await run(['status', '--data-dir', dataDir]);
     expect(after.code).toBe(3);
     expect(after.stdout).toContain('not running');
