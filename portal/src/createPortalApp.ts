@@ -30,7 +30,8 @@ export function createPortalApp(ctx: PortalContext, options: { extensionDir?: st
   app.set('trust proxy', false);
   app.use(hostCheck(ctx.config));
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    // The portal's clock, for `keybound doctor`'s clock-skew check.
+    res.json({ ok: true, time: new Date(ctx.clock()).toISOString() });
   });
   // Extension point for SSO apps: the OpenID Provider and its interaction pages.
   const oidc = mountOidc(app, ctx);
