@@ -20,10 +20,9 @@ import { type DoctorOptions, runDoctor } from '../../daemon/src/doctor/runDoctor
 import { extensionIdFromSpki } from '../../deploy/src/pack/extensionIdFromSpki.js';
 import { buildExtensionPolicy } from '../../deploy/src/policy/buildExtensionPolicy.js';
 import { linuxPolicyJson } from '../../deploy/src/policy/linuxPolicyJson.js';
-import { type RunningPortal, startPortal } from '../../portal/src/startPortal.js';
-import { createLogger } from '../../shared/node/createLogger.js';
-import { CHROMIUM_PATH } from '../helpers/browser.js';
-import { REPO_ROOT } from '../setup/buildExtension.js';
+import { CHROMIUM_PATH } from '../../dev/browser.js';
+import { REPO_ROOT } from '../../dev/buildExtension.js';
+import { type DevPortal, startDevPortal } from '../../dev/startDevPortal.js';
 
 const exec = promisify(execFile);
 const HOST = 'dev.keybound.native_host';
@@ -50,8 +49,10 @@ describe('keybound install + doctor on a clean Linux user', () => {
   let probeId: string;
   let probeKey: string;
   let daemon: ChildProcess | undefined;
-  let portal: RunningPortal;
-  let skewedPortal: RunningPortal;
+  let dev: DevPortal;
+  let skewedDev: DevPortal;
+  let portal: { origin: string };
+  let skewedPortal: { origin: string };
 
   const keybound = (args: string[]) =>
     exec(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/cliEntry.ts'), ...args], {
@@ -122,14 +123,10 @@ describe('keybound install + doctor on a clean Linux user', () => {
     const spki = publicKey.export({ type: 'spki', format: 'der' });
     probeKey = spki.toString('base64');
     probeId = extensionIdFromSpki(spki);
-    const logger = createLogger('doctor-test', { level: 'silent' });
-    portal = await startPortal({ port: 0, dbFile: join(home, 'portal.db'), logger });
-    skewedPortal = await startPortal({
-      port: 0,
-      dbFile: join(home, 'portal-skewed.db'),
-      logger,
-      clock: () => Date.now() + 10 * 60_000,
-    });
+    dev = await startDevPortal();
+    portal = dev.portal;
+    skewedDev = await startDevPortal({ clock: () => Date.now() + 10 * 60_000 });
+    skewedPortal = skewedDev.portal;
     await mkdir(policyDir, { recursive: true });
     const policy = buildExtensionPolicy({
       extensionId: probeId,
@@ -141,8 +138,8 @@ describe('keybound install + doctor on a clean Linux user', () => {
 
   afterAll(async () => {
     await stopDaemon();
-    await portal?.close();
-    await skewedPortal?.close();
+    await dev?.close();
+    await skewedDev?.close();
     if (home) await rm(home, { recursive: true, force: true });
   });
 
