@@ -167,6 +167,21 @@ describe.skipIf(!supported)('PolkitVerifier (polkit D-Bus API, dbusmock polkitd)
     }
   });
 
+  it('should never ask a "polkit" that DBUS_SYSTEM_BUS_ADDRESS points at (the environment picks no verifier)', async () => {
+    await mock.clearCalls();
+    await mock.setAllowed([POLKIT_ACTION_ID]); // a fake polkit that says yes to everything
+    const saved = process.env.DBUS_SYSTEM_BUS_ADDRESS;
+    process.env.DBUS_SYSTEM_BUS_ADDRESS = mock.address;
+    try {
+      // Whatever the machine's real system bus answers, the fake one must not be asked.
+      await new PolkitVerifier({ logger: silentLogger(), timeoutMs: 5_000 }).verify(request()).catch(() => undefined);
+      expect(await mock.calls('CheckAuthorization')).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.DBUS_SYSTEM_BUS_ADDRESS;
+      else process.env.DBUS_SYSTEM_BUS_ADDRESS = saved;
+    }
+  });
+
   it('should refuse with ERR_UV_UNAVAILABLE when there is no system bus', async () => {
     const lost = new PolkitVerifier({ logger: silentLogger(), busAddress: 'unix:path=/nonexistent/keybound-bus' });
     const err = await codeOf(lost.verify(request()));

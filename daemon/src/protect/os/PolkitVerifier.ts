@@ -29,7 +29,7 @@ export interface PolkitVerifierOptions {
   logger: Logger;
   audit?: AuditLog;
   timeoutMs?: number;
-  /** The system bus; defaults to DBUS_SYSTEM_BUS_ADDRESS or the standard socket. */
+  /** The system bus; defaults to the standard socket (tests pass their private bus). */
   busAddress?: string;
   /** Tests may check on behalf of another subject; the daemon always uses itself. */
   subject?: () => Promise<ProcessSubject>;

@@ -24,7 +24,13 @@ const AUTHORITY_PATH = '/org/freedesktop/PolicyKit1/Authority';
 const AUTHORITY_IFACE = 'org.freedesktop.PolicyKit1.Authority';
 /** CheckAuthorizationFlags.AllowUserInteraction */
 const ALLOW_USER_INTERACTION = 1;
-const DEFAULT_SYSTEM_BUS = 'unix:path=/run/dbus/system_bus_socket';
+/**
+ * The D-Bus specification's system bus. DBUS_SYSTEM_BUS_ADDRESS is deliberately not read: a
+ * process that can set the daemon's environment could otherwise point it at a bus of its own
+ * with a "polkit" that says yes. (Such a process can do worse through NODE_OPTIONS; this is
+ * defence in depth, and tests pass their bus explicitly.)
+ */
+const SYSTEM_BUS = 'unix:path=/var/run/dbus/system_bus_socket';
 /** How long a cancel may take before the connection is dropped anyway (which cancels too). */
 const CANCEL_GRACE_MS = 2_000;
 
@@ -45,14 +51,20 @@ export interface PolkitCheck {
   /** Shown by the authentication agent; polkit only accepts them from the action's owners. */
   details: Record<string, string>;
   signal?: AbortSignal;
-  /** Defaults to DBUS_SYSTEM_BUS_ADDRESS, then the standard system bus socket. */
+  /** Defaults to the standard system bus socket (never DBUS_SYSTEM_BUS_ADDRESS, see above). */
   busAddress?: string;
 }
 
 export async function checkPolkitAuthorization(check: PolkitCheck): Promise<PolkitCheckResult> {
   if (check.signal?.aborted) return { kind: 'cancelled' };
-  const address = check.busAddress ?? process.env.DBUS_SYSTEM_BUS_ADDRESS ?? DEFAULT_SYSTEM_BUS;
-  const dbus = await loadDbus();
+  const address = check.busAddress ?? SYSTEM_BUS;
+  let dbus: Dbus;
+  try {
+    dbus = await loadDbus();
+  } catch (err) {
+    loaded = undefined;
+    return { kind: 'no-bus', reason: `the dbus-next package cannot be loaded (${(err as Error).message})` };
+  }
   let bus: DBus.MessageBus;
   try {
     // `sessionBus` is dbus-next's client for any address; the address here is the system bus's.
