@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,11 +33,17 @@ export function swtpmInstalled(): boolean {
 /** The root CA swtpm-localca signs EK certificates under (created by the first swtpm_setup). */
 export const SWTPM_LOCALCA_DIR = '/var/lib/swtpm-localca';
 
-export async function startSwtpm(options: { stateDir?: string; swtpmSetupConfig?: string } = {}): Promise<Swtpm> {
+/**
+ * `localCaDir`: manufacture under a private certificate authority kept in that folder (its root
+ * is `<localCaDir>/swtpm-localca-rootca-cert.pem`) instead of the machine's swtpm-localca — a
+ * TPM "from another manufacturer", for tests of untrusted roots.
+ */
+export async function startSwtpm(options: { stateDir?: string; localCaDir?: string } = {}): Promise<Swtpm> {
   const ownDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'kb-swtpm-')));
   const manufactured = (await readdir(stateDir).catch(() => [])).some((f) => f.startsWith('tpm2-'));
-  if (!manufactured) await manufacture(stateDir, options.swtpmSetupConfig);
+  if (!manufactured)
+    await manufacture(stateDir, options.localCaDir ? await localCaConfig(options.localCaDir) : undefined);
   let child: ChildProcess | undefined;
   // Picked once: a restart comes back on the same address, as a rebooted TPM would. The control
   // port is the next one up, where tpm2-tools' swtpm TCTI looks for it.
@@ -99,6 +105,26 @@ export async function startSwtpm(options: { stateDir?: string; swtpmSetupConfig?
       if (ownDir) await rm(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** swtpm_setup and swtpm-localca configuration files that keep the CA in `dir`. */
+async function localCaConfig(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const ca = join(dir, 'swtpm-localca.conf');
+  await writeFile(
+    ca,
+    `statedir = ${dir}\nsigningkey = ${dir}/signkey.pem\nissuercert = ${dir}/issuercert.pem\ncertserial = ${dir}/certserial\n`,
+  );
+  await writeFile(
+    join(dir, 'swtpm-localca.options'),
+    '--platform-manufacturer Keybound-Test\n--platform-version 2.1\n--platform-model Test\n',
+  );
+  const setup = join(dir, 'swtpm_setup.conf');
+  await writeFile(
+    setup,
+    `create_certs_tool = /usr/bin/swtpm_localca\ncreate_certs_tool_config = ${ca}\ncreate_certs_tool_options = ${dir}/swtpm-localca.options\nactive_pcr_banks = sha256\n`,
+  );
+  return setup;
 }
 
 async function manufacture(stateDir: string, config: string | undefined): Promise<void> {

@@ -114,30 +114,40 @@ export class TpmKeyStore implements KeyStore {
     return this.withLoaded(ref, (handle) => this.client.sign(handle, digest));
   }
 
-  /** Runs `fn` with the key loaded in the TPM; flushes it afterwards whatever happens. */
-  async withLoaded<T>(ref: string, fn: (handle: number) => Promise<T>): Promise<T> {
-    const record = await this.load(ref);
+  /** Runs `fn` with the keys loaded in the TPM (in order); flushes them afterwards whatever happens. */
+  async withLoaded<T>(refs: string | string[], fn: (...handles: number[]) => Promise<T>): Promise<T> {
+    const records = await Promise.all((Array.isArray(refs) ? refs : [refs]).map((r) => this.load(r)));
     return this.withSrk(async (srk) => {
-      if (record.parentName !== srk.name) throw new KeyStoreError('ERR_KEYSTORE_OTHER_TPM', OTHER_TPM_MESSAGE);
-      let handle: number;
+      const handles: number[] = [];
       try {
-        handle = await this.client.load(
-          srk.handle,
-          fromBase64url(record.privateBlob),
-          fromBase64url(record.publicArea),
-        );
-      } catch (err) {
-        if (err instanceof TpmResponseError && err.baseRc === RC_INTEGRITY) {
-          throw new KeyStoreError('ERR_KEYSTORE_OTHER_TPM', OTHER_TPM_MESSAGE, { cause: err });
-        }
-        throw err;
-      }
-      try {
-        return await fn(handle);
+        for (const record of records) handles.push(await this.loadOne(srk, record));
+        return await fn(...handles);
       } finally {
-        await this.client.flush(handle);
+        for (const h of handles) await this.client.flush(h);
       }
     });
+  }
+
+  private async loadOne(srk: { handle: number; name: string }, record: TpmKeyRecord): Promise<number> {
+    if (record.parentName !== srk.name) throw new KeyStoreError('ERR_KEYSTORE_OTHER_TPM', OTHER_TPM_MESSAGE);
+    try {
+      return await this.client.load(srk.handle, fromBase64url(record.privateBlob), fromBase64url(record.publicArea));
+    } catch (err) {
+      if (err instanceof TpmResponseError && err.baseRc === RC_INTEGRITY) {
+        throw new KeyStoreError('ERR_KEYSTORE_OTHER_TPM', OTHER_TPM_MESSAGE, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  /** Runs `fn` holding the TPM exclusively (the SRK loaded), for the attestation commands. */
+  withTpm<T>(fn: (client: TpmClient) => Promise<T>): Promise<T> {
+    return this.withSrk(() => fn(this.client));
+  }
+
+  /** For use only inside withLoaded's callback, which already holds the TPM. */
+  withTpmHeld<T>(fn: (client: TpmClient) => Promise<T>): Promise<T> {
+    return fn(this.client);
   }
 
   /** The stored record (public area, wrapped blob) of a key. */
