@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
 import { connectPaired, newInstall, type TestInstall } from '../../dev/daemonClient.js';
 import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
-import { type Swtpm, startSwtpm, swtpmInstalled } from '../../scripts/lib/startSwtpm.js';
+import { type Swtpm, startSwtpm, swtpmInstalled } from '../../dev/startSwtpm.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
 import { findPrivateKeyMaterial } from '../helpers/findPrivateKeyMaterial.js';

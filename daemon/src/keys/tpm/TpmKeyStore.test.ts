@@ -2,7 +2,7 @@ import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Swtpm, startSwtpm, swtpmInstalled } from '../../../../scripts/lib/startSwtpm.js';
+import { type Swtpm, startSwtpm, swtpmInstalled } from '../../../../dev/startSwtpm.js';
 import { ES256, P256 } from '../KeyStore.js';
 import { openTpmKeyStore } from './openTpmKeyStore.js';
 import type { TpmKeyStore } from './TpmKeyStore.js';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTpmKeyStore } from '../../../../daemon/src/keys/tpm/openTpmKeyStore.js';
 import { TpmAttestation } from '../../../../daemon/src/keys/tpm/TpmAttestation.js';
 import type { TpmKeyStore } from '../../../../daemon/src/keys/tpm/TpmKeyStore.js';
-import { SWTPM_LOCALCA_DIR, type Swtpm, startSwtpm, swtpmInstalled } from '../../../../scripts/lib/startSwtpm.js';
+import { SWTPM_LOCALCA_DIR, type Swtpm, startSwtpm, swtpmInstalled } from '../../../../dev/startSwtpm.js';
 import { SIGNING_KEY_ATTRIBUTES } from '../../../../shared/tpm/constants.js';
 import { makeCredential } from './makeCredential.js';
 import { verifyAttestationKey } from './verifyAttestationKey.js';
