@@ -3,7 +3,7 @@ import { AuthenticatorError } from '../errors.js';
 import type { CreationOptionsJSON, RegistrationResponseJSON } from '../protocol/webauthnJson.js';
 import { toBase64url } from './base64url.js';
 import { coseKeyFromCryptoKey } from './coseKeyFromCryptoKey.js';
-import { encodeAttestationObject } from './encodeAttestationObject.js';
+import { type AttestationStatement, encodeAttestationObject } from './encodeAttestationObject.js';
 import { encodeAttestedCredentialData } from './encodeAttestedCredentialData.js';
 import { encodeAuthenticatorData } from './encodeAuthenticatorData.js';
 import { encodeClientDataJSON } from './encodeClientDataJSON.js';
@@ -35,6 +35,11 @@ export async function createRegistrationResponse(args: {
   aaguid?: Uint8Array;
   /** SHA-256 to use instead of `subtle.digest` (e.g. a synchronous one: no thread-pool hop). */
   sha256?: Sha256;
+  /**
+   * A hardware key store's attestation of the new key over attToBeSigned (authData ‖
+   * clientDataHash), e.g. the TPM's 'tpm' statement; without it the format is 'none'.
+   */
+  attest?: (authData: Uint8Array, clientDataHash: Uint8Array) => Promise<AttestationStatement>;
 }): Promise<{ response: RegistrationResponseJSON; rpId: string; cosePublicKey: Uint8Array<ArrayBuffer> }> {
   const subtle = args.subtle ?? defaultCrypto.subtle;
   const { options } = args;
@@ -62,6 +67,9 @@ export async function createRegistrationResponse(args: {
       cosePublicKey,
     }),
   });
+  const statement = args.attest
+    ? await args.attest(authData, await (args.sha256 ? args.sha256(clientDataJSON) : sha256(clientDataJSON, subtle)))
+    : undefined;
   const spki = new Uint8Array(await subtle.exportKey('spki', args.publicKey));
   const id = toBase64url(args.credentialId);
   const response: RegistrationResponseJSON = {
@@ -70,7 +78,9 @@ export async function createRegistrationResponse(args: {
     type: 'public-key',
     response: {
       clientDataJSON: toBase64url(clientDataJSON),
-      attestationObject: toBase64url(encodeAttestationObject({ fmt: 'none', authData })),
+      attestationObject: toBase64url(
+        encodeAttestationObject(statement ? { ...statement, authData } : { fmt: 'none', authData }),
+      ),
       authenticatorData: toBase64url(authData),
       transports: ['internal'],
       publicKeyAlgorithm: COSE_ALG_ES256,

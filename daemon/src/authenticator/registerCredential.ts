@@ -9,11 +9,14 @@ import { createDeviceStatement } from '../../../shared/device/createDeviceStatem
 import { AuthenticatorError, toWireError } from '../../../shared/errors.js';
 import type { ResultOf } from '../../../shared/protocol/index.js';
 import type { CreationOptionsJSON } from '../../../shared/protocol/webauthnJson.js';
-import { toBase64url } from '../../../shared/webauthn/base64url.js';
+import { fromBase64url, toBase64url } from '../../../shared/webauthn/base64url.js';
 import { COSE_ALG_ES256, createRegistrationResponse } from '../../../shared/webauthn/createRegistrationResponse.js';
 import { resolveRpId } from '../../../shared/webauthn/resolveRpId.js';
+import type { DeviceProfile } from '../device/deviceProfile.js';
 import { assertPrerequisites } from '../device/prerequisites/prerequisites.js';
 import { P256 } from '../keys/KeyStore.js';
+import { TpmKeyStore } from '../keys/tpm/TpmKeyStore.js';
+import { tpmAttestationStatement } from '../keys/tpm/tpmAttestationStatement.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
 import { ensureDeviceIdentity } from './ensureDeviceIdentity.js';
 import { nodeSha256 } from './nodeSha256.js';
@@ -76,6 +79,7 @@ export async function registerCredential(
       // Protect's verify() resolved above: only now may the UV flag be set.
       userVerified: true,
       sha256: nodeSha256,
+      ...attestationFor(deps, identity.profile, key.ref),
     });
     const at = now();
     // The identity key may live in hardware: it is asked to sign through the KeyStore, never handed over.
@@ -119,4 +123,18 @@ export async function registerCredential(
     handle.complete({ ok: false, code: wire.code, message: wire.message });
     throw err;
   }
+}
+
+/** A TPM key store whose attestation key the portal activated attests each new key ('tpm'); else 'none'. */
+function attestationFor(deps: AuthenticatorDeps, profile: DeviceProfile, keyRef: string) {
+  const { attestationKeyRef, attestationCertificate } = profile.enrollment;
+  if (!(deps.keyStore instanceof TpmKeyStore) || !attestationKeyRef || !attestationCertificate) return {};
+  return {
+    attest: tpmAttestationStatement({
+      store: deps.keyStore,
+      keyRef,
+      attestationKeyRef,
+      attestationCertificate: fromBase64url(attestationCertificate),
+    }),
+  };
 }

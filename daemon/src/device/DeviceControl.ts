@@ -9,6 +9,7 @@ import { DeviceError, PrerequisiteError, type WireError } from '../../../shared/
 import type { DeviceSummary, Eligibility, EnrollmentType } from '../../../shared/protocol/device.js';
 import type { AuditLog } from '../authenticator/types.js';
 import type { KeyStore } from '../keys/KeyStore.js';
+import { TpmKeyStore } from '../keys/tpm/TpmKeyStore.js';
 import type { CredentialStore } from '../storage/CredentialStore.js';
 import type { TotpAccountInfo, TotpStore } from '../storage/TotpStore.js';
 import type { DeviceProfile, DeviceProfileSource } from './deviceProfile.js';
@@ -16,6 +17,7 @@ import { enrollWithPortal } from './enrollWithPortal.js';
 import { firstFailingPrerequisite } from './prerequisites/prerequisites.js';
 import { setProfileValue } from './setProfileValue.js';
 import { summarizeDevice } from './summarizeDevice.js';
+import { tpmEnrollment } from './tpmEnrollment.js';
 
 export interface DeviceControlDeps {
   profile: DeviceProfileSource;
@@ -86,9 +88,16 @@ export class DeviceControl {
     const key = await this.deps.keyStore.create({ purpose: 'device-identity' });
     let deviceId = this.deps.randomId?.() ?? crypto.randomUUID();
     let organisation = options.organisation;
+    // A TPM key store proves to the portal that the identity key lives in a genuine TPM.
+    const tpm =
+      options.portal && this.deps.keyStore instanceof TpmKeyStore
+        ? await tpmEnrollment(this.deps.keyStore, key.ref)
+        : undefined;
+    let attestationCertificate: string | undefined;
     try {
       if (options.portal && options.token) {
         const answer = await enrollWithPortal({
+          ...(tpm ? { tpm: tpm.proof } : {}),
           portal: options.portal,
           token: options.token,
           publicKey: key.publicJwk,
@@ -99,12 +108,15 @@ export class DeviceControl {
         });
         deviceId = answer.deviceId;
         organisation = answer.organisation;
+        attestationCertificate = answer.attestationCertificate;
       }
     } catch (err) {
       await this.deps.keyStore.delete(key.ref);
+      await tpm?.discard();
       throw err;
     }
     const oldRef = before.enrollment.identityKeyRef;
+    const oldAk = before.enrollment.attestationKeyRef;
     const profile = await this.deps.profile.update((p) => ({
       ...p,
       platform: platformFor(options.type, p.platform),
@@ -116,9 +128,12 @@ export class DeviceControl {
         ...(options.portal ? { portal: new URL(options.portal).origin } : {}),
         enrolledAt: this.now().toISOString(),
         identityKeyRef: key.ref,
+        ...(tpm && attestationCertificate ? { attestationKeyRef: tpm.attestationKeyRef, attestationCertificate } : {}),
       },
     }));
     if (oldRef && oldRef !== key.ref) await this.deps.keyStore.delete(oldRef);
+    if (oldAk) await this.deps.keyStore.delete(oldAk);
+    if (tpm && !attestationCertificate) await tpm.discard();
     this.deps.audit.record('device.enrolled', { deviceId, type: options.type, organisation, portal: options.portal });
     return profile;
   }
@@ -128,6 +143,7 @@ export class DeviceControl {
     const before = await this.deps.profile.get();
     const profile = await this.deps.profile.update((p) => ({ ...p, enrollment: { state: 'not-enrolled' } }));
     if (before.enrollment.identityKeyRef) await this.deps.keyStore.delete(before.enrollment.identityKeyRef);
+    if (before.enrollment.attestationKeyRef) await this.deps.keyStore.delete(before.enrollment.attestationKeyRef);
     this.deps.audit.record('device.unenrolled', { deviceId: before.enrollment.deviceId });
     return profile;
   }

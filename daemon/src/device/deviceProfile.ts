@@ -19,6 +19,10 @@ export const enrollmentSchema = z
     enrolledAt: z.string().max(64).optional(),
     /** The device identity key in the key store (never the key itself). */
     identityKeyRef: z.string().max(64).optional(),
+    /** TPM key store: the attestation key the portal activated against this TPM's EK. */
+    attestationKeyRef: z.string().max(64).optional(),
+    /** The portal's certificate for that key (base64url DER), carried in each 'tpm' attestation. */
+    attestationCertificate: z.string().max(8192).optional(),
   })
   .strict();
 

@@ -33,6 +33,16 @@ export const DEVICE_SETTINGS: readonly DeviceSetting[] = [
     values: '(set by device enroll)',
     meaning: "the identity key's reference in the key store",
   },
+  {
+    path: 'enrollment.attestationKeyRef',
+    values: '(set by device enroll)',
+    meaning: "TPM key store: the attestation key's reference (activated by the portal)",
+  },
+  {
+    path: 'enrollment.attestationCertificate',
+    values: '(set by device enroll)',
+    meaning: "TPM key store: the portal's certificate for the attestation key",
+  },
   { path: 'protect.installed', values: 'on|off', meaning: 'Protect is installed (prerequisite 2)' },
   {
     path: 'protect.source',
