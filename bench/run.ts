@@ -14,8 +14,15 @@ import { type Benchmark, formatVerdict, type Verdict } from './lib/Benchmark.js'
 import { formatMachineInfo, machineInfo } from './lib/machineInfo.js';
 import { relayBenchmark } from './relay/relayBenchmark.js';
 import { scaleBenchmark } from './scale/scaleBenchmark.js';
+import { tpmBenchmark } from './tpm/tpmBenchmark.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [relayBenchmark, footprintBenchmark, scaleBenchmark, browserBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  relayBenchmark,
+  footprintBenchmark,
+  scaleBenchmark,
+  browserBenchmark,
+  tpmBenchmark,
+];
 
 export interface RunOptions {
   quick: boolean;

@@ -39,6 +39,8 @@ export interface BenchDaemon {
 export interface BenchDaemonOptions {
   /** Other accounts in the credential store before the daemon starts. */
   fillerCredentials?: number;
+  /** Keys in a TPM at this address (`swtpm:127.0.0.1:PORT`) instead of the file store. */
+  tpm?: string;
 }
 
 export async function startBenchDaemon(options: BenchDaemonOptions = {}): Promise<BenchDaemon> {
@@ -47,12 +49,13 @@ export async function startBenchDaemon(options: BenchDaemonOptions = {}): Promis
   const clients: DaemonClient[] = [];
   let daemon: DevDaemon | undefined;
   try {
-    await prepareDevice(dataDir, options.fillerCredentials ?? 0);
+    await prepareDevice(dataDir, options.fillerCredentials ?? 0, options.tpm);
     daemon = await startDevDaemon({
       dataDir,
       preauthorizePairing: true,
       logger: createLogger('daemon', { destination: pino.destination({ dest: logFile, sync: true }) }),
       connection: { messagesPerSecond: 1_000_000 },
+      ...(options.tpm ? { keyStore: 'tpm' as const, tpm: options.tpm } : {}),
     });
     const url = daemon.url;
     const install = newInstall();

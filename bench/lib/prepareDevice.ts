@@ -10,8 +10,13 @@ import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 
 /** Enrols the emulated device in `dataDir` and adds `fillerCredentials` rows (other portals' accounts). */
-export async function prepareDevice(dataDir: string, fillerCredentials = 0): Promise<void> {
-  const state = await openDaemonState({ dataDir, device: 'emulator', logger: silentLogger() });
+export async function prepareDevice(dataDir: string, fillerCredentials = 0, tpm?: string): Promise<void> {
+  const state = await openDaemonState({
+    dataDir,
+    device: 'emulator',
+    logger: silentLogger(),
+    ...(tpm ? { keyStoreChoice: 'tpm' as const, tpm } : {}),
+  });
   try {
     await makeDeviceEligible(state.device);
     if (fillerCredentials > 0) state.credentials.addMany(fillerRecords(fillerCredentials));
