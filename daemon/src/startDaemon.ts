@@ -14,6 +14,7 @@ import type { AuditLog, AuthenticatorApi, PairingStore } from './authenticator/t
 import { createControlServer } from './control/createControlServer.js';
 import type { DeviceControlApi } from './control/DeviceControlApi.js';
 import { loadDaemonConfig } from './pairing/loadDaemonConfig.js';
+import { chooseUserVerifier } from './protect/chooseUserVerifier.js';
 import { ProtectQueue, type UvMode } from './protect/ProtectQueue.js';
 import type { UserVerifier } from './protect/UserVerifier.js';
 import { createDaemonServer, type DaemonServerOptions } from './server/createDaemonServer.js';
@@ -92,13 +93,6 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       '!!! --uv auto: every user-verification request is APPROVED WITHOUT ASKING. For tests and benchmarks only; never run a real device like this. !!!',
     );
   }
-  const deviceKind = options.device ?? 'emulator';
-  if (deviceKind === 'emulator') {
-    logger.warn(
-      { event: 'daemon.emulator', code: 'EMULATOR' },
-      'The emulated device and its Protect window are for developers and are NOT a security boundary: any program running as you can approve a request in them. Run with --device host to verify users through the operating system.',
-    );
-  }
   if (policy.allowedExtensionIds.size === 0) {
     logger.warn(
       { event: 'daemon.no_extensions' },
@@ -157,25 +151,15 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       daemon: () => ({ version: KEYBOUND_VERSION, pid: process.pid, url, port, dataDir, uv, startedAt }),
     },
   });
-  // Host mode asks the OS; `--uv auto|deny` (tests, benches) keep answering through the queue.
-  const osVerifier =
-    deviceKind === 'host' && uv === 'protect'
-      ? (options.osVerifier ??
-        (await import('./protect/os/createOsVerifier.js')).createOsVerifier({
-          logger,
-          audit,
-          ...(options.protectTimeoutMs ? { timeoutMs: options.protectTimeoutMs } : {}),
-        }))
-      : undefined;
-  logger.info(
-    {
-      event: 'daemon.user_verification',
-      device: deviceKind,
-      uv,
-      via: osVerifier ? (osVerifier.backend ?? 'os') : 'protect-queue',
-    },
-    osVerifier ? 'users are verified by the operating system' : 'users are verified through the Protect queue',
-  );
+  const deviceKind = options.device ?? 'emulator';
+  const verifier = await chooseUserVerifier({
+    device: deviceKind,
+    queue,
+    logger,
+    audit,
+    ...(options.protectTimeoutMs ? { timeoutMs: options.protectTimeoutMs } : {}),
+    ...(options.osVerifier ? { osVerifier: options.osVerifier } : {}),
+  });
   const open =
     options.openDeviceSide ??
     (options.keyStore || options.tpm
@@ -184,7 +168,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
           ...(options.tpm ? { tpm: options.tpm } : {}),
         })
       : defaultOpenDeviceSide);
-  side = open({ dataDir, device: deviceKind, verifier: osVerifier ?? queue, logger, clock });
+  side = open({ dataDir, device: deviceKind, verifier, logger, clock });
   side.then(
     (s) => {
       opened = s;
