@@ -10,7 +10,7 @@ import { errorPage } from '../views/portalPages.js';
 import { sendHtml } from './sendHtml.js';
 
 /** Maps body-parser failures (they carry `type`) to portal errors. */
-function fromBodyParser(err: { type?: unknown; status?: unknown }): PortalError | undefined {
+function fromBodyParser(err: { type?: unknown; status?: unknown; statusCode?: unknown }): PortalError | undefined {
   switch (err.type) {
     case 'entity.too.large':
     case 'parameters.too.many':
@@ -23,14 +23,29 @@ function fromBodyParser(err: { type?: unknown; status?: unknown }): PortalError 
     case 'request.size.invalid':
       return new PortalError('ERR_BAD_REQUEST', 'The request body could not be read.');
     default:
-      // express.static and friends: a missing file carries status 404.
-      return err.status === 404 ? new PortalError('ERR_NOT_FOUND', 'This page does not exist.') : undefined;
+      return fromClientStatus(err);
   }
+}
+
+/**
+ * express.static (send) and the router mark the client's mistakes with a 4xx status: a missing
+ * file (404), a broken %-escape or a NUL byte (400), a `../` outside the folder (403). They are
+ * client errors — answered 400/404 and logged at info, never a 500 with a stack. A path that
+ * tries to leave the folder gets the same 404 as a missing file: it learns nothing.
+ */
+function fromClientStatus(err: { status?: unknown; statusCode?: unknown }): PortalError | undefined {
+  const status = typeof err.status === 'number' ? err.status : err.statusCode;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  if (status === 404 || status === 403) return new PortalError('ERR_NOT_FOUND', 'This page does not exist.');
+  return new PortalError('ERR_BAD_REQUEST', 'The address of this request is not valid.');
 }
 
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const known = err instanceof PortalError ? err : fromBodyParser((err ?? {}) as { type?: unknown });
+    const known =
+      err instanceof PortalError
+        ? err
+        : fromBodyParser((err ?? {}) as { type?: unknown; status?: unknown; statusCode?: unknown });
     const status = known?.status ?? 500;
     const wire: WireError = known?.toWire() ?? { code: 'ERR_INTERNAL', message: 'Internal error. See the portal log.' };
     if (status >= 500) logger.error({ event: 'http.error', code: wire.code, err }, 'request failed');
