@@ -1,5 +1,6 @@
 import type { Logger } from '../../shared/node/createLogger.js';
 import type { PortalDb } from './db/openDatabase.js';
+import type { HashingBudget } from './security/HashingBudget.js';
 
 /** Milliseconds since the epoch; injected so tests can move time (throttle, TOTP, expiry). */
 export type Clock = () => number;
@@ -26,4 +27,6 @@ export interface PortalContext {
   config: PortalConfig;
   logger: Logger;
   clock: Clock;
+  /** Every password hash a client can cause runs through this budget (security/HashingBudget.ts). */
+  hashing: HashingBudget;
 }

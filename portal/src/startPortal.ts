@@ -11,6 +11,8 @@ import { openDatabase, type PortalDb } from './db/openDatabase.js';
 import { oidcMigrations } from './oidc/oidcMigrations.js';
 import type { Clock, PortalConfig, PortalContext } from './PortalContext.js';
 import { resolvePortalConfig } from './resolvePortalConfig.js';
+import { HashingBudget, type HashingBudgetOptions } from './security/HashingBudget.js';
+import { dummyPasswordHash } from './security/passwordHash.js';
 import { purgeExpired } from './store/sessions.js';
 
 export interface StartPortalOptions {
@@ -26,6 +28,8 @@ export interface StartPortalOptions {
   extensionDir?: string;
   /** Listen address; loopback by default. */
   host?: string;
+  /** Password-hashing budgets and concurrency (defaults: DEFAULT_HASHING_BUDGET). */
+  hashing?: HashingBudgetOptions;
 }
 
 export interface RunningPortal {
@@ -64,7 +68,9 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
       ...(options.issuer ? { issuer: options.issuer } : {}),
       ...(options.rpId ? { rpId: options.rpId } : {}),
     });
-    ctx = { db, config, logger: options.logger, clock };
+    ctx = { db, config, logger: options.logger, clock, hashing: new HashingBudget(clock, options.hashing) };
+    // Compute the unknown-email stand-in hash now, not during the first unknown email's check.
+    void dummyPasswordHash();
     purgeExpired(db, clock());
     const { app } = createPortalApp(ctx, options.extensionDir ? { extensionDir: options.extensionDir } : {});
     server.on('request', app);

@@ -1,13 +1,15 @@
 /**
  * Password and TOTP checks with throttling. Failures are throttled per account + IP with expiring
- * exponential backoff (store/loginThrottle.ts); unknown emails cost a full scrypt like known ones.
+ * exponential backoff (store/loginThrottle.ts), each attempt reserved before its hash; every hash
+ * runs within the per-client and global hashing budget (security/HashingBudget.ts); unknown
+ * emails cost a full scrypt like known ones.
  */
 import { PortalError } from '../../../shared/errors.js';
 import type { PortalContext } from '../PortalContext.js';
 import { dummyPasswordHash, verifyPassword } from '../security/passwordHash.js';
 import { matchTotpStep } from '../security/totp.js';
 import { audit } from '../store/audit.js';
-import { clearFailures, recordFailure, throttleKey, throttleWait } from '../store/loginThrottle.js';
+import { clearFailures, recordFailure, reserveAttempt, throttleKey, throttleWait } from '../store/loginThrottle.js';
 import { getOrganisation } from '../store/organisations.js';
 import { claimTotpStep, findUsersByEmail, getTotp, normaliseEmail, type User } from '../store/users.js';
 
@@ -26,15 +28,25 @@ export async function checkPassword(
 ): Promise<User> {
   const email = normaliseEmail(input.email);
   const key = throttleKey(`pw:${email}`, input.ip);
-  const wait = throttleWait(ctx.db, key, ctx.clock());
   // Refuse during the block without checking the password, so guesses in the window teach nothing.
+  const wait = throttleWait(ctx.db, key, ctx.clock());
   if (wait > 0) throw throttled(wait);
+  // The client's and the portal's hashing budget, charged before the email is looked up: known
+  // and unknown emails cost the same (HashingBudget.ts). Over budget: refused, nothing hashed.
+  const ticket = ctx.hashing.take(input.ip);
+  // Counted before the hash, in one transaction with the block check (reserveAttempt).
+  const reservation = reserveAttempt(ctx.db, key, ctx.clock());
+  if (reservation.wait > 0) {
+    ticket.refund();
+    throw throttled(reservation.wait);
+  }
   const candidates = findUsersByEmail(ctx.db, email);
   const user = candidates.length === 1 ? candidates[0] : undefined;
-  const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
+  const stored = user?.passwordHash ?? (await dummyPasswordHash());
+  const ok = await ticket.run(() => verifyPassword(input.password, stored));
   const now = ctx.clock();
   if (!user || !ok) {
-    const block = recordFailure(ctx.db, key, now);
+    const block = reservation.block;
     audit(
       ctx.db,
       {

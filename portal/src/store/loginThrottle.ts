@@ -25,6 +25,21 @@ export function throttleWait(db: PortalDb, key: string, now: number): number {
   return row ? Math.max(0, row.blocked_until - now) : 0;
 }
 
+/**
+ * Reserves one attempt before the password is hashed: counts it as a failure now (a success
+ * clears it afterwards) and returns the block it caused, or `wait` when the pair is already
+ * blocked — checked and counted in one transaction, so concurrent guesses cannot all pass the
+ * check before any is counted (60 at once used to hash 59 wrong passwords and let the 60th in).
+ * An asynchronous store must keep this one atomic statement or transaction.
+ */
+export function reserveAttempt(db: PortalDb, key: string, now: number): { wait: number; block: number } {
+  return db.transaction(() => {
+    const wait = throttleWait(db, key, now);
+    if (wait > 0) return { wait, block: 0 };
+    return { wait: 0, block: recordFailure(db, key, now) };
+  })();
+}
+
 /** Records a failed attempt and returns the new block (ms from now, 0 if none yet). */
 export function recordFailure(db: PortalDb, key: string, now: number): number {
   return db.transaction(() => {

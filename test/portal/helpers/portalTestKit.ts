@@ -10,7 +10,7 @@ import { SoftwareAuthenticator } from '../../../dev/softwareAuthenticator.js';
 import { startDevPortal } from '../../../dev/startDevPortal.js';
 import { addUser, newEnrollmentToken } from '../../../portal/src/admin/adminActions.js';
 import { totpCode } from '../../../portal/src/security/totp.js';
-import type { RunningPortal } from '../../../portal/src/startPortal.js';
+import type { RunningPortal, StartPortalOptions } from '../../../portal/src/startPortal.js';
 
 export interface TestClock {
   now: number;
@@ -27,14 +27,14 @@ export interface TestPortal {
   close(): Promise<void>;
 }
 
-export async function startTestPortal(): Promise<TestPortal> {
+export async function startTestPortal(options: Pick<StartPortalOptions, 'hashing'> = {}): Promise<TestPortal> {
   const clock: TestClock = {
     now: Date.now(),
     advance(ms) {
       this.now += ms;
     },
   };
-  const dev = await startDevPortal({ clock: () => clock.now });
+  const dev = await startDevPortal({ clock: () => clock.now, ...options });
   return {
     get portal() {
       return dev.portal;
