@@ -6,7 +6,7 @@
  * user's TOTP account added to Protect. Idempotent: on a restart with the same data dir and
  * portal, an enrollment the inventory still holds is kept (so is the registration).
  */
-import { openDaemonState } from '../daemon/src/authenticator/openDaemonState.js';
+import { openDaemonState } from '../daemon/src/openDaemonState.js';
 import { parseTotpUri } from '../daemon/src/storage/TotpStore.js';
 import { newEnrollmentToken } from '../portal/src/admin/adminActions.js';
 import type { PortalDb } from '../portal/src/db/openDatabase.js';

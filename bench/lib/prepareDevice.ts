@@ -4,7 +4,7 @@
  * passes — and optionally fills the credential store with other accounts, so sign-in latency can
  * be measured against 1 … 10,000 stored credentials without registering each through the daemon.
  */
-import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
+import { openDaemonState } from '../../daemon/src/openDaemonState.js';
 import type { CredentialRecord } from '../../daemon/src/storage/CredentialStore.js';
 import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { silentLogger } from '../../shared/node/createLogger.js';

@@ -7,35 +7,19 @@
  * every such request into an error (and is logged), never an unhandled rejection.
  */
 import { chmod, mkdir } from 'node:fs/promises';
-import type { WireError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/node/createLogger.js';
 import { KEYBOUND_VERSION } from '../../shared/version.js';
-import type { AuditLog, AuthenticatorApi, PairingStore } from './authenticator/types.js';
+import type { AuditLog } from './audit/AuditLog.js';
+import type { AuthenticatorApi } from './authenticator/AuthenticatorApi.js';
 import { createControlServer } from './control/createControlServer.js';
 import type { DeviceControlApi } from './control/DeviceControlApi.js';
+import type { DeviceSide, OpenDeviceSide } from './DeviceSide.js';
 import { loadDaemonConfig } from './pairing/loadDaemonConfig.js';
+import type { PairingStore } from './pairing/PairingStore.js';
 import { chooseUserVerifier } from './protect/chooseUserVerifier.js';
 import { ProtectQueue, type UvMode } from './protect/ProtectQueue.js';
 import type { UserVerifier } from './protect/UserVerifier.js';
 import { createDaemonServer, type DaemonServerOptions } from './server/createDaemonServer.js';
-
-/** What the device side hands the channel side. */
-export interface DeviceSide {
-  authenticator: AuthenticatorApi;
-  pairings: PairingStore;
-  audit: AuditLog;
-  device: DeviceControlApi;
-  /** Flushes state; called on shutdown. */
-  close(): Promise<void>;
-}
-
-export type OpenDeviceSide = (args: {
-  dataDir: string;
-  device: 'emulator' | 'host';
-  verifier: UserVerifier;
-  logger: Logger;
-  clock: () => Date;
-}) => Promise<DeviceSide>;
 
 export interface StartDaemonOptions {
   port: number;
@@ -53,7 +37,7 @@ export interface StartDaemonOptions {
   /** `--key-store tpm|file|auto` and `--tpm ADDRESS` for the real device side. */
   keyStore?: 'tpm' | 'file' | 'auto';
   tpm?: string;
-  /** Opens the device side; defaults to the real one (daemon/src/authenticator). Tests may swap it. */
+  /** Opens the device side; defaults to the real one (openDeviceSide.ts). Tests may swap it. */
   openDeviceSide?: OpenDeviceSide;
   /**
    * `--device host`: verifies the user through the OS (polkit, LocalAuthentication, Windows
@@ -160,14 +144,15 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     ...(options.protectTimeoutMs ? { timeoutMs: options.protectTimeoutMs } : {}),
     ...(options.osVerifier ? { osVerifier: options.osVerifier } : {}),
   });
-  const open =
+  // The real device side is imported only now, so `keybound --help` stays fast.
+  const open: OpenDeviceSide =
     options.openDeviceSide ??
-    (options.keyStore || options.tpm
-      ? realDeviceSide({
-          ...(options.keyStore ? { keyStoreChoice: options.keyStore } : {}),
-          ...(options.tpm ? { tpm: options.tpm } : {}),
-        })
-      : defaultOpenDeviceSide);
+    (async (args) =>
+      (await import('./openDeviceSide.js')).openDeviceSide({
+        ...args,
+        ...(options.keyStore ? { keyStoreChoice: options.keyStore } : {}),
+        ...(options.tpm ? { tpm: options.tpm } : {}),
+      }));
   side = open({ dataDir, device: deviceKind, verifier, logger, clock });
   side.then(
     (s) => {
@@ -255,43 +240,3 @@ function lazyProxy<T extends object>(ready: () => T | undefined, get: () => Prom
     },
   });
 }
-
-/**
- * The real device side (daemon/src/authenticator), imported lazily so `keybound --help` stays
- * fast. `overrides` lets tests pretend to be another machine or swap the key store.
- */
-export function realDeviceSide(
-  overrides: Partial<
-    Omit<import('./authenticator/openDaemonState.js').DaemonStateOptions, 'dataDir' | 'device' | 'logger'>
-  > = {},
-): OpenDeviceSide {
-  return async ({ dataDir, device, verifier, logger, clock }) => {
-    const { openDaemonState } = await import('./authenticator/openDaemonState.js');
-    const state = await openDaemonState({ dataDir, device, logger, now: clock, sweep: true, ...overrides });
-    const control = state.device;
-    return {
-      authenticator: state.createAuthenticator(verifier),
-      pairings: state.pairings,
-      audit: state.audit,
-      device: {
-        status: async () => {
-          const shown = await control.show();
-          return {
-            source: state.profile.kind,
-            profile: shown.profile,
-            eligible: shown.eligible,
-            ...(shown.problem ? { problem: shown.problem as WireError } : {}),
-          };
-        },
-        setNotifications: (on) => control.setNotifications(on),
-        installProtect: (source) => control.installProtect(source),
-        uninstallProtect: () => control.uninstallProtect(),
-        addTotp: (uri) => control.addTotp(uri),
-        totpCode: (id) => control.totpCode(id),
-      },
-      close: () => state.close(),
-    };
-  };
-}
-
-const defaultOpenDeviceSide: OpenDeviceSide = realDeviceSide();

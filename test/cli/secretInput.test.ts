@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
+import { openDaemonState } from '../../daemon/src/openDaemonState.js';
 import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { within } from '../../dev/within.js';
 import { verifyPassword } from '../../portal/src/security/passwordHash.js';

@@ -6,12 +6,16 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlCall } from '../../daemon/src/control/controlClient.js';
-import { realDeviceSide } from '../../daemon/src/startDaemon.js';
+import type { MachineIdentity } from '../../daemon/src/keys/machineIdentity.js';
+import { openDeviceSide } from '../../daemon/src/openDeviceSide.js';
 import { connectPaired, DaemonClient, newInstall, type TestInstall } from '../../dev/daemonClient.js';
 import { makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
 
 const HOME = { machineId: 'a'.repeat(64), uid: 1000, username: 'alice' };
 const ELSEWHERE = { machineId: 'b'.repeat(64), uid: 1000, username: 'alice' };
+/** The real device side, as on the machine `identity`. */
+const onMachine = (identity: MachineIdentity) => (args: Parameters<typeof openDeviceSide>[0]) =>
+  openDeviceSide({ ...args, machineIdentity: identity });
 
 let dataDir: string;
 let install: TestInstall;
@@ -21,7 +25,7 @@ beforeAll(async () => {
   const home = await startHarnessDaemon({
     dataDir,
     preauthorizePairing: true,
-    openDeviceSide: realDeviceSide({ machineIdentity: HOME }),
+    openDeviceSide: onMachine(HOME),
   });
   install = newInstall();
   await (await connectPaired(home.url, install)).close();
@@ -36,7 +40,7 @@ describe('a data dir from another machine', () => {
     const copy = await startHarnessDaemon({
       dataDir,
       preauthorizePairing: true,
-      openDeviceSide: realDeviceSide({ machineIdentity: ELSEWHERE }),
+      openDeviceSide: onMachine(ELSEWHERE),
     });
     try {
       const client = await DaemonClient.connect(copy.url);
@@ -59,7 +63,7 @@ describe('a data dir from another machine', () => {
   });
 
   it('should work again when the data dir is back on its own machine', async () => {
-    const home = await startHarnessDaemon({ dataDir, openDeviceSide: realDeviceSide({ machineIdentity: HOME }) });
+    const home = await startHarnessDaemon({ dataDir, openDeviceSide: onMachine(HOME) });
     try {
       const client = await connectPaired(home.url, install);
       expect(await client.call('ping')).toEqual({ pong: true });

@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs
 import { join } from 'node:path';
 import { generateRegistrationOptions } from '@simplewebauthn/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
+import { openDaemonState } from '../../daemon/src/openDaemonState.js';
 import { connectPaired, type DaemonClient, newInstall } from '../../dev/daemonClient.js';
 import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { createLogger } from '../../shared/node/createLogger.js';

@@ -8,7 +8,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_FILE } from '../../daemon/src/audit/FileAuditLog.js';
-import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
+import { openDaemonState } from '../../daemon/src/openDaemonState.js';
 import { DaemonClient, newInstall } from '../../dev/daemonClient.js';
 import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { sampleCreationOptions, sampleRequestOptions } from '../../dev/sampleOptions.js';

@@ -14,7 +14,7 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
+import { openDaemonState } from '../../daemon/src/openDaemonState.js';
 import { connectPaired, newInstall, type TestInstall } from '../../dev/daemonClient.js';
 import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { type Swtpm, startSwtpm, swtpmInstalled } from '../../dev/startSwtpm.js';

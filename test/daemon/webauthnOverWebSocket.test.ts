@@ -12,8 +12,8 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDaemonState } from '../../daemon/src/authenticator/openDaemonState.js';
 import { controlCall } from '../../daemon/src/control/controlClient.js';
+import { openDaemonState } from '../../daemon/src/openDaemonState.js';
 import { connectPaired, newInstall, type TestInstall } from '../../dev/daemonClient.js';
 import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { silentLogger } from '../../shared/node/createLogger.js';

@@ -4,9 +4,9 @@
  * (the daemon's UserVerifier) like the real authenticator does.
  */
 
-import type { AuthenticatorApi } from '../../daemon/src/authenticator/types.js';
+import type { AuthenticatorApi } from '../../daemon/src/authenticator/AuthenticatorApi.js';
+import type { DeviceSide, OpenDeviceSide } from '../../daemon/src/DeviceSide.js';
 import { MemoryPairingStore } from '../../daemon/src/pairing/MemoryPairingStore.js';
-import type { DeviceSide, OpenDeviceSide } from '../../daemon/src/startDaemon.js';
 import { SoftwareAuthenticator } from '../../dev/softwareAuthenticator.js';
 import { KeyboundError } from '../../shared/errors.js';
 

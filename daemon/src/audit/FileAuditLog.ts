@@ -6,8 +6,8 @@
  */
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuditEvent, AuditLog } from '../authenticator/types.js';
 import { stateCorrupt } from '../storage/stateCorrupt.js';
+import type { AuditEvent, AuditLog } from './AuditLog.js';
 
 export const AUDIT_FILE = 'audit.log';
 

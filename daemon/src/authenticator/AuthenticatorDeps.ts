@@ -1,12 +1,12 @@
 /** What the authenticator needs; passed in so tests swap any part without monkey-patching. */
 import type { CryptoProvider } from '../../../shared/crypto/index.js';
 import type { Logger } from '../../../shared/node/createLogger.js';
+import type { AuditLog } from '../audit/AuditLog.js';
 import type { DeviceProfileSource } from '../device/deviceProfile.js';
 import type { KeyStore } from '../keys/KeyStore.js';
 import type { UserVerifier } from '../protect/UserVerifier.js';
 import type { CredentialStore } from '../storage/CredentialStore.js';
 import type { TotpStore } from '../storage/TotpStore.js';
-import type { AuditLog } from './types.js';
 
 export interface AuthenticatorDeps {
   profile: DeviceProfileSource;

@@ -3,8 +3,8 @@
  * error code and who asked — never the options' challenge or anything secret.
  */
 import { toWireError } from '../../../shared/errors.js';
+import type { RequestContext } from './AuthenticatorApi.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
-import type { RequestContext } from './types.js';
 
 export async function auditRefusal<T>(
   deps: Pick<AuthenticatorDeps, 'audit' | 'logger'>,

@@ -1,6 +1,6 @@
 /**
  * The device side of protocol v1: what the server calls for each authenticated request
- * (AuthenticatorApi in types.ts). Registration and sign-in live in their own files; status,
+ * (AuthenticatorApi.ts). Registration and sign-in live in their own files; status,
  * Protect accounts and settings are small enough to sit here.
  */
 import { DeviceError, toWireError, type WireError } from '../../../shared/errors.js';
@@ -9,11 +9,11 @@ import { KEYBOUND_VERSION } from '../../../shared/version.js';
 import { firstFailingPrerequisite } from '../device/prerequisites/prerequisites.js';
 import { summarizeDevice } from '../device/summarizeDevice.js';
 import type { CredentialRecord } from '../storage/CredentialStore.js';
+import type { AuthenticatorApi } from './AuthenticatorApi.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
 import { auditRefusal } from './auditRefusal.js';
 import { registerCredential } from './registerCredential.js';
 import { signInWithCredential } from './signInWithCredential.js';
-import type { AuthenticatorApi } from './types.js';
 
 /** Builds the AuthenticatorApi over the device profile, key store, credential store and Protect (`verifier`). */
 export function createAuthenticator(deps: AuthenticatorDeps): AuthenticatorApi {

@@ -17,10 +17,10 @@ import { assertPrerequisites } from '../device/prerequisites/prerequisites.js';
 import { P256 } from '../keys/KeyStore.js';
 import { TpmKeyStore } from '../keys/tpm/TpmKeyStore.js';
 import { tpmAttestationStatement } from '../keys/tpm/tpmAttestationStatement.js';
+import type { RequestContext } from './AuthenticatorApi.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
 import { ensureDeviceIdentity } from './ensureDeviceIdentity.js';
 import { nodeSha256 } from './nodeSha256.js';
-import type { RequestContext } from './types.js';
 
 export async function registerCredential(
   deps: AuthenticatorDeps,

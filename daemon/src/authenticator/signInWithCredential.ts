@@ -13,9 +13,9 @@ import { createAuthenticationResponse } from '../../../shared/webauthn/createAut
 import { resolveRpId } from '../../../shared/webauthn/resolveRpId.js';
 import { assertPrerequisites } from '../device/prerequisites/prerequisites.js';
 import type { CredentialRecord } from '../storage/CredentialStore.js';
+import type { RequestContext } from './AuthenticatorApi.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
 import { nodeSha256 } from './nodeSha256.js';
-import type { RequestContext } from './types.js';
 
 export async function signInWithCredential(
   deps: AuthenticatorDeps,

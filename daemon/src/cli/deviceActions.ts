@@ -8,9 +8,9 @@ import { KeyboundError } from '../../../shared/errors.js';
 import { silentLogger } from '../../../shared/node/createLogger.js';
 import { defaultDataDir } from '../../../shared/node/dataDir.js';
 import type { EnrollmentType } from '../../../shared/protocol/device.js';
-import { openDaemonState } from '../authenticator/openDaemonState.js';
 import { makeDeviceEligible } from '../device/makeDeviceEligible.js';
 import type { MachineIdentity } from '../keys/machineIdentity.js';
+import { openDaemonState } from '../openDaemonState.js';
 import { describeDevice, describeDeviceChange } from './describeDevice.js';
 
 export type DeviceAction =

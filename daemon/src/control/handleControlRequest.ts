@@ -4,9 +4,10 @@
  * state to the device side.
  */
 import { KeyboundError, toWireError } from '../../../shared/errors.js';
-import type { AuthenticatorApi, PairingStore } from '../authenticator/types.js';
+import type { AuthenticatorApi } from '../authenticator/AuthenticatorApi.js';
 import { issueNativePairing } from '../pairing/issueNativePairing.js';
 import type { ExtensionPolicy } from '../pairing/loadDaemonConfig.js';
+import type { PairingStore } from '../pairing/PairingStore.js';
 import type { ProtectQueue } from '../protect/ProtectQueue.js';
 import { attachProtectSink } from '../protect/protectEvents.js';
 import type { ControlOp, ControlRequest } from './controlProtocol.js';

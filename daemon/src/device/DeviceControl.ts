@@ -7,7 +7,7 @@
 import { hostname } from 'node:os';
 import { DeviceError, PrerequisiteError, type WireError } from '../../../shared/errors.js';
 import type { DeviceSummary, Eligibility, EnrollmentType } from '../../../shared/protocol/device.js';
-import type { AuditLog } from '../authenticator/types.js';
+import type { AuditLog } from '../audit/AuditLog.js';
 import type { KeyStore } from '../keys/KeyStore.js';
 import { TpmKeyStore } from '../keys/tpm/TpmKeyStore.js';
 import type { CredentialStore } from '../storage/CredentialStore.js';

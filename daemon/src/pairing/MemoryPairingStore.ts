@@ -1,5 +1,5 @@
 /** An in-memory {@link PairingStore} for tests and for running without persistent pairings. */
-import type { PairingRecord, PairingStore } from '../authenticator/types.js';
+import type { PairingRecord, PairingStore } from './PairingStore.js';
 
 export class MemoryPairingStore implements PairingStore {
   private readonly records = new Map<string, PairingRecord>();

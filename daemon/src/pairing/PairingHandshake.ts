@@ -21,8 +21,9 @@ import {
   verifyPairingProof,
 } from '../../../shared/protocol/index.js';
 import { KEYBOUND_VERSION } from '../../../shared/version.js';
-import type { AuditLog, PairingStore } from '../authenticator/types.js';
+import type { AuditLog } from '../audit/AuditLog.js';
 import type { UserVerifier } from '../protect/UserVerifier.js';
+import type { PairingStore } from './PairingStore.js';
 
 export type HandshakeState = 'new' | 'greeted' | 'busy' | 'authenticated';
 

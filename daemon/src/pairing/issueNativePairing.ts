@@ -8,9 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { ChannelError, KeyboundError } from '../../../shared/errors.js';
 import { toBase64url } from '../../../shared/webauthn/base64url.js';
-import type { AuditLog, PairingStore } from '../authenticator/types.js';
+import type { AuditLog } from '../audit/AuditLog.js';
 import type { UserVerifier } from '../protect/UserVerifier.js';
 import type { ExtensionPolicy } from './loadDaemonConfig.js';
+import type { PairingStore } from './PairingStore.js';
 
 export interface NativePairingDeps {
   policy: ExtensionPolicy;

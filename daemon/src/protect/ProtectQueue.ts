@@ -12,7 +12,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { KeyboundError, ProtectError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/node/createLogger.js';
 import { PROTECT_TIMEOUT_MS } from '../../../shared/protocol/version.js';
-import type { AuditLog } from '../authenticator/types.js';
+import type { AuditLog } from '../audit/AuditLog.js';
 import { type ProtectEventSink, protectSinkOf } from './protectEvents.js';
 import type { UserVerifier, VerificationRequest, VerifiedHandle } from './UserVerifier.js';
 

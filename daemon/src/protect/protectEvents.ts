@@ -2,7 +2,7 @@
  * Routes Protect events (`protect.request`, `protect.done`) to the connection that asked.
  *
  * The authenticator calls `UserVerifier.verify` deep inside a register or sign-in; the seam
- * (authenticator/types.ts) carries no connection, but every request made for a connection carries
+ * (authenticator/AuthenticatorApi.ts) carries no connection, but every request made for a connection carries
  * that connection's AbortSignal (`signal`, aborted when it closes). The server attaches the
  * connection's sink to its signal, and the Protect queue looks the sink up by the request's
  * signal, so events reach the right socket without threading a connection through the device side.

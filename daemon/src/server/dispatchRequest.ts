@@ -3,7 +3,7 @@
  * handshake requests are handled by the connection's {@link PairingHandshake} before this.
  */
 import type { ClientMessage } from '../../../shared/protocol/index.js';
-import type { AuthenticatorApi, RequestContext } from '../authenticator/types.js';
+import type { AuthenticatorApi, RequestContext } from '../authenticator/AuthenticatorApi.js';
 
 type AppRequest = Exclude<ClientMessage, { type: 'hello' | 'pair' | 'auth' }>;
 

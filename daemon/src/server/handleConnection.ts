@@ -16,8 +16,10 @@ import {
   MAX_PENDING_PER_CONNECTION,
   parseMessage,
 } from '../../../shared/protocol/index.js';
-import type { AuditLog, AuthenticatorApi, PairingStore } from '../authenticator/types.js';
+import type { AuditLog } from '../audit/AuditLog.js';
+import type { AuthenticatorApi } from '../authenticator/AuthenticatorApi.js';
 import { PairingHandshake } from '../pairing/PairingHandshake.js';
+import type { PairingStore } from '../pairing/PairingStore.js';
 import { attachProtectSink } from '../protect/protectEvents.js';
 import type { UserVerifier } from '../protect/UserVerifier.js';
 import { dispatchRequest } from './dispatchRequest.js';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../../../shared/crypto/index.js';
 import { toBase64url } from '../../../shared/webauthn/base64url.js';
-import type { PairingRecord } from '../authenticator/types.js';
 import { createMachineSealer } from '../keys/MachineSealer.js';
+import type { PairingRecord } from '../pairing/PairingStore.js';
 import { SealedPairingStore } from './SealedPairingStore.js';
 
 const dirs: string[] = [];

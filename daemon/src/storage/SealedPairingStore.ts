@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { fromBase64url, toBase64url } from '../../../shared/webauthn/base64url.js';
-import type { PairingRecord, PairingStore } from '../authenticator/types.js';
 import type { Sealer } from '../keys/MachineSealer.js';
+import type { PairingRecord, PairingStore } from '../pairing/PairingStore.js';
 import { SealedJsonFile } from './SealedJsonFile.js';
 
 export const PAIRINGS_FILE = 'pairings.sealed';

@@ -14,7 +14,7 @@
 import { KeyboundError, ProtectError } from '../../../../shared/errors.js';
 import type { Logger } from '../../../../shared/node/createLogger.js';
 import { PROTECT_TIMEOUT_MS } from '../../../../shared/protocol/version.js';
-import type { AuditLog } from '../../authenticator/types.js';
+import type { AuditLog } from '../../audit/AuditLog.js';
 import type { UserVerifier, VerificationRequest, VerifiedHandle } from '../UserVerifier.js';
 import { checkPolkitAuthorization, type PolkitCheckResult } from './checkPolkitAuthorization.js';
 import { describeVerification } from './describeVerification.js';

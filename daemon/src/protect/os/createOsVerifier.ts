@@ -10,7 +10,7 @@
  */
 import { ProtectError } from '../../../../shared/errors.js';
 import type { Logger } from '../../../../shared/node/createLogger.js';
-import type { AuditLog } from '../../authenticator/types.js';
+import type { AuditLog } from '../../audit/AuditLog.js';
 import type { UserVerifier } from '../UserVerifier.js';
 import { HelperProcessVerifier } from './HelperProcessVerifier.js';
 import { macLocalAuthSpec } from './macLocalAuthSpec.js';

@@ -1,7 +1,6 @@
 /**
  * Opens everything the daemon keeps in its data dir and wires the device side together. The
- * channel side (server/, protect/, control/) calls this once at start and `close()` at
- * shutdown:
+ * daemon (through openDeviceSide.ts) and the device CLI call this once and `close()` at the end:
  *
  *   const state = await openDaemonState({ dataDir, device: 'emulator', logger });
  *   const authenticator = state.createAuthenticator(protectQueue);   // a UserVerifier
@@ -11,27 +10,29 @@
  * pairings.sealed, totp.sealed, device.json, audit.log (all 0600). The data dir is 0700.
  */
 import { chmod, mkdir } from 'node:fs/promises';
-import type { CryptoProvider } from '../../../shared/crypto/index.js';
-import { defaultCrypto } from '../../../shared/crypto/index.js';
-import type { Logger } from '../../../shared/node/createLogger.js';
-import { AUDIT_FILE, FileAuditLog } from '../audit/FileAuditLog.js';
-import { DeviceControl } from '../device/DeviceControl.js';
-import type { DeviceProfileSource } from '../device/deviceProfile.js';
-import { EmulatedProfileSource } from '../device/EmulatedProfileSource.js';
-import { HostProfileSource } from '../device/host/HostProfileSource.js';
-import { FileKeyStore } from '../keys/FileKeyStore.js';
-import type { KeyStore } from '../keys/KeyStore.js';
-import { createMachineSealer } from '../keys/MachineSealer.js';
-import { hostMachineIdentity, type MachineIdentity } from '../keys/machineIdentity.js';
-import { type KeyStoreChoice, openKeyStore } from '../keys/openKeyStore.js';
-import type { UserVerifier } from '../protect/UserVerifier.js';
-import { CREDENTIALS_FILE, CredentialStore } from '../storage/CredentialStore.js';
-import { SealedPairingStore } from '../storage/SealedPairingStore.js';
-import { damagedStandIn } from '../storage/stateCorrupt.js';
-import { sweepCrashLeftovers } from '../storage/sweepCrashLeftovers.js';
-import { TotpStore } from '../storage/TotpStore.js';
-import { createAuthenticator } from './createAuthenticator.js';
-import type { AuditLog, AuthenticatorApi, PairingStore } from './types.js';
+import type { CryptoProvider } from '../../shared/crypto/index.js';
+import { defaultCrypto } from '../../shared/crypto/index.js';
+import type { Logger } from '../../shared/node/createLogger.js';
+import type { AuditLog } from './audit/AuditLog.js';
+import { AUDIT_FILE, FileAuditLog } from './audit/FileAuditLog.js';
+import type { AuthenticatorApi } from './authenticator/AuthenticatorApi.js';
+import { createAuthenticator } from './authenticator/createAuthenticator.js';
+import { DeviceControl } from './device/DeviceControl.js';
+import type { DeviceProfileSource } from './device/deviceProfile.js';
+import { EmulatedProfileSource } from './device/EmulatedProfileSource.js';
+import { HostProfileSource } from './device/host/HostProfileSource.js';
+import { FileKeyStore } from './keys/FileKeyStore.js';
+import type { KeyStore } from './keys/KeyStore.js';
+import { createMachineSealer } from './keys/MachineSealer.js';
+import { hostMachineIdentity, type MachineIdentity } from './keys/machineIdentity.js';
+import { type KeyStoreChoice, openKeyStore } from './keys/openKeyStore.js';
+import type { PairingStore } from './pairing/PairingStore.js';
+import type { UserVerifier } from './protect/UserVerifier.js';
+import { CREDENTIALS_FILE, CredentialStore } from './storage/CredentialStore.js';
+import { SealedPairingStore } from './storage/SealedPairingStore.js';
+import { damagedStandIn } from './storage/stateCorrupt.js';
+import { sweepCrashLeftovers } from './storage/sweepCrashLeftovers.js';
+import { TotpStore } from './storage/TotpStore.js';
 
 export interface DaemonStateOptions {
   dataDir: string;

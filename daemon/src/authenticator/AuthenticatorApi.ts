@@ -1,0 +1,28 @@
+/**
+ * What the authenticator offers the channel (server/, control/): the operations of protocol v1,
+ * each with the context of the request the server received. The seams of the other rooms live
+ * with their owners: `audit/AuditLog.ts`, `pairing/PairingStore.ts`, `protect/UserVerifier.ts`.
+ */
+import type { RegistrationResponseJSON, ResultOf } from '../../../shared/protocol/index.js';
+import type { CreationOptionsJSON, RequestOptionsJSON } from '../../../shared/protocol/webauthnJson.js';
+
+/** Context of one request, supplied by the server from the authenticated connection. */
+export interface RequestContext {
+  requestId: string;
+  browser: string;
+  signal?: AbortSignal;
+}
+
+/** What the server calls for each authenticated request (the operations of protocol v1). */
+export interface AuthenticatorApi {
+  status(req: { rpId?: string; userName?: string }): Promise<ResultOf<'status'>>;
+  register(req: { origin: string; options: CreationOptionsJSON }, ctx: RequestContext): Promise<ResultOf<'register'>>;
+  signIn(req: { origin: string; options: RequestOptionsJSON }, ctx: RequestContext): Promise<ResultOf<'signIn'>>;
+  listAccounts(): Promise<ResultOf<'accounts.list'>>;
+  showAccount(accountId: string): Promise<ResultOf<'accounts.show'>>;
+  deleteAccount(accountId: string): Promise<ResultOf<'accounts.delete'>>;
+  getSettings(): Promise<ResultOf<'settings.get'>>;
+  setSettings(settings: { deviceSignIn: boolean }): Promise<ResultOf<'settings.set'>>;
+}
+
+export type { RegistrationResponseJSON };
