@@ -6,7 +6,7 @@
  * it is for developers and not a security boundary (`daemon.emulator`).
  */
 import type { Logger } from '../../../shared/node/createLogger.js';
-import type { AuditLog } from '../authenticator/types.js';
+import type { AuditLog } from '../audit/AuditLog.js';
 import type { ProtectQueue } from './ProtectQueue.js';
 import type { UserVerifier } from './UserVerifier.js';
 
