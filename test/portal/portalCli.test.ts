@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unsupportedNodeMessage } from '../../shared/node/nodeSupport.js';
 import { within } from '../../dev/within.js';
 
 const run = promisify(execFile);
@@ -33,6 +34,10 @@ describe('keybound portal / admin', () => {
       env: { ...process.env, KEYBOUND_LOG_LEVEL: 'info' },
     });
     let stdout = '';
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const ready = new Promise<string>((resolve, reject) => {
       child?.stdout?.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
@@ -56,6 +61,11 @@ describe('keybound portal / admin', () => {
     child.kill('SIGTERM');
     expect(await within(exited, 'the process to exit after SIGTERM')).toBe(0);
     expect(stdout.trim().split('\n')).toHaveLength(1);
+    // Start-up output is clean on a supported Node (CI runs Node 22 LTS); an unsupported one is
+    // named once, in the portal's words.
+    const unsupported = unsupportedNodeMessage();
+    if (unsupported === null) expect(stderr).not.toMatch(/WARNING|Unsupported runtime|Warning:/);
+    else expect(stderr).toContain(`keybound portal: ${unsupported}`);
   });
 
   it('should answer in JSON when admin commands get --json', async () => {

@@ -5,6 +5,7 @@
  * the portal redirects every other host name to it, and the extension must be configured with it.
  */
 import { createLogger } from '../../../shared/node/createLogger.js';
+import { unsupportedNodeMessage } from '../../../shared/node/nodeSupport.js';
 import { startPortal } from '../startPortal.js';
 
 export async function runPortal(options: {
@@ -15,6 +16,8 @@ export async function runPortal(options: {
   extensionDir?: string;
 }): Promise<void> {
   const logger = createLogger('portal');
+  const unsupported = unsupportedNodeMessage();
+  if (unsupported) process.stderr.write(`keybound portal: ${unsupported}\n`);
   const portal = await startPortal({ ...options, logger });
   process.stdout.write(
     `keybound portal listening on http://127.0.0.1:${portal.port} — open ${portal.origin}/ (the address users and the extension use)\n`,
