@@ -205,6 +205,10 @@
           `Device sign-in did not work: ${firstTry.message} You can log in with your password instead.`,
         );
       }
+      // The portal already knows why none of this user's credentials can sign in (the device was
+      // revoked or left the inventory): say that once, without asking Protect first.
+      const unavailable = fetched.ok ? fetched.value.unavailable : undefined;
+      if (unavailable?.code) return toPassword(unavailable.code, unavailable.message);
       // Registered here, but the portal offered none of this device's credentials (or its options
       // failed): try as before, so the user sees what the portal or the device says.
       try {

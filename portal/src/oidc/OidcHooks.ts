@@ -6,6 +6,7 @@
 import type { Request, Response } from 'express';
 import { getSignedIn, type SignedIn } from '../auth/sessionMiddleware.js';
 import type { PortalContext } from '../PortalContext.js';
+import { deviceSignInAvailability } from '../trust/deviceSignInAvailability.js';
 import { untrustedPage } from '../views/portalPages.js';
 
 export interface OidcHooks {
@@ -42,6 +43,7 @@ export function defaultOidcHooks(ctx: PortalContext): OidcHooks {
             appName: info.appName,
             reason: info.reason,
             stepUpUrl: stepUpUrl(info.returnTo),
+            deviceSignInRefusal: deviceSignInAvailability(ctx.db, info.signedIn.user).refusal?.message,
           }).value,
         );
     },

@@ -4,6 +4,7 @@ import { listAppsForUser } from '../apps/index.js';
 import { getSignedIn } from '../auth/sessionMiddleware.js';
 import { sendHtml } from '../http/sendHtml.js';
 import type { PortalContext } from '../PortalContext.js';
+import { deviceSignInAvailability } from '../trust/deviceSignInAvailability.js';
 import { homePage } from '../views/portalPages.js';
 
 export function homeRoutes(ctx: PortalContext): Router {
@@ -19,7 +20,14 @@ export function homeRoutes(ctx: PortalContext): Router {
     }));
     sendHtml(
       res,
-      homePage({ csrfToken: signedIn.session.csrfToken, email: signedIn.user.email, apps, trust: signedIn.trust }),
+      homePage({
+        csrfToken: signedIn.session.csrfToken,
+        email: signedIn.user.email,
+        apps,
+        trust: signedIn.trust,
+        // No device sign-in offer that could only be refused: say why instead.
+        deviceSignInRefusal: deviceSignInAvailability(ctx.db, signedIn.user).refusal?.message,
+      }),
     );
   });
   return router;

@@ -18,10 +18,10 @@ import { parseBody } from '../http/parseBody.js';
 import type { PortalContext } from '../PortalContext.js';
 import { CHALLENGE_TTL_MS, issueChallenge } from '../store/challenges.js';
 import { listCredentials } from '../store/credentials.js';
-import { getDevice } from '../store/devices.js';
 import { getOrganisation } from '../store/organisations.js';
 import type { Session } from '../store/sessions.js';
 import { findUsersByEmail, getUser, type User } from '../store/users.js';
+import { deviceSignInAvailability } from '../trust/deviceSignInAvailability.js';
 import { SUPPORTED_ALGORITHMS, verifyDeviceRegistration } from '../verify/verifyDeviceRegistration.js';
 import { verifyDeviceSignIn } from '../verify/verifyDeviceSignIn.js';
 
@@ -41,13 +41,6 @@ export function webauthnRoutes(ctx: PortalContext): Router {
     if (!session || !user) throw new PortalError('ERR_UNAUTHENTICATED', 'Sign in with your password first.');
     return { session, user };
   };
-
-  /** Credentials whose device is still enrolled and unrevoked: the only ones worth offering. */
-  const usableCredentials = (user: User) =>
-    listCredentials(ctx.db, { userId: user.id }).filter((c) => {
-      const device = getDevice(ctx.db, c.deviceId);
-      return device && device.revokedAt === null && device.orgId === user.orgId;
-    });
 
   router.post('/registration/options', async (req, res) => {
     parseBody(empty, req.body);
@@ -111,14 +104,17 @@ export function webauthnRoutes(ctx: PortalContext): Router {
       { purpose: 'authentication', userId: user?.id ?? null, sessionHash: session.idHash },
       ctx.clock(),
     );
+    // Only credentials whose device is still enrolled and unrevoked are worth offering; when the
+    // user has credentials but none of them counts, the page learns why before Protect is asked.
+    const availability = user ? deviceSignInAvailability(ctx.db, user) : { usable: [] };
     const options = await generateAuthenticationOptions({
       rpID: ctx.config.rpId,
       challenge: fromBase64url(challenge),
       timeout: CHALLENGE_TTL_MS,
       userVerification: 'required',
-      allowCredentials: user ? usableCredentials(user).map((c) => ({ id: c.id, transports: c.transports })) : [],
+      allowCredentials: availability.usable.map((c) => ({ id: c.id, transports: c.transports })),
     });
-    res.json({ options });
+    res.json({ options, ...(availability.refusal ? { unavailable: availability.refusal } : {}) });
   });
 
   router.post('/authentication/verify', async (req, res) => {

@@ -10,6 +10,7 @@ import { sendHtml } from '../http/sendHtml.js';
 import type { PortalContext } from '../PortalContext.js';
 import { audit } from '../store/audit.js';
 import { untrustedPage } from '../views/portalPages.js';
+import { deviceSignInAvailability } from './deviceSignInAvailability.js';
 
 /**
  * Sends the refusal page. `returnTo` is the same-site path to resume after step-up (e.g. the OIDC
@@ -47,6 +48,7 @@ export function renderUntrustedPage(
       appName: options.appName,
       reason: signedIn.trust.message,
       stepUpUrl: `/signin/step-up?return_to=${encodeURIComponent(returnTo)}`,
+      deviceSignInRefusal: deviceSignInAvailability(ctx.db, signedIn.user).refusal?.message,
     }),
     403,
   );

@@ -89,7 +89,7 @@ export async function verifyDeviceSignIn(
     refuse(
       new PortalError(
         'ERR_DEVICE_REVOKED',
-        'This device has been removed from device management by your admin. Log in with your password.',
+        'Your admin removed this device from device management, so it cannot sign in.',
       ),
       { deviceId: credential.deviceId },
     );

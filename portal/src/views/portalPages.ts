@@ -13,6 +13,8 @@ export function homePage(o: {
   email: string;
   apps: AppTile[];
   trust: { trusted: boolean; required: boolean; message: string };
+  /** Why device sign-in cannot be used by this user now (no step-up offer then). */
+  deviceSignInRefusal?: string | undefined;
 }): SafeHtml {
   const tiles = o.apps.map(
     (a) =>
@@ -31,7 +33,9 @@ export function homePage(o: {
 ${
   // Right after registering, the user is on a password session: say what opens protected apps.
   !o.trust.trusted && o.trust.required
-    ? html`<p id="trust-advice">Protected apps need device sign-in. <a id="step-up" href="/signin/step-up?return_to=/">Verify with device sign-in</a></p>`
+    ? o.deviceSignInRefusal
+      ? html`<p id="trust-advice">Protected apps need device sign-in. ${o.deviceSignInRefusal}</p>`
+      : html`<p id="trust-advice">Protected apps need device sign-in. <a id="step-up" href="/signin/step-up?return_to=/">Verify with device sign-in</a></p>`
     : ''
 }
 ${
@@ -52,6 +56,8 @@ export function untrustedPage(o: {
   appName: string;
   reason: string;
   stepUpUrl: string;
+  /** Why device sign-in cannot be used by this user now: shown instead of the step-up button. */
+  deviceSignInRefusal?: string | undefined;
 }): SafeHtml {
   return layout({
     title: 'Trusted device required',
@@ -63,7 +69,11 @@ export function untrustedPage(o: {
 <p id="untrusted-reason">${o.reason}</p>
 <p>To open it, sign in with device sign-in on a device enrolled in your organisation’s device
 management, with Protect set up. If this device is not enrolled, enroll it or contact your admin.</p>
-<p id="step-up-box" hidden><a class="button" id="step-up" href="${o.stepUpUrl}">Sign in with device sign-in</a></p>
+${
+  o.deviceSignInRefusal
+    ? html`<p id="device-signin-refusal">${o.deviceSignInRefusal}</p>`
+    : html`<p id="step-up-box" hidden><a class="button" id="step-up" href="${o.stepUpUrl}">Sign in with device sign-in</a></p>`
+}
 <p class="alt"><a href="/">Back to the portal</a></p>`,
   });
 }

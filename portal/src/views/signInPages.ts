@@ -3,6 +3,7 @@
  * "Passwordless Login", "Password" + "Log in", "Verification code" + "Verify". Stable ids for the
  * browser tests: #email, #password, #code, #continue, #log-in, #verify, #status, #reason.
  */
+import { DEVICE_NOT_ENROLLED_MESSAGE, DEVICE_REVOKED_MESSAGE } from '../trust/deviceSignInAvailability.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
 
@@ -63,6 +64,8 @@ const REASONS: Record<string, string> = {
   ERR_DEVICE_SIGNIN_DISABLED: 'Device sign-in is turned off in Protect on this device, so log in with your password.',
   ERR_NOT_ENROLLED: 'This device is not enrolled in device management, so it cannot use device sign-in.',
   ERR_PROTECT_NOT_INSTALLED: 'Protect is not installed on this device, so it cannot use device sign-in.',
+  ERR_DEVICE_REVOKED: DEVICE_REVOKED_MESSAGE,
+  ERR_DEVICE_NOT_ENROLLED: DEVICE_NOT_ENROLLED_MESSAGE,
 };
 
 /** The sentence for a reason code; unknown codes get a generic sentence (never echoed). */
