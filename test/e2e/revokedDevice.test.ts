@@ -4,9 +4,9 @@
  * once (not the password sign-in), and no page offers a device sign-in that could only be refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExtensionBrowser, launchWithExtension } from '../../dev/browser.js';
 import { deviceRevoke } from '../../portal/src/admin/adminActions.js';
 import { DEVICE_REVOKED_MESSAGE } from '../../portal/src/trust/deviceSignInAvailability.js';
-import { type ExtensionBrowser, launchWithExtension } from '../helpers/browser.js';
 import { PortalUser } from './helpers/PortalUser.js';
 import { openTrackedPage, watchProtectWindows } from './helpers/protectWindow.js';
 import { registerThroughOffer } from './helpers/registerThroughOffer.js';
