@@ -33,7 +33,8 @@ export function createOsVerifier(options: {
   const { platform = process.platform, uid = process.getuid?.(), ...rest } = options;
   if (platform === 'linux' && uid === 0) {
     return refusing(
-      'polkit',
+      rest.logger,
+      'none (root)',
       'The Keybound daemon runs as root, and polkit approves root without asking, so it cannot verify you. Run the daemon as your own user (docs/deploy).',
     );
   }
@@ -41,12 +42,15 @@ export function createOsVerifier(options: {
   if (platform === 'darwin') return new HelperProcessVerifier(macLocalAuthSpec(), rest);
   if (platform === 'win32') return new HelperProcessVerifier(windowsHelloSpec(), rest);
   return refusing(
+    rest.logger,
     'none',
     `Keybound cannot verify users through the operating system on ${platform}. Run the daemon on Linux (polkit), macOS or Windows.`,
   );
 }
 
-function refusing(backend: string, sentence: string): OsVerifier {
+/** Refuses every request, and says so once at start. */
+function refusing(logger: Logger, backend: string, sentence: string): OsVerifier {
+  logger.warn({ event: 'uv.unavailable', code: 'ERR_UV_UNAVAILABLE' }, sentence);
   return {
     backend,
     verify: async () => {
