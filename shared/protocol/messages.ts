@@ -45,6 +45,12 @@ export const accountsShowRequest = req('accounts.show', { accountId: z.string().
 export const accountsDeleteRequest = req('accounts.delete', { accountId: z.string().min(1).max(256) });
 export const settingsGetRequest = req('settings.get', {});
 export const settingsSetRequest = req('settings.set', { deviceSignIn: z.boolean() });
+/**
+ * The requester abandons one of its own pending requests on this connection (the page that asked
+ * navigated away or closed): a Protect prompt for it ends as `cancelled`. Cancelling is all a
+ * requester can do with a request; approving is never possible from the WebSocket.
+ */
+export const cancelRequest = req('cancel', { requestId });
 
 export const clientMessage = z.discriminatedUnion('type', [
   helloRequest,
@@ -59,6 +65,7 @@ export const clientMessage = z.discriminatedUnion('type', [
   accountsDeleteRequest,
   settingsGetRequest,
   settingsSetRequest,
+  cancelRequest,
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 export type RequestType = ClientMessage['type'];
@@ -123,6 +130,8 @@ export const resultSchemas = {
   'accounts.delete': z.object({ deleted: z.literal(true) }).strict(),
   'settings.get': settings,
   'settings.set': settings,
+  /** `cancelled: false` when no such request was pending on this connection (already answered). */
+  cancel: z.object({ cancelled: z.boolean() }).strict(),
 } satisfies Record<RequestType, z.ZodType>;
 export type ResultOf<T extends RequestType> = z.infer<(typeof resultSchemas)[T]>;
 

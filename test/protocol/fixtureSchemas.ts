@@ -11,6 +11,7 @@ import {
   accountsShowRequest,
   authenticationResponseJSON,
   authRequest,
+  cancelRequest,
   clientMessage,
   creationOptionsJSON,
   daemonMessage,
@@ -53,6 +54,7 @@ export const fixtureSchemas: Record<string, z.ZodType> = {
   accountsDeleteRequest,
   settingsGetRequest,
   settingsSetRequest,
+  cancelRequest,
   // daemon → worker
   daemonMessage,
   resultOk,

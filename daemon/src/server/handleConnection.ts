@@ -78,7 +78,10 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
   const refuse = (id: string, error: { code: string; message: string }) => {
     send({ type: 'result', id, ok: false, error });
   };
-  attachProtectSink(closed.signal, { send });
+  const sink = { send };
+  attachProtectSink(closed.signal, sink);
+  // Each app request's own lifetime: the connection's, cut short by the requester's `cancel`.
+  const inflight = new Map<string, AbortController>();
 
   const helloTimer = setTimeout(() => {
     if (handshake.state === 'new') {
@@ -152,11 +155,29 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
         if (!handshake.authenticated) {
           throw new ChannelError('ERR_HANDSHAKE_REQUIRED', 'Authenticate first: send hello, then auth or pair.');
         }
-        return dispatchRequest(deps.authenticator, msg, {
-          requestId: msg.id,
-          browser: handshake.browser,
-          signal: closed.signal,
-        });
+        if (msg.type === 'cancel') return cancel(msg.requestId);
+        return dispatchWithLifetime(msg);
     }
+  }
+
+  async function dispatchWithLifetime(msg: Exclude<ClientMessage, { type: 'hello' | 'pair' | 'auth' | 'cancel' }>) {
+    const own = new AbortController();
+    const signal = AbortSignal.any([closed.signal, own.signal]);
+    attachProtectSink(signal, sink);
+    inflight.set(msg.id, own);
+    try {
+      return await dispatchRequest(deps.authenticator, msg, { requestId: msg.id, browser: handshake.browser, signal });
+    } finally {
+      inflight.delete(msg.id);
+    }
+  }
+
+  /** The requester abandons its own pending request: a Protect prompt for it ends as cancelled. */
+  function cancel(requestId: string): { cancelled: boolean } {
+    const own = inflight.get(requestId);
+    if (!own) return { cancelled: false };
+    log.info({ event: 'request.cancelled', code: 'OK' }, 'the requester abandoned a request');
+    own.abort();
+    return { cancelled: true };
   }
 }
