@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { unsupportedNodeMessage } from '../../shared/node/nodeSupport.js';
 import { within } from '../../dev/within.js';
+import { unsupportedNodeMessage } from '../../shared/node/nodeSupport.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
