@@ -1,7 +1,7 @@
 /**
  * What the control socket needs from the device side beyond {@link AuthenticatorApi}: Protect's
- * local state (install, notifications, TOTP) and a status snapshot. The device side implements
- * it; startDaemon adapts whatever the device side exports to this shape.
+ * local state (install, notifications, TOTP) and a status snapshot. The device side's
+ * DeviceControl (device/DeviceControl.ts) has this shape; tests may hand another.
  */
 import type { WireError } from '../../../shared/errors.js';
 

@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { DeviceError, PrerequisiteError, type WireError } from '../../../shared/errors.js';
-import type { DeviceSummary, Eligibility, EnrollmentType } from '../../../shared/protocol/device.js';
+import type { EnrollmentType } from '../../../shared/protocol/device.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { KeyStore } from '../keys/KeyStore.js';
 import { TpmKeyStore } from '../keys/tpm/TpmKeyStore.js';
@@ -16,7 +16,6 @@ import type { DeviceProfile, DeviceProfileSource } from './deviceProfile.js';
 import { enrollWithPortal } from './enrollWithPortal.js';
 import { firstFailingPrerequisite } from './prerequisites/prerequisites.js';
 import { setProfileValue } from './setProfileValue.js';
-import { summarizeDevice } from './summarizeDevice.js';
 import { tpmEnrollment } from './tpmEnrollment.js';
 
 export interface DeviceControlDeps {
@@ -39,6 +38,14 @@ export type EnrollOptions = {
   name?: string;
 };
 
+/** What `keybound status` shows of the device: where the profile comes from, and its standing. */
+export interface DeviceStatus {
+  source: 'emulator' | 'host';
+  profile: DeviceProfile;
+  eligible: boolean;
+  problem?: WireError;
+}
+
 export class DeviceControl {
   private readonly now: () => Date;
 
@@ -53,21 +60,9 @@ export class DeviceControl {
     return { profile, eligible: !failure, ...(failure ? { problem: failure.toWire() } : {}) };
   }
 
-  /** A status snapshot for `keybound status` (the control socket's DeviceControlApi.status). */
-  async status(): Promise<{
-    source: 'emulator' | 'host';
-    device: DeviceSummary;
-    eligibility: Eligibility;
-    deviceId: string | null;
-  }> {
-    const profile = await this.deps.profile.get();
-    const failure = firstFailingPrerequisite(profile);
-    return {
-      source: this.deps.profile.kind,
-      device: summarizeDevice(profile),
-      eligibility: failure ? { eligible: false, problem: failure.toWire() } : { eligible: true },
-      deviceId: profile.enrollment.deviceId ?? null,
-    };
+  /** The device's standing as `keybound status` shows it (the control socket's `status`). */
+  async status(): Promise<DeviceStatus> {
+    return { source: this.deps.profile.kind, ...(await this.show()) };
   }
 
   /** Edits one field of the emulated profile (see setProfileValue). */
@@ -208,12 +203,6 @@ export class DeviceControl {
   async choosePersonalCopy(decision: 'keep' | 'remove'): Promise<DeviceProfile> {
     if (decision === 'remove') await this.uninstallProtect();
     return this.deps.profile.update((p) => ({ ...p, protect: { ...p.protect, personalCopyDecision: decision } }));
-  }
-
-  async setDeviceSignIn(on: boolean): Promise<DeviceProfile> {
-    const profile = await this.deps.profile.update((p) => ({ ...p, settings: { ...p.settings, deviceSignIn: on } }));
-    this.deps.audit.record('settings.changed', { deviceSignIn: on });
-    return profile;
   }
 
   async addTotp(uri: string): Promise<TotpAccountInfo> {

@@ -88,7 +88,8 @@ export interface DeviceProfileSource {
 /**
  * A device that meets every prerequisite: enrolled (`type`, default desktop agent), managed
  * Protect opened with notifications, biometrics and PIN (also for a work profile), device
- * sign-in on. Tests and `keybound device enroll` start from here and break one thing at a time.
+ * sign-in on. Tests and the dev kit start from here and break one thing at a time (the CLI's
+ * `device make-eligible` reaches the same state step by step: makeDeviceEligible.ts).
  */
 export function eligibleDeviceProfile(type: EnrollmentState['type'] = 'desktop-agent'): DeviceProfile {
   const base = defaultDeviceProfile();

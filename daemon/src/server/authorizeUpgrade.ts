@@ -60,8 +60,3 @@ export function authorizeUpgrade(
   if (SAFARI_ORIGIN.test(origin)) return { ok: true, extensionOrigin: origin, browser: 'safari', allowListed: false };
   return { ok: false, status: 403, code: 'ERR_BAD_ORIGIN', reason: `Unexpected Origin "${origin.slice(0, 100)}"` };
 }
-
-/** Chrome's extension id alphabet: 32 letters a–p. */
-export function isChromeExtensionId(id: string): boolean {
-  return /^[a-p]{32}$/.test(id);
-}
