@@ -7,6 +7,7 @@ import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { JWK } from 'oidc-provider';
 import { toBase64url } from '../../../shared/webauthn/base64url.js';
 import type { PortalDb } from '../db/openDatabase.js';
+import { openSecret, sealSecret } from '../security/secretsAtRest.js';
 
 export interface OidcKeys {
   /** Private JWKs for oidc-provider's `jwks` (newest first). */
@@ -37,18 +38,19 @@ export function loadOidcKeys(db: PortalDb, now: number = Date.now()): OidcKeys {
       let signing = select.all('signing') as { id: string; material: string }[];
       if (signing.length === 0) {
         const key = newSigningKey();
-        insert.run('signing', key.kid, JSON.stringify(key.jwk), now);
-        signing = [{ id: key.kid, material: JSON.stringify(key.jwk) }];
+        insert.run('signing', key.kid, sealSecret(db, `oidc:signing:${key.kid}`, JSON.stringify(key.jwk)), now);
+        signing = select.all('signing') as { id: string; material: string }[];
       }
       let cookie = select.all('cookie') as { id: string; material: string }[];
       if (cookie.length === 0) {
         const secret = toBase64url(randomBytes(32));
-        insert.run('cookie', 'cookie-1', secret, now);
-        cookie = [{ id: 'cookie-1', material: secret }];
+        insert.run('cookie', 'cookie-1', sealSecret(db, 'oidc:cookie:cookie-1', secret), now);
+        cookie = select.all('cookie') as { id: string; material: string }[];
       }
+      // Sealed at rest (secretsAtRest.ts): the private signing key is in clear only in memory.
       return {
-        signingKeys: signing.map((r) => JSON.parse(r.material) as JWK),
-        cookieKeys: cookie.map((r) => r.material),
+        signingKeys: signing.map((r) => JSON.parse(openSecret(db, `oidc:signing:${r.id}`, r.material)) as JWK),
+        cookieKeys: cookie.map((r) => openSecret(db, `oidc:cookie:${r.id}`, r.material)),
       };
     })
     .immediate();

@@ -1,5 +1,6 @@
 /** Users of an organisation, with their password hash and optional TOTP secret. */
 import type { PortalDb } from '../db/openDatabase.js';
+import { openSecret, sealSecret } from '../security/secretsAtRest.js';
 import { randomId } from '../security/tokens.js';
 
 export interface User {
@@ -79,14 +80,14 @@ export function insertUser(
 export function setTotpSecret(db: PortalDb, userId: string, secret: string, now: number): void {
   db.prepare(
     'INSERT INTO totp_secrets (user_id, secret, created_at) VALUES (?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET secret = excluded.secret, last_used_step = 0',
-  ).run(userId, secret, now);
+  ).run(userId, sealSecret(db, `totp:${userId}`, secret), now);
 }
 
 export function getTotp(db: PortalDb, userId: string): { secret: string; lastUsedStep: number } | undefined {
   const row = db.prepare('SELECT secret, last_used_step FROM totp_secrets WHERE user_id = ?').get(userId) as
     | { secret: string; last_used_step: number }
     | undefined;
-  return row && { secret: row.secret, lastUsedStep: row.last_used_step };
+  return row && { secret: openSecret(db, `totp:${userId}`, row.secret), lastUsedStep: row.last_used_step };
 }
 
 /**
