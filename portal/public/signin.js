@@ -45,6 +45,8 @@
       const channel = new MessageChannel();
       const timer = setTimeout(() => {
         channel.port1.close();
+        // Giving up: no Protect prompt may stay behind for a request nobody waits for.
+        window.postMessage({ keybound: 'cancel' }, location.origin);
         reject(new KeyboundProblem('ERR_TIMEOUT', 'The Keybound extension did not answer in time.'));
       }, timeoutMs);
       channel.port1.onmessage = (event) => {

@@ -121,7 +121,11 @@ describe('protocol fixtures: page → content script → worker', () => {
       const handler = vi.fn(async () => ({ ok: true as const, result: {} }));
       const receive = createChannelReceiver(
         'content:background',
-        { gate: vi.fn(async () => undefined), 'page.request': handler },
+        {
+          gate: vi.fn(async () => undefined),
+          'page.request': handler,
+          'page.abandon': vi.fn(async () => ({ cancelled: 0 })),
+        },
         vi.fn(),
       );
       const win = { addEventListener: vi.fn(), removeEventListener: vi.fn(), postMessage: vi.fn() };

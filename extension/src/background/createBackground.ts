@@ -15,6 +15,7 @@ import { handleContentMessages } from './handleContentMessages.js';
 import { handlePopupMessages } from './handlePopupMessages.js';
 import { interpretSender, type RawSender } from './interpretSender.js';
 import { isDaemonProtectUrl } from './isDaemonProtectUrl.js';
+import { PageCeremonies } from './PageCeremonies.js';
 import { ProtectHandoff } from './ProtectHandoff.js';
 
 type Fields = Record<string, string | number | boolean | undefined>;
@@ -106,9 +107,14 @@ export function createBackground(api: typeof Browser) {
     },
     log,
   });
+  const ceremonies = new PageCeremonies((requestId) => {
+    void daemon.request('cancel', { requestId }).then((outcome) => {
+      if (!outcome.ok) log('daemon.cancel_failed', { code: outcome.error.code });
+    });
+  });
   const fromContent = createChannelReceiver(
     'content:background',
-    handleContentMessages({ daemon, handoff, extensionVersion: version }),
+    handleContentMessages({ daemon, handoff, ceremonies, extensionVersion: version }),
     log,
   );
   const fromPopup = createChannelReceiver(
@@ -145,6 +151,10 @@ export function createBackground(api: typeof Browser) {
       }
       const context = checked.context;
       return context.kind === 'content' ? fromContent(raw, context) : fromPopup(raw, context);
+    },
+    /** A closed tab's page is gone: its requests waiting at the daemon are cancelled. */
+    onTabRemoved(tabId: number): void {
+      ceremonies.abandon(tabId);
     },
     onStorageChanged(area: string): void {
       if (area === 'managed') settings.invalidateManaged();

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createChannelReceiver } from '../messaging/createChannelReceiver.js';
 import { handleContentMessages } from './handleContentMessages.js';
+import { PageCeremonies } from './PageCeremonies.js';
 
 const context = {
   kind: 'content' as const,
@@ -24,6 +25,7 @@ function setup(request = vi.fn(async (..._args: unknown[]): Promise<unknown> => 
   const handlers = handleContentMessages({
     daemon: daemon as never,
     handoff,
+    ceremonies: new PageCeremonies(() => {}),
     extensionVersion: '0.1.0',
     pairingGraceMs: 20,
   });

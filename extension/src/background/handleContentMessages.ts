@@ -9,6 +9,7 @@ import type { ChannelHandlers } from '../messaging/createChannelReceiver.js';
 import { type DaemonClient, PROTECT_REQUEST_TIMEOUT_MS } from './daemon/DaemonClient.js';
 import type { RemoteError } from './daemon/DaemonConnection.js';
 import type { SenderContext } from './interpretSender.js';
+import type { PageCeremonies } from './PageCeremonies.js';
 import type { ProtectHandoff } from './ProtectHandoff.js';
 import { rpIdMatchesOrigin } from './rpIdMatchesOrigin.js';
 
@@ -17,6 +18,8 @@ type ContentContext = Extract<SenderContext, { kind: 'content' }>;
 export interface ContentHandlerDeps {
   daemon: Pick<DaemonClient, 'request' | 'state'>;
   handoff: Pick<ProtectHandoff, 'rememberRequest' | 'forgetRequest'>;
+  /** Each tab's requests waiting at the daemon, cancelled when its page goes away. */
+  ceremonies: Pick<PageCeremonies, 'add' | 'remove' | 'abandon'>;
   extensionVersion: string;
   /** How long a `status` waits before answering "pairing" while the user approves the pairing. */
   pairingGraceMs?: number;
@@ -30,6 +33,10 @@ export function handleContentMessages(deps: ContentHandlerDeps): ChannelHandlers
     async gate({ origin }, context) {
       // The content script's own location.origin must agree with the browser's view of the tab.
       return origin === context.origin ? { allowed: true } : undefined;
+    },
+
+    async 'page.abandon'(_payload, context) {
+      return { cancelled: deps.ceremonies.abandon(context.tabId) };
     },
 
     async 'page.request'({ origin, request }, context) {
@@ -49,9 +56,13 @@ export function handleContentMessages(deps: ContentHandlerDeps): ChannelHandlers
             onId: (id) => {
               requestId = id;
               deps.handoff.rememberRequest(id, tab);
+              deps.ceremonies.add(tab.tabId, id);
             },
           });
-          if (requestId) deps.handoff.forgetRequest(requestId);
+          if (requestId) {
+            deps.handoff.forgetRequest(requestId);
+            deps.ceremonies.remove(tab.tabId, requestId);
+          }
           return outcome.ok ? { ok: true, result: outcome.result } : err(outcome.error);
         }
       }

@@ -15,6 +15,8 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   }),
 );
 
+browser.tabs.onRemoved.addListener((tabId) => background.onTabRemoved(tabId));
+
 browser.storage.onChanged.addListener((changes, area) => {
   // Our own bookkeeping (pairing, managed cache) must not drop the connection.
   if (area === 'local' && !('settings' in changes)) return;

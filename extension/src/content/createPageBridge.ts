@@ -38,6 +38,8 @@ export interface PageBridgeDeps {
   origin: string;
   /** Relays an envelope-checked request to the worker; resolves to the worker's raw answer. */
   forward: (origin: string, request: UntrustedPageRequest) => Promise<unknown>;
+  /** The page gave up on its requests (`{ keybound: 'cancel' }`): cancel this tab's waiting requests. */
+  abandon?: () => void;
   /** Marks the document so a page script that starts after the ready message can still see it. */
   markReady?: () => void;
   log?: (event: string, fields: { code: string }) => void;
@@ -93,7 +95,13 @@ export function createPageBridge(deps: PageBridgeDeps) {
     // Sender checks first: only this very window, on this very origin (not a frame, not an opener).
     if (event.source !== deps.win || event.origin !== deps.origin) return;
     const raw: unknown = event.data;
-    if (typeof raw !== 'object' || raw === null || (raw as { keybound?: unknown }).keybound !== 'request') return;
+    if (typeof raw !== 'object' || raw === null) return;
+    const kind = (raw as { keybound?: unknown }).keybound;
+    if (kind === 'cancel') {
+      deps.abandon?.();
+      return;
+    }
+    if (kind !== 'request') return;
     const [port, ...extra] = event.ports;
     if (!port) {
       // Nowhere to answer.

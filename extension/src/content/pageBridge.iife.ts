@@ -21,6 +21,11 @@ const onChannel = (type: ChannelEnvelope<'content:background'>['type'], payload:
   return send(message);
 };
 
+/** Cancels this tab's requests waiting at the daemon (the page left or gave up on them). */
+const abandon = (): void => {
+  onChannel('page.abandon', {}).catch(() => undefined);
+};
+
 async function start(): Promise<void> {
   const origin = location.origin;
   const gate = (await onChannel('gate', { origin }).catch(() => undefined)) as { allowed?: unknown } | undefined;
@@ -30,11 +35,16 @@ async function start(): Promise<void> {
     win: window as unknown as BridgeWindow,
     origin,
     forward: (requestOrigin, request) => onChannel('page.request', { origin: requestOrigin, request }),
+    abandon,
     markReady: () => document.documentElement.setAttribute('data-keybound', 'ready'),
   });
   bridge.start();
-  // Tear down on pagehide; a page restored from the back/forward cache gets a fresh start.
-  window.addEventListener('pagehide', () => bridge.stop());
+  // Tear down on pagehide, and cancel what this page still waits for: no Protect prompt may
+  // outlive the page that asked. A page restored from the back/forward cache gets a fresh start.
+  window.addEventListener('pagehide', () => {
+    abandon();
+    bridge.stop();
+  });
   window.addEventListener('pageshow', (event) => {
     if (event.persisted) bridge.start();
   });

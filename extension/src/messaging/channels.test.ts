@@ -10,7 +10,12 @@ function receiver() {
   const log = vi.fn();
   const gate = vi.fn(async () => ({ allowed: true as const }));
   const pageRequest = vi.fn(async () => ({ ok: true as const, result: { done: 1 } }));
-  const receive = createChannelReceiver('content:background', { gate, 'page.request': pageRequest }, log);
+  const abandon = vi.fn(async () => ({ cancelled: 0 }));
+  const receive = createChannelReceiver(
+    'content:background',
+    { gate, 'page.request': pageRequest, 'page.abandon': abandon },
+    log,
+  );
   return { receive, log, gate, pageRequest };
 }
 

@@ -85,6 +85,11 @@ export const channels = {
      * own `location.origin` (the handler also compares it with the browser-reported one).
      */
     'page.request': define(z.object({ origin, request: pageRequest }).strict(), pageResponse, refusePageRequest),
+    /**
+     * The page went away (pagehide) or gave up on its request (`{ keybound: 'cancel' }`): cancel
+     * this tab's requests waiting at the daemon, so their Protect prompts end with the page.
+     */
+    'page.abandon': define(z.object({}).strict(), z.object({ cancelled: z.number().int().nonnegative() }).strict()),
   },
   'popup:background': {
     overview: define(z.object({}).strict(), outcome(overview)),
