@@ -156,14 +156,17 @@ export const protectRequestEvent = z
       .max(2048),
   })
   .strict();
-/** Protect finished: the extension closes its window and brings the original tab back. */
+/**
+ * Protect finished: the extension closes its window and brings the original tab back. `cancelled`:
+ * the request was abandoned (cancelled by its requester, its connection closed, the daemon stopped).
+ */
 export const protectDoneEvent = z
   .object({
     type: z.literal('event'),
     event: z.literal('protect.done'),
     requestId,
     protectId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-    outcome: z.enum(['approved', 'denied', 'timeout']),
+    outcome: z.enum(['approved', 'denied', 'timeout', 'cancelled']),
   })
   .strict();
 

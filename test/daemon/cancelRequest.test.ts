@@ -56,7 +56,7 @@ describe('cancel', () => {
     expect(await pending()).toEqual([]);
     // Protect learns it is over (the extension closes the window on this event).
     const done = await client.waitForEvent((e) => e.event === 'protect.done' && e.protectId === asked.protectId);
-    expect(done).toMatchObject({ event: 'protect.done', requestId: 'reg-1' });
+    expect(done).toMatchObject({ event: 'protect.done', requestId: 'reg-1', outcome: 'cancelled' });
     // The prompt cannot be approved any more, by the CLI or anyone.
     await expect(controlCall(dataDir, { op: 'protect.approve', protectId: asked.protectId })).rejects.toThrow(
       'No pending Protect request',

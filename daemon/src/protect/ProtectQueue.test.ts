@@ -70,8 +70,49 @@ describe('ProtectQueue', () => {
   });
 
   it('should approve at once when the mode is auto and deny at once when the mode is deny', async () => {
-    await expect(queue('auto').verify(request)).resolves.toBeDefined();
-    await expect(queue('deny').verify(request)).rejects.toMatchObject({ code: 'ERR_USER_DENIED' });
+    const audit: { event: string; fields?: Record<string, unknown> }[] = [];
+    const record = (event: string, fields?: Record<string, unknown>) => void audit.push({ event, fields });
+    const options = { timeoutMs: 60_000, origin: () => 'http://127.0.0.1:1234', logger: silentLogger() };
+    const auto = new ProtectQueue({ ...options, mode: 'auto', audit: { record } });
+    const handle = await auto.verify(request);
+    expect(() => handle.complete({ ok: true })).not.toThrow();
+    expect(auto.pending()).toHaveLength(0);
+    const deny = new ProtectQueue({ ...options, mode: 'deny', audit: { record } });
+    await expect(deny.verify(request)).rejects.toMatchObject({ code: 'ERR_USER_DENIED' });
+    // Every answer given without asking leaves its audit line.
+    expect(audit).toEqual([
+      {
+        event: 'protect.approved',
+        fields: { action: 'register', origin: request.origin, rpId: 'localhost', via: 'auto' },
+      },
+      {
+        event: 'protect.denied',
+        fields: { action: 'register', origin: request.origin, rpId: 'localhost', via: 'deny' },
+      },
+    ]);
+  });
+
+  it('should tell the requester its prompt ended as cancelled, not as timed out, when the request is abandoned', async () => {
+    const q = queue();
+    const events: (ProtectRequestEvent | ProtectDoneEvent)[] = [];
+    // The request's own lifetime (cancelled by its requester), as the server gives each request.
+    const abandoned = new AbortController();
+    attachProtectSink(abandoned.signal, { send: (e) => events.push(e) });
+    const promise = q.verify({ ...request, signal: abandoned.signal });
+    promise.catch(() => {});
+    abandoned.abort();
+    await expect(promise).rejects.toMatchObject({ code: 'ERR_EXTENSION_UNAVAILABLE' });
+    expect(events.map((e) => e.event)).toEqual(['protect.request', 'protect.done']);
+    expect(events[1]).toMatchObject({ event: 'protect.done', requestId: 'r1', outcome: 'cancelled' });
+  });
+
+  it('should end a pending prompt as cancelled when the daemon stops', async () => {
+    const q = queue();
+    const { events, promise } = capture(q);
+    promise.catch(() => {});
+    q.close();
+    await expect(promise).rejects.toMatchObject({ code: 'ERR_EXTENSION_UNAVAILABLE' });
+    expect(events[1]).toMatchObject({ event: 'protect.done', outcome: 'cancelled' });
   });
 
   it('should cancel a pending request when its signal aborts', async () => {

@@ -11,6 +11,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { KeyboundError, ProtectError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/node/createLogger.js';
+import type { ProtectDoneEvent } from '../../../shared/protocol/index.js';
 import { PROTECT_TIMEOUT_MS } from '../../../shared/protocol/version.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import { type ProtectEventSink, protectSinkOf } from './protectEvents.js';
@@ -190,7 +191,8 @@ export class ProtectQueue implements UserVerifier {
     for (const id of [...this.entries.keys()]) this.end(id, { state: 'cancelled' });
   }
 
-  private end(id: string, outcome: ProtectOutcome): void {
+  /** Ends a pending request as decided, or as nobody answered, or as abandoned. */
+  private end(id: string, outcome: { state: 'approved' | 'denied' | 'timeout' | 'cancelled' }): void {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
@@ -213,7 +215,7 @@ export class ProtectQueue implements UserVerifier {
       entry.reject(cancelled());
     }
     this.options.logger.info({ event: `protect.${outcome.state}`, protectId: id, action }, 'Protect request ended');
-    this.sendDone(entry, outcome.state === 'denied' ? 'denied' : 'timeout');
+    this.sendDone(entry, outcome.state);
     entry.finish(outcome);
   }
 
@@ -238,7 +240,7 @@ export class ProtectQueue implements UserVerifier {
     };
   }
 
-  private sendDone(entry: Entry, outcome: 'approved' | 'denied' | 'timeout'): void {
+  private sendDone(entry: Entry, outcome: ProtectDoneEvent['outcome']): void {
     try {
       entry.sink?.send({
         type: 'event',
