@@ -28,6 +28,7 @@ import { hostMachineIdentity, type MachineIdentity } from './keys/machineIdentit
 import { type KeyStoreChoice, openKeyStore } from './keys/openKeyStore.js';
 import type { PairingStore } from './pairing/PairingStore.js';
 import type { UserVerifier } from './protect/UserVerifier.js';
+import { SessionKeyFile } from './sessions/SessionKeyFile.js';
 import { CREDENTIALS_FILE, CredentialStore } from './storage/CredentialStore.js';
 import { SealedPairingStore } from './storage/SealedPairingStore.js';
 import { damagedStandIn } from './storage/stateCorrupt.js';
@@ -122,11 +123,23 @@ export async function openDaemonState(options: DaemonStateOptions): Promise<Daem
   }
   const totp = new TotpStore(dataDir, sealer, (n) => crypto.getRandomValues(new Uint8Array(n)));
   const pairings = new SealedPairingStore(dataDir, sealer);
+  const sessionKeys = new SessionKeyFile(dataDir);
   const audit = new FileAuditLog(dataDir, now, (err) => damaged(AUDIT_FILE, err));
   if (options.sweep) {
-    const sweepKeys = credentialsIntact && identityKeyRef !== undefined && keyStore instanceof FileKeyStore;
+    const sessionsIntact = await sessionKeys.list().then(
+      () => true,
+      () => false,
+    );
+    const sweepKeys =
+      credentialsIntact && sessionsIntact && identityKeyRef !== undefined && keyStore instanceof FileKeyStore;
     const inUse = new Set(sweepKeys ? credentials.list().map((c) => c.keyRef) : []);
     if (identityKeyRef) inUse.add(identityKeyRef);
+    // Device-bound session keys are in use too (a damaged list keeps every key: never sweep blind).
+    const sessionRefs = await sessionKeys.list().then(
+      (keys) => keys.map((k) => k.keyRef),
+      () => undefined,
+    );
+    for (const ref of sessionRefs ?? []) inUse.add(ref);
     const swept = await sweepCrashLeftovers({
       dataDir,
       ...(sweepKeys && keyStore instanceof FileKeyStore ? { keys: { store: keyStore, inUse } } : {}),
@@ -162,7 +175,7 @@ export async function openDaemonState(options: DaemonStateOptions): Promise<Daem
     audit,
     device,
     createAuthenticator: (verifier) =>
-      createAuthenticator({ profile, keyStore, credentials, totp, verifier, audit, logger, crypto, now }),
+      createAuthenticator({ profile, keyStore, credentials, totp, verifier, audit, logger, crypto, now, sessionKeys }),
     async close() {
       credentials.close();
       audit.close();

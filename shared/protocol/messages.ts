@@ -52,6 +52,31 @@ export const settingsSetRequest = req('settings.set', { deviceSignIn: z.boolean(
  */
 export const cancelRequest = req('cancel', { requestId });
 
+/**
+ * Device-bound sessions (DBSC, issue 11): the worker plays the browser's part and the daemon holds
+ * the session key. `endpoint` is the URL the proof is for (its `aud`); `keyId` is the key's RFC 7638
+ * thumbprint. A DBSC challenge is an sf-string; the portal's are 43 base64url characters.
+ */
+const dbscChallenge = z.string().min(16).max(256);
+const httpUrl = z
+  .string()
+  .max(2048)
+  .regex(/^https?:\/\/[^/\s]+\/\S*$/, 'expected an http(s) URL');
+const keyId = base64url.length(43);
+export const sessionRegisterRequest = req('session.register', {
+  origin,
+  endpoint: httpUrl,
+  challenge: dbscChallenge,
+  authorization: z.string().max(1024).optional(),
+});
+export const sessionRefreshRequest = req('session.refresh', {
+  origin,
+  endpoint: httpUrl,
+  keyId,
+  challenge: dbscChallenge,
+});
+export const sessionForgetRequest = req('session.forget', { origin, keyId });
+
 export const clientMessage = z.discriminatedUnion('type', [
   helloRequest,
   pairRequest,
@@ -66,6 +91,9 @@ export const clientMessage = z.discriminatedUnion('type', [
   settingsGetRequest,
   settingsSetRequest,
   cancelRequest,
+  sessionRegisterRequest,
+  sessionRefreshRequest,
+  sessionForgetRequest,
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 export type RequestType = ClientMessage['type'];
@@ -132,6 +160,9 @@ export const resultSchemas = {
   'settings.set': settings,
   /** `cancelled: false` when no such request was pending on this connection (already answered). */
   cancel: z.object({ cancelled: z.boolean() }).strict(),
+  'session.register': z.object({ keyId, proof: z.string().max(16_384) }).strict(),
+  'session.refresh': z.object({ proof: z.string().max(16_384) }).strict(),
+  'session.forget': z.object({ forgotten: z.boolean() }).strict(),
 } satisfies Record<RequestType, z.ZodType>;
 export type ResultOf<T extends RequestType> = z.infer<(typeof resultSchemas)[T]>;
 

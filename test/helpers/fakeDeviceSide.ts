@@ -8,7 +8,7 @@ import type { AuthenticatorApi } from '../../daemon/src/authenticator/Authentica
 import type { DeviceSide, OpenDeviceSide } from '../../daemon/src/DeviceSide.js';
 import { MemoryPairingStore } from '../../daemon/src/pairing/MemoryPairingStore.js';
 import { SoftwareAuthenticator } from '../../dev/softwareAuthenticator.js';
-import { KeyboundError } from '../../shared/errors.js';
+import { KeyboundError, KeyStoreError } from '../../shared/errors.js';
 
 const summary = {
   platform: 'linux' as const,
@@ -30,7 +30,13 @@ export function fakeDeviceSide(options: { totpAccounts?: number } = {}): {
     const soft = new SoftwareAuthenticator({ deviceId: 'dev-test' });
     await soft.enrollIdentity();
     let deviceSignIn = true;
+    const noSessions = async (): Promise<never> => {
+      throw new KeyStoreError('ERR_KEY_NOT_FOUND', 'The fake device side keeps no session keys');
+    };
     const authenticator: AuthenticatorApi = {
+      sessionRegister: noSessions,
+      sessionRefresh: noSessions,
+      sessionForget: noSessions,
       status: async () => ({
         daemonVersion: '0.1.0',
         device: summary,

@@ -28,4 +28,6 @@ export type AuditEvent =
   | 'protect.installed'
   | 'protect.uninstalled'
   | 'device.enrolled'
-  | 'device.unenrolled';
+  | 'device.unenrolled'
+  | 'session.registered'
+  | 'session.forgotten';

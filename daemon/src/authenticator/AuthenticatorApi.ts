@@ -3,7 +3,7 @@
  * each with the context of the request the server received. The seams of the other rooms live
  * with their owners: `audit/AuditLog.ts`, `pairing/PairingStore.ts`, `protect/UserVerifier.ts`.
  */
-import type { RegistrationResponseJSON, ResultOf } from '../../../shared/protocol/index.js';
+import type { RegistrationResponseJSON, RequestOf, ResultOf } from '../../../shared/protocol/index.js';
 import type { CreationOptionsJSON, RequestOptionsJSON } from '../../../shared/protocol/webauthnJson.js';
 
 /** Context of one request, supplied by the server from the authenticated connection. */
@@ -23,6 +23,10 @@ export interface AuthenticatorApi {
   deleteAccount(accountId: string): Promise<ResultOf<'accounts.delete'>>;
   getSettings(): Promise<ResultOf<'settings.get'>>;
   setSettings(settings: { deviceSignIn: boolean }): Promise<ResultOf<'settings.set'>>;
+  /** Device-bound sessions (DBSC): the daemon holds the session key and signs proofs. */
+  sessionRegister(req: Omit<RequestOf<'session.register'>, 'type' | 'id'>): Promise<ResultOf<'session.register'>>;
+  sessionRefresh(req: Omit<RequestOf<'session.refresh'>, 'type' | 'id'>): Promise<ResultOf<'session.refresh'>>;
+  sessionForget(req: Omit<RequestOf<'session.forget'>, 'type' | 'id'>): Promise<ResultOf<'session.forget'>>;
 }
 
 export type { RegistrationResponseJSON };

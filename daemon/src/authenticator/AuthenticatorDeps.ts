@@ -5,6 +5,7 @@ import type { AuditLog } from '../audit/AuditLog.js';
 import type { DeviceProfileSource } from '../device/deviceProfile.js';
 import type { KeyStore } from '../keys/KeyStore.js';
 import type { UserVerifier } from '../protect/UserVerifier.js';
+import type { SessionKeyFile } from '../sessions/SessionKeyFile.js';
 import type { CredentialStore } from '../storage/CredentialStore.js';
 import type { TotpStore } from '../storage/TotpStore.js';
 
@@ -17,6 +18,8 @@ export interface AuthenticatorDeps {
   verifier: UserVerifier;
   audit: AuditLog;
   logger: Logger;
+  /** Device-bound session keys (DBSC); without it session requests are refused. */
+  sessionKeys?: SessionKeyFile;
   crypto?: CryptoProvider;
   now?: () => Date;
 }

@@ -3,11 +3,12 @@
  * (AuthenticatorApi.ts). Registration and sign-in live in their own files; status,
  * Protect accounts and settings are small enough to sit here.
  */
-import { DeviceError, toWireError, type WireError } from '../../../shared/errors.js';
+import { DeviceError, KeyStoreError, toWireError, type WireError } from '../../../shared/errors.js';
 import type { Account, ResultOf } from '../../../shared/protocol/index.js';
 import { KEYBOUND_VERSION } from '../../../shared/version.js';
 import { firstFailingPrerequisite } from '../device/prerequisites/prerequisites.js';
 import { summarizeDevice } from '../device/summarizeDevice.js';
+import { createSessionProofs } from '../sessions/createSessionProofs.js';
 import type { CredentialRecord } from '../storage/CredentialStore.js';
 import type { AuthenticatorApi } from './AuthenticatorApi.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
@@ -36,7 +37,22 @@ export function createAuthenticator(deps: AuthenticatorDeps): AuthenticatorApi {
     return { deviceSignIn: p.settings.deviceSignIn, notifications: p.protect.notifications };
   };
 
+  const sessions = () => {
+    if (!deps.sessionKeys) throw new KeyStoreError('ERR_KEY_NOT_FOUND', 'This daemon keeps no session keys');
+    return createSessionProofs({
+      keyStore: deps.keyStore,
+      sessionKeys: deps.sessionKeys,
+      profile: deps.profile,
+      audit: deps.audit,
+      now: deps.now ?? (() => new Date()),
+    });
+  };
+
   return {
+    sessionRegister: (req) => sessions().register(req),
+    sessionRefresh: (req) => sessions().refresh(req),
+    sessionForget: (req) => sessions().forget(req),
+
     async status(req): Promise<ResultOf<'status'>> {
       const profile = await deps.profile.get();
       const problem = firstFailingPrerequisite(profile);

@@ -4,6 +4,7 @@
  * from the OS. Strict schema: unknown keys in device.json are refused, never ignored.
  */
 import { z } from 'zod';
+import { postureSignals } from '../../../shared/device/postureSchema.js';
 import { enrollmentType, platform } from '../../../shared/protocol/device.js';
 
 export const enrollmentState = z.enum(['enrolled', 'not-enrolled', 'unknown']);
@@ -51,6 +52,12 @@ export const deviceProfileSchema = z
     /** Device-level user verification; `workProfile` is the Android work profile's own. */
     userVerification: uvSchema.extend({ workProfile: uvSchema }).strict(),
     settings: z.object({ deviceSignIn: z.boolean() }).strict(),
+    /** Emulator only: the posture signals a session refresh reports (unset = "unknown"). */
+    posture: postureSignals
+      .pick({ osName: true, osVersion: true, diskEncryption: true, firewall: true, screenLock: true })
+      .partial()
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -82,6 +82,11 @@ export const DEVICE_SETTINGS: readonly DeviceSetting[] = [
     values: 'on|off',
     meaning: 'device sign-in in Protect settings; off: the portal falls back to password and MFA',
   },
+  { path: 'posture.osName', values: 'text|-', meaning: 'posture at each session refresh: the OS name (- = unknown)' },
+  { path: 'posture.osVersion', values: 'text|-', meaning: 'posture: the OS version, dotted numbers' },
+  { path: 'posture.diskEncryption', values: 'on|off|unknown|-', meaning: 'posture: full-disk encryption' },
+  { path: 'posture.firewall', values: 'on|off|unknown|-', meaning: 'posture: the firewall' },
+  { path: 'posture.screenLock', values: 'on|off|unknown|-', meaning: 'posture: the automatic screen lock' },
 ];
 
 /** The `device set --help` text: one line per setting. */

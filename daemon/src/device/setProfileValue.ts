@@ -23,6 +23,9 @@ export function setProfileValue(profile: DeviceProfile, key: string, value: stri
   const next = structuredClone(profile) as Record<string, unknown>;
   const path = key.split('.');
   const last = path.pop() as string;
+  // Posture signals are words ("on", "off", "unknown"), never switches; their group is optional.
+  const posture = path[0] === 'posture';
+  if (posture && next.posture === undefined) next.posture = {};
   let node: Record<string, unknown> = next;
   for (const part of path) {
     const child = node[part];
@@ -38,7 +41,7 @@ export function setProfileValue(profile: DeviceProfile, key: string, value: stri
     throw new DeviceError('ERR_INVALID_SETTING', `"${key}" is a group of settings; set one of its fields instead`);
   }
   if (value === '-') delete node[last];
-  else node[last] = coerce(value);
+  else node[last] = posture ? value : coerce(value);
   const checked = deviceProfileSchema.safeParse(next);
   if (!checked.success) {
     const issue = checked.error.issues[0];

@@ -5,7 +5,7 @@
  */
 
 /** What a key is for; recorded so `list` and audits can tell them apart. */
-export type KeyPurpose = 'credential' | 'device-identity';
+export type KeyPurpose = 'credential' | 'device-identity' | 'session';
 
 /** Public facts about a stored key. `ref` is opaque to callers and safe as a file name. */
 export interface KeyInfo {

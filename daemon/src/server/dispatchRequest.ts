@@ -29,6 +29,22 @@ export async function dispatchRequest(api: AuthenticatorApi, msg: AppRequest, ct
       return api.getSettings();
     case 'settings.set':
       return api.setSettings({ deviceSignIn: msg.deviceSignIn });
+    case 'session.register':
+      return api.sessionRegister({
+        origin: msg.origin,
+        endpoint: msg.endpoint,
+        challenge: msg.challenge,
+        ...(msg.authorization !== undefined ? { authorization: msg.authorization } : {}),
+      });
+    case 'session.refresh':
+      return api.sessionRefresh({
+        origin: msg.origin,
+        endpoint: msg.endpoint,
+        keyId: msg.keyId,
+        challenge: msg.challenge,
+      });
+    case 'session.forget':
+      return api.sessionForget({ origin: msg.origin, keyId: msg.keyId });
     default: {
       const never: never = msg;
       throw new TypeError(`Unhandled request ${(never as { type: string }).type}`);
