@@ -20,6 +20,19 @@ export function contentMatches(env: string | undefined = process.env.KEYBOUND_CO
   return ['http://localhost/*', 'http://127.0.0.1/*', ...extra];
 }
 
+/**
+ * connect-src for the worker's DBSC requests: the served hosts from {@link contentMatches} (any
+ * port on loopback), besides the daemon's WebSocket.
+ */
+export function portalConnectSources(matches: string[] = contentMatches()): string[] {
+  return matches.map((m) => {
+    const url = new URL(m.replace('/*', '/'));
+    return url.hostname === 'localhost' || url.hostname === '127.0.0.1'
+      ? `${url.protocol}//${url.hostname}:*`
+      : url.origin;
+  });
+}
+
 export default defineManifest({
   manifest_version: 3,
   name: 'Keybound',
@@ -39,9 +52,12 @@ export default defineManifest({
   ],
   action: { default_popup: 'src/popup/popup.html', default_title: 'Keybound' },
   options_ui: { page: 'src/options/options.html', open_in_tab: true },
-  permissions: ['storage'],
+  // webRequest (observe only) sees the portal's Secure-Session-Registration; alarms and cookies
+  // keep a device-bound session's short-lived cookie refreshed (docs/sessions.md).
+  permissions: ['storage', 'webRequest', 'alarms', 'cookies'],
+  host_permissions: contentMatches(),
   storage: { managed_schema: 'managed_schema.json' },
   content_security_policy: {
-    extension_pages: "script-src 'self'; object-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+    extension_pages: `script-src 'self'; object-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:* ${portalConnectSources().join(' ')}`,
   },
 });

@@ -18,6 +18,13 @@ export const SECURE_SESSION_CHALLENGE = 'Secure-Session-Challenge';
 export const SECURE_SESSION_RESPONSE = 'Secure-Session-Response';
 export const SEC_SECURE_SESSION_ID = 'Sec-Secure-Session-Id';
 export const SECURE_SESSION_SKIPPED = 'Secure-Session-Skipped';
+/**
+ * COMPAT(extension-fetch): scripts, an extension's service worker included, cannot send `Sec-`
+ * request headers (fetch strips them as forbidden), so the Keybound extension sends the session id
+ * in this header instead, with the same sf-string value. Like `Sec-`, a non-safelisted header
+ * cannot come from another site without a CORS preflight, which the refresh endpoint never allows.
+ */
+export const KEYBOUND_SESSION_ID = 'Keybound-Session-Id';
 
 /** One entry of a Secure-Session-Registration header. */
 export interface RegistrationEntry {

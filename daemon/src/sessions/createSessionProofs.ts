@@ -28,7 +28,7 @@ export interface SessionProofDeps {
 
 function sameOrigin(endpoint: string, origin: string): void {
   if (new URL(endpoint).origin !== origin) {
-    throw new TypeError(`DBSC endpoint ${endpoint} is not on ${origin}`);
+    throw new ChannelError('ERR_INVALID_MESSAGE', `DBSC endpoint ${endpoint} is not on ${origin}`);
   }
 }
 

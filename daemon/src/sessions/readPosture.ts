@@ -9,13 +9,11 @@ import { readHostPosture } from '../device/host/posture/readHostPosture.js';
 import { firstFailingPrerequisite } from '../device/prerequisites/prerequisites.js';
 import type { KeyStore } from '../keys/KeyStore.js';
 
-/** A key store may say where its keys live (a TPM store says "hardware"); the file store is software. */
+/** Where the key store keeps keys: a TPM is hardware; a store that does not say is "unknown". */
 export function keyProtectionOf(keyStore: KeyStore): PostureSignals['keyProtection'] {
-  const said = (keyStore as { protection?: unknown }).protection;
-  if (said === 'hardware' || said === 'software') return said;
-  return keyStore.constructor.name === 'FileKeyStore' || keyStore.constructor.name === 'MemoryKeyStore'
-    ? 'software'
-    : 'unknown';
+  if (keyStore.protection === 'tpm') return 'hardware';
+  if (keyStore.protection === 'software') return 'software';
+  return 'unknown';
 }
 
 export async function readPosture(

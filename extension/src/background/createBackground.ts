@@ -9,6 +9,7 @@ import { browserName, extensionOrigin, managedStorage, openProtectWindow } from 
 import { createChannelReceiver } from '../messaging/createChannelReceiver.js';
 import { SettingsSource } from '../settings/SettingsSource.js';
 import { isServedOrigin } from '../settings/settingsSchema.js';
+import { createBoundSessions } from './boundSessions/createBoundSessions.js';
 import { DaemonClient, type PairingCredentialStore } from './daemon/DaemonClient.js';
 import type { WebSocketLike } from './daemon/DaemonConnection.js';
 import { handleContentMessages } from './handleContentMessages.js';
@@ -129,7 +130,14 @@ export function createBackground(api: typeof Browser) {
     isServedOrigin: served,
   });
 
+  const boundSessions = createBoundSessions(api, {
+    daemon,
+    isPortalOrigin: async (origin) => (await settings.current()).portalOrigins.includes(origin),
+    log,
+  });
+
   return {
+    boundSessions,
     /** Sender check first, then the channel receiver for that kind of sender. */
     async onMessage(raw: unknown, sender: RawSender): Promise<unknown> {
       let current = await settings.current();

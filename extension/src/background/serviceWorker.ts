@@ -22,3 +22,27 @@ browser.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && !('settings' in changes)) return;
   background.onStorageChanged(area);
 });
+
+// Device-bound sessions (DBSC): the portal's registration header, refresh alarms, and the
+// sessions stored before this worker started (docs/sessions.md).
+browser.webRequest.onHeadersReceived.addListener(
+  (details) => {
+    const header = details.responseHeaders?.find((h) => h.name.toLowerCase() === 'secure-session-registration');
+    if (header?.value) {
+      void background.boundSessions.onResponse(details.url, header.value).catch(() => {
+        log('dbsc.failed', { code: 'ERR_INTERNAL' });
+      });
+    }
+    return undefined;
+  },
+  { urls: browser.runtime.getManifest().host_permissions ?? [] },
+  ['responseHeaders'],
+);
+
+browser.alarms.onAlarm.addListener((alarm) => {
+  void background.boundSessions.onAlarm(alarm.name).catch(() => {
+    log('dbsc.failed', { code: 'ERR_INTERNAL' });
+  });
+});
+
+void background.boundSessions.resume().catch(() => log('dbsc.failed', { code: 'ERR_INTERNAL' }));

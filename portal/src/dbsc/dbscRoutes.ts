@@ -8,6 +8,7 @@
 import { type Request, type Response, Router } from 'express';
 import {
   formatChallengeHeader,
+  KEYBOUND_SESSION_ID,
   parseSfString,
   SEC_SECURE_SESSION_ID,
   SECURE_SESSION_CHALLENGE,
@@ -141,7 +142,7 @@ export function dbscRoutes(ctx: PortalContext): Router {
   router.post(DBSC_REFRESH_PATH, async (req: Request, res: Response) => {
     const now = ctx.clock();
     res.setHeader('Cache-Control', 'no-store');
-    const id = parseSfString(req.get(SEC_SECURE_SESSION_ID), 256);
+    const id = parseSfString(req.get(SEC_SECURE_SESSION_ID) ?? req.get(KEYBOUND_SESSION_ID), 256);
     if (!id)
       return refuse(res, 'ERR_BAD_REQUEST', 'Sec-Secure-Session-Id is missing or malformed', { phase: 'refresh' });
     const bound = getBoundSession(ctx.db, id);

@@ -38,7 +38,7 @@ const tpmKeySchema = z
   .object({
     v: z.literal(1),
     ref: z.string().regex(KEY_REF_PATTERN),
-    purpose: z.enum(['credential', 'device-identity', 'attestation']),
+    purpose: z.enum(['credential', 'device-identity', 'session', 'attestation']),
     createdAt: z.string(),
     publicJwk: z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() }).strict(),
     parentName: b64,

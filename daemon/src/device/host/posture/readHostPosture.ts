@@ -70,8 +70,15 @@ export const runStatus: RunStatus = (file, args) =>
     });
   });
 
-/** GNOME's org.gnome.desktop.screensaver lock-enabled; other desktops: unknown. */
-export async function screenLock(run: RunStatus): Promise<'on' | 'off' | 'unknown'> {
+/**
+ * GNOME's org.gnome.desktop.screensaver lock-enabled, read only inside a GNOME session: elsewhere
+ * gsettings answers the schema's default, which says nothing about this desktop. Others: unknown.
+ */
+export async function screenLock(
+  run: RunStatus,
+  desktop: string | undefined = process.env.XDG_CURRENT_DESKTOP,
+): Promise<'on' | 'off' | 'unknown'> {
+  if (!desktop?.toLowerCase().split(':').includes('gnome')) return 'unknown';
   const out = (await run('gsettings', ['get', 'org.gnome.desktop.screensaver', 'lock-enabled']))?.trim();
   return out === 'true' ? 'on' : out === 'false' ? 'off' : 'unknown';
 }
