@@ -17,7 +17,7 @@ import { answerProtect, openTrackedPage, watchProtectWindows } from './helpers/p
 import { registerThroughOffer } from './helpers/registerThroughOffer.js';
 import { type E2eStack, startE2eStack } from './helpers/startE2eStack.js';
 
-const REFRESH_SECONDS = 8;
+const REFRESH_SECONDS = 10;
 
 /** Polls `check` until it returns a value, or fails naming `what` after `timeoutMs`. */
 async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {

@@ -25,7 +25,7 @@ export interface BoundSessionRecord {
   cookieName: string;
   /** The challenge the last response sent for the next refresh, if any. */
   challenge?: string;
-  /** The cookie's lifetime as first seen (ms): refreshes start a third of it (at most 60 s) early. */
+  /** The cookie's lifetime as first seen (ms): refreshes start half of it (at most 60 s) early. */
   lifetimeMs: number;
   refreshAt: number;
 }
@@ -162,7 +162,7 @@ export class BoundSessionClient {
     const expiry = (await this.deps.cookieExpiry(origin, credential.name)) ?? now + 5 * 60_000;
     const all = await this.deps.load();
     const lifetimeMs = all[id]?.lifetimeMs ?? Math.max(1_000, expiry - now);
-    const early = Math.min(MAX_EARLY_MS, lifetimeMs / 3);
+    const early = Math.min(MAX_EARLY_MS, lifetimeMs / 2);
     const record: BoundSessionRecord = {
       origin,
       keyId,
