@@ -150,6 +150,24 @@ describe.skipIf(!supported)('host mode: user verification through polkit', () =>
     }
   });
 
+  it('should cancel the polkit check when the requester cancels its request (protocol cancel)', async () => {
+    await mock.clearCalls();
+    await mock.setHang(true);
+    const client = await connectPaired(daemon.url, install);
+    try {
+      const options = await signInOptions();
+      const answer = client.request('signIn', { origin: ORIGIN, options }, 'held');
+      await waitUntil(async () => (await mock.calls('CheckAuthorization')).length === 1);
+      expect(await client.call('cancel', { requestId: 'held' })).toEqual({ cancelled: true });
+      expect(await answer).toMatchObject({ ok: false });
+      await waitUntil(async () => (await mock.calls('CancelCheckAuthorization')).length === 1);
+    } finally {
+      await client.close();
+      await mock.setHang(false);
+      await mock.releaseHanging();
+    }
+  });
+
   it('should sign in with UV once polkit authorises', async () => {
     await mock.setAllowed([POLKIT_ACTION_ID]);
     const client = await connectPaired(daemon.url, install);

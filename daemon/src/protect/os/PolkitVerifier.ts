@@ -150,6 +150,6 @@ function unavailable(sentence: string): ProtectError {
 function cancelled(): KeyboundError {
   return new KeyboundError(
     'ERR_EXTENSION_UNAVAILABLE',
-    'The browser connection closed before the system prompt was answered.',
+    'The request was cancelled, or the browser connection closed, before the system prompt was answered.',
   );
 }
