@@ -3,30 +3,9 @@
  * changed in a line or two (never the whole profile), `show` and `status` print aligned rows,
  * and `--json` is for scripts. `device make-eligible` does the six steps at once.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevDaemon, startDevDaemon } from '../../dev/startDevDaemon.js';
-
-async function keybound(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+import { runKeybound as keybound } from './runKeybound.js';
 
 /** No YAML-like `key:` lines and no indentation: the profile dump this style replaced. */
 const PROFILE_DUMP = /^\s*(installed|enrollment|protect|userVerification):/m;

@@ -20,6 +20,14 @@ let dataDir: string;
 let daemon: HarnessDaemon;
 let install: TestInstall;
 
+const registrationOptions = (userName: string) =>
+  generateRegistrationOptions({
+    rpName: 'Example',
+    rpID: 'localhost',
+    userName,
+    authenticatorSelection: { userVerification: 'required' },
+  });
+
 const pending = async () =>
   ((await controlCall(dataDir, { op: 'protect.pending' })) as { pending: { id: string }[] }).pending;
 
@@ -40,12 +48,7 @@ afterAll(async () => {
 describe('cancel', () => {
   it('should end the Protect prompt of the requester’s own pending request as cancelled', async () => {
     const client = await connectPaired(daemon.url, install);
-    const options = await generateRegistrationOptions({
-      rpName: 'Example',
-      rpID: 'localhost',
-      userName: 'ada@example.com',
-      authenticatorSelection: { userVerification: 'required' },
-    });
+    const options = await registrationOptions('ada@example.com');
     const registering = client.request('register', { origin: ORIGIN, options }, 'reg-1');
     const asked = await client.waitForEvent((e) => e.event === 'protect.request');
     expect((await pending()).map((p) => p.id)).toEqual([asked.protectId]);
@@ -67,12 +70,7 @@ describe('cancel', () => {
   it('should not cancel another connection’s request, nor an unknown one', async () => {
     const owner = await connectPaired(daemon.url, install);
     const other = await connectPaired(daemon.url, install);
-    const options = await generateRegistrationOptions({
-      rpName: 'Example',
-      rpID: 'localhost',
-      userName: 'bob@example.com',
-      authenticatorSelection: { userVerification: 'required' },
-    });
+    const options = await registrationOptions('bob@example.com');
     const registering = owner.request('register', { origin: ORIGIN, options }, 'reg-2');
     const asked = await owner.waitForEvent((e) => e.event === 'protect.request' && e.requestId === 'reg-2');
     // Request ids are per connection: the same id on another connection is not this request.

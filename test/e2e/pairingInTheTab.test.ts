@@ -5,28 +5,26 @@
  * reached gets its own sentence, which names the broken link.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension, openPage } from '../../dev/browser.js';
+import { type ExtensionBrowser, openPage } from '../../dev/browser.js';
 import { EXTENSION_ID } from '../../extension/src/extensionId.js';
-import { PortalUser } from './helpers/PortalUser.js';
+import type { PortalUser } from './helpers/PortalUser.js';
 import { findProtectWindow } from './helpers/protectWindow.js';
-import { type E2eStack, startE2eStack } from './helpers/startE2eStack.js';
+import type { E2eStack } from './helpers/startE2eStack.js';
+import { type E2eUser, startE2eUser } from './helpers/startE2eUser.js';
 
 describe('pairing, as the tab and the popup show it', () => {
+  let e2e: E2eUser;
   let stack: E2eStack;
   let browser: ExtensionBrowser;
   let user: PortalUser;
 
   beforeAll(async () => {
-    stack = await startE2eStack({ preauthorizePairing: false });
-    browser = await launchWithExtension({
-      settings: { portalOrigins: [stack.portal.origin], daemonPort: stack.daemon.port },
-    });
-    user = new PortalUser({ portalOrigin: stack.portal.origin, ...stack.user });
+    e2e = await startE2eUser({ preauthorizePairing: false });
+    ({ stack, browser, user } = e2e);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    await e2e?.close();
   });
 
   it('should say that pairing waits in Protect, follow it in the popup, and go on once approved', async () => {

@@ -4,33 +4,31 @@
  * once (not the password sign-in), and no page offers a device sign-in that could only be refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionBrowser, launchWithExtension } from '../../dev/browser.js';
+import type { ExtensionBrowser } from '../../dev/browser.js';
 import { deviceRevoke } from '../../portal/src/admin/adminActions.js';
 import { DEVICE_REVOKED_MESSAGE } from '../../portal/src/trust/deviceSignInAvailability.js';
-import { PortalUser } from './helpers/PortalUser.js';
+import type { PortalUser } from './helpers/PortalUser.js';
 import { openTrackedPage, watchProtectWindows } from './helpers/protectWindow.js';
 import { registerThroughOffer } from './helpers/registerThroughOffer.js';
-import { type E2eStack, startE2eStack } from './helpers/startE2eStack.js';
+import type { E2eStack } from './helpers/startE2eStack.js';
+import { type E2eUser, startE2eUser } from './helpers/startE2eUser.js';
 
 describe('a revoked device', () => {
+  let e2e: E2eUser;
   let stack: E2eStack;
   let browser: ExtensionBrowser;
   let user: PortalUser;
 
   beforeAll(async () => {
-    stack = await startE2eStack();
-    browser = await launchWithExtension({
-      settings: { portalOrigins: [stack.portal.origin], daemonPort: stack.daemon.port },
-    });
-    user = new PortalUser({ portalOrigin: stack.portal.origin, ...stack.user });
+    e2e = await startE2eUser();
+    ({ stack, browser, user } = e2e);
     const tab = await openTrackedPage(browser);
     await registerThroughOffer(browser, user, tab);
     await tab.page.close();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    await e2e?.close();
   });
 
   it('should name the revocation once, without asking Protect, and offer no device sign-in', async () => {
