@@ -38,7 +38,7 @@ export async function prepareDemoDevice(options: PrepareDemoDeviceOptions): Prom
   try {
     const control = state.device;
     const { profile } = await control.show();
-    const known = profile.enrollment.deviceId ? getDevice(db, profile.enrollment.deviceId) : undefined;
+    const known = profile.enrollment.deviceId ? await getDevice(db, profile.enrollment.deviceId) : undefined;
     const keep =
       profile.enrollment.state === 'enrolled' &&
       profile.enrollment.portal === options.portalOrigin &&
@@ -46,7 +46,7 @@ export async function prepareDemoDevice(options: PrepareDemoDeviceOptions): Prom
       known.revokedAt === null;
     let deviceId = profile.enrollment.deviceId ?? '';
     if (!keep) {
-      const { token } = newEnrollmentToken(db, Date.now(), options.organisation);
+      const { token } = await newEnrollmentToken(db, Date.now(), options.organisation);
       const enrolled = await control.enroll({
         type: 'desktop-agent',
         portal: options.portalOrigin,

@@ -88,7 +88,7 @@ export async function startDemoStack(options: StartDemoStackOptions): Promise<De
     const portal = await startPortal({
       ...(options.extensionDir ? { extensionDir: options.extensionDir } : {}),
       port: options.portalPort ?? 0,
-      dbFile: join(dataRoot, 'portal.db'),
+      database: join(dataRoot, 'portal.db'),
       logger: logger.child({ component: 'portal' }),
     });
     stops.push(() => portal.close());
@@ -101,7 +101,7 @@ export async function startDemoStack(options: StartDemoStackOptions): Promise<De
         logger: logger.child({ component: 'demo-app' }),
       });
       stops.push(() => app.close());
-      ensureDemoApp(portal.db, app, { orgId: seed.orgId, name, protected: isProtected, assignTo: [seed.email] });
+      await ensureDemoApp(portal.db, app, { orgId: seed.orgId, name, protected: isProtected, assignTo: [seed.email] });
       return { name, origin: app.origin, startUrl: `${app.origin}/login`, close: () => app.close() };
     };
     const normalApp = await startApp(DEMO_APP_NAME, false);

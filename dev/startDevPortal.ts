@@ -1,8 +1,9 @@
 /**
  * The one way tests and benchmarks start a portal in this process: `startPortal` on 127.0.0.1,
- * port 0, a SQLite file in a fresh temporary folder, a silent logger. `restart()` stops it and
- * starts a new one on the same port and file, as after a process restart; `close()` stops it and
- * removes the folder.
+ * port 0, a SQLite file in a fresh temporary folder (or the `store` given: a PostgreSQL database
+ * made for this portal, dropped at close), a silent logger. `restart()` stops it and starts a new
+ * one on the same port and store, as after a process restart; `close()` stops it and removes the
+ * folder.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,19 +14,32 @@ import { silentLogger } from '../shared/node/createLogger.js';
 export interface DevPortal {
   /** The running portal (a new one after each `restart()`). */
   readonly portal: RunningPortal;
-  readonly dbFile: string;
+  /** The store's location: the SQLite file, or the `postgres://` URL of `store`. */
+  readonly database: string;
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startDevPortal(options: Partial<StartPortalOptions> = {}): Promise<DevPortal> {
+/** A store made for one portal: where it is, and how to remove it afterwards. */
+export interface DevStore {
+  location: string;
+  drop(): Promise<void>;
+}
+
+export async function startDevPortal(
+  options: Partial<StartPortalOptions> & { store?: (dir: string) => Promise<DevStore> } = {},
+): Promise<DevPortal> {
+  const { store: makeStore, ...portalOptions } = options;
   const dir = mkdtempSync(join(tmpdir(), 'keybound-portal-'));
-  const dbFile = join(dir, 'portal.sqlite');
-  const start = (port: number) => startPortal({ logger: silentLogger(), ...options, port, dbFile });
+  let store: DevStore = { location: join(dir, 'portal.sqlite'), drop: async () => undefined };
+  const start = (port: number) =>
+    startPortal({ logger: silentLogger(), ...portalOptions, port, database: store.location });
   let portal: RunningPortal;
   try {
+    if (makeStore) store = await makeStore(dir);
     portal = await start(options.port ?? 0);
   } catch (err) {
+    await store.drop();
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
@@ -33,7 +47,7 @@ export async function startDevPortal(options: Partial<StartPortalOptions> = {}):
     get portal() {
       return portal;
     },
-    dbFile,
+    database: store.location,
     async restart() {
       const port = portal.port;
       await portal.close();
@@ -41,6 +55,7 @@ export async function startDevPortal(options: Partial<StartPortalOptions> = {}):
     },
     async close() {
       await portal.close();
+      await store.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

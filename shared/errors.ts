@@ -102,7 +102,8 @@ export type PortalErrorCode =
   | 'ERR_DBSC_PROOF_STALE'
   | 'ERR_DBSC_WRONG_KEY'
   | 'ERR_DBSC_BINDING_REQUIRED'
-  | 'ERR_POSTURE_BLOCKED';
+  | 'ERR_POSTURE_BLOCKED'
+  | 'ERR_STORE_UNAVAILABLE';
 
 /** IT deployment tooling: packing the extension, policy files, install, doctor (deploy/, daemon/src/install/). */
 export type DeployErrorCode =
@@ -222,6 +223,7 @@ const portalStatus: Record<PortalErrorCode, number> = {
   ERR_DBSC_WRONG_KEY: 401,
   ERR_DBSC_BINDING_REQUIRED: 401,
   ERR_POSTURE_BLOCKED: 403,
+  ERR_STORE_UNAVAILABLE: 503,
 };
 
 /** A portal failure; carries its HTTP status (details are only exposed below 500). */

@@ -40,7 +40,7 @@ export interface VirtualCredential {
 
 /** Adds the virtual authenticator to `page`, plants one credential and registers it with the portal. */
 export async function addVirtualCredential(o: VirtualCredentialOptions): Promise<VirtualCredential> {
-  const [user, ...others] = findUsersByEmail(o.db, o.email);
+  const [user, ...others] = await findUsersByEmail(o.db, o.email);
   if (!user || others.length > 0) throw new Error(`expected exactly one portal user ${o.email}`);
 
   const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
@@ -76,7 +76,7 @@ export async function addVirtualCredential(o: VirtualCredentialOptions): Promise
   });
 
   const credentialId = toBase64url(id);
-  insertCredential(o.db, {
+  await insertCredential(o.db, {
     id: credentialId,
     userId: user.id,
     deviceId: o.deviceId,

@@ -38,14 +38,14 @@ export async function spawnDemoStack(): Promise<SpawnedStack> {
   };
   try {
     const info = await readyLine(child);
-    const db = openDatabase(info.dbFile);
+    const db = await openDatabase(info.dbFile);
     return {
       ...info,
       db,
       pid: child.pid ?? -1,
       totpCode: () => totpCode(info.totpSecret, Date.now()),
       close: async () => {
-        db.close();
+        await db.close();
         await stopChild();
         await rm(dataRoot, { recursive: true, force: true });
       },

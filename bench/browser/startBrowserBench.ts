@@ -97,8 +97,8 @@ async function registerThroughOffer(page: Page, stack: SpawnedStack): Promise<st
   await page.locator('#code').fill(stack.totpCode());
   await page.locator('#verify').click();
   await page.waitForURL(`${origin}/`, { timeout });
-  const [user] = findUsersByEmail(stack.db, stack.email);
-  const stored = user ? listCredentials(stack.db, { userId: user.id }) : [];
+  const [user] = await findUsersByEmail(stack.db, stack.email);
+  const stored = user ? await listCredentials(stack.db, { userId: user.id }) : [];
   if (stored.length !== 1 || !stored[0]) {
     throw new Error('registering the extension device did not store a credential at the portal');
   }

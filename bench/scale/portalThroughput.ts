@@ -141,16 +141,16 @@ export async function measurePortalThroughput(ctx: BenchContext): Promise<Verdic
       email: `bench${i}@acme.test`,
       password: `pw bench ${i} long enough`,
     }));
-    const db = openDatabase(dbFile, { extraMigrations: oidcMigrations, now: Date.now() });
+    const db = await openDatabase(dbFile, { extraMigrations: oidcMigrations, now: Date.now() });
     // Enrollment tokens are single-use: one per device.
     const tokens: string[] = [];
     try {
       for (const u of users) {
         await addUser(db, Date.now(), { email: u.email, password: u.password, mfa: false });
-        tokens.push(newEnrollmentToken(db, Date.now()).token);
+        tokens.push((await newEnrollmentToken(db, Date.now())).token);
       }
     } finally {
-      db.close();
+      await db.close();
     }
     const portal = await spawnPortal(dbFile, join(dir, 'portal.log'));
     try {

@@ -24,7 +24,7 @@ export interface PortalApp {
 }
 
 /** `extensionDir`: serve a packed extension under /extension/ (see routes/extensionRoutes.ts). */
-export function createPortalApp(ctx: PortalContext, options: { extensionDir?: string } = {}): PortalApp {
+export async function createPortalApp(ctx: PortalContext, options: { extensionDir?: string } = {}): Promise<PortalApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -34,7 +34,7 @@ export function createPortalApp(ctx: PortalContext, options: { extensionDir?: st
     res.json({ ok: true, time: new Date(ctx.clock()).toISOString() });
   });
   // Extension point for SSO apps: the OpenID Provider and its interaction pages.
-  const oidc = mountOidc(app, ctx);
+  const oidc = await mountOidc(app, ctx);
   if (options.extensionDir) app.use('/extension', extensionRoutes(options.extensionDir));
   app.use('/static', securityHeaders, express.static(publicDir(), { index: false, fallthrough: false, maxAge: '5m' }));
   app.use(securityHeaders, sessionMiddleware(ctx));

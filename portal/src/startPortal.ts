@@ -1,7 +1,8 @@
 /**
- * Starts the portal in-process: opens (and migrates) the database, listens on 127.0.0.1, resolves
- * the canonical origin from the real port, and serves. Used by `keybound portal`, `npm start` and
- * the tests. `close()` stops accepting, ends keep-alive connections and closes the database.
+ * Starts the portal in-process: opens (and migrates) the store — a SQLite file, or a PostgreSQL
+ * database shared with other instances — listens on 127.0.0.1, resolves the canonical origin from
+ * the real port, and serves. Used by `keybound portal`, `npm start` and the tests. `close()` stops
+ * accepting, ends keep-alive connections and closes the store.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,8 +19,8 @@ import { purgeExpired } from './store/sessions.js';
 export interface StartPortalOptions {
   /** 0 picks a free port. */
   port: number;
-  /** SQLite file; created with its folder if missing. */
-  dbFile: string;
+  /** A SQLite file (created with its folder if missing) or a `postgres://` URL. */
+  database: string;
   issuer?: string;
   rpId?: string;
   logger: Logger;
@@ -46,7 +47,11 @@ const PURGE_EVERY_MS = 10 * 60_000;
 
 export async function startPortal(options: StartPortalOptions): Promise<RunningPortal> {
   const clock = options.clock ?? Date.now;
-  const db = openDatabase(options.dbFile, { extraMigrations: oidcMigrations, now: clock() });
+  const db = await openDatabase(options.database, {
+    extraMigrations: oidcMigrations,
+    now: clock(),
+    logger: options.logger,
+  });
   const server: Server = createServer();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -57,7 +62,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
       });
     });
   } catch (err) {
-    db.close();
+    await db.close();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
@@ -71,17 +76,21 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     ctx = { db, config, logger: options.logger, clock, hashing: new HashingBudget(clock, options.hashing) };
     // Compute the unknown-email stand-in hash now, not during the first unknown email's check.
     void dummyPasswordHash();
-    purgeExpired(db, clock());
-    const { app } = createPortalApp(ctx, options.extensionDir ? { extensionDir: options.extensionDir } : {});
+    await purgeExpired(db, clock());
+    const { app } = await createPortalApp(ctx, options.extensionDir ? { extensionDir: options.extensionDir } : {});
     server.on('request', app);
   } catch (err) {
     server.close();
-    db.close();
+    await db.close();
     throw err;
   }
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
-  const purge = setInterval(() => purgeExpired(db, clock()), PURGE_EVERY_MS);
+  const purge = setInterval(() => {
+    purgeExpired(db, clock()).catch((err: unknown) =>
+      options.logger.warn({ event: 'portal.purge-failed', err }, 'could not purge expired sessions'),
+    );
+  }, PURGE_EVERY_MS);
   purge.unref();
   options.logger.info(
     { event: 'portal.listening', origin: ctx.config.origin, rpId: ctx.config.rpId, port },
@@ -93,9 +102,12 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     closing ??= new Promise<void>((resolve) => {
       clearInterval(purge);
       server.close(() => {
-        db.close();
-        options.logger.info({ event: 'portal.stopped' }, 'portal stopped');
-        resolve();
+        db.close()
+          .catch((err: unknown) => options.logger.warn({ event: 'portal.close-failed', err }, 'store did not close'))
+          .finally(() => {
+            options.logger.info({ event: 'portal.stopped' }, 'portal stopped');
+            resolve();
+          });
       });
       server.closeIdleConnections();
       // Give in-flight requests a moment, then cut what is left.

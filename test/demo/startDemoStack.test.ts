@@ -41,8 +41,8 @@ describe('startDemoStack', () => {
     expect(stack!.portal.origin).toBe(`http://localhost:${stack!.portal.port}`);
   });
 
-  it('should list the emulated device in the portal inventory when the stack has started', () => {
-    const devices = listDevices(stack!.portal.db);
+  it('should list the emulated device in the portal inventory when the stack has started', async () => {
+    const devices = await listDevices(stack!.portal.db);
     expect(devices.map((d) => d.id)).toContain(stack!.device.deviceId);
     expect(stack!.device.enrolledNow).toBe(true);
   });

@@ -45,7 +45,7 @@ describe('device-bound session in Chromium with the extension', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack();
-    setOrgSessionRefresh(stack.portal.db, Date.now(), REFRESH_SECONDS);
+    await setOrgSessionRefresh(stack.portal.db, Date.now(), REFRESH_SECONDS);
     browser = await launchWithExtension({
       settings: { portalOrigins: [stack.portal.origin], daemonPort: stack.daemon.port },
     });
@@ -70,12 +70,12 @@ describe('device-bound session in Chromium with the extension', () => {
     // The extension registered the device session: a live bound session for the device.
     const bound = await waitFor(
       'the bound session',
-      async () => listLiveBoundSessions(stack.portal.db, { deviceId: stack.device.deviceId })[0],
+      async () => (await listLiveBoundSessions(stack.portal.db, { deviceId: stack.device.deviceId }))[0],
     );
     const protectWindows = watchProtectWindows(browser.context);
     // Right after a refresh the cookie has most of its lifetime left: the thief copies it then.
     await waitFor('the first refresh', async () =>
-      (listLiveBoundSessions(stack.portal.db, { deviceId: stack.device.deviceId })[0]?.refreshCount ?? 0) >= 1
+      ((await listLiveBoundSessions(stack.portal.db, { deviceId: stack.device.deviceId }))[0]?.refreshCount ?? 0) >= 1
         ? true
         : undefined,
     );
@@ -98,7 +98,7 @@ describe('device-bound session in Chromium with the extension', () => {
 
       // Three refreshes by the extension's worker, each with a proof from the daemon's key.
       await waitFor('three refreshes', async () => {
-        const live = listLiveBoundSessions(stack.portal.db, { deviceId: stack.device.deviceId })[0];
+        const live = (await listLiveBoundSessions(stack.portal.db, { deviceId: stack.device.deviceId }))[0];
         return live && live.id === bound.id && live.refreshCount >= 3 ? live : undefined;
       });
       const renewed = (await browser.context.cookies(stack.portal.origin)).find((c) => c.name === 'kb_bound');

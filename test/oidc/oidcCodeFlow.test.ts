@@ -21,7 +21,7 @@ describe('OIDC code flow through the demo app', () => {
 
   it('should sign the user in to the demo app with amr pwd+otp when the portal session used password and TOTP', async () => {
     const org = await seedUser(portal.db, 'alice@example.com');
-    addDemoClient(portal.db, demo, org, { name: 'Demo' });
+    await addDemoClient(portal.db, demo, org, { name: 'Demo' });
 
     const client = new BrowserLikeClient();
     const signInPage = await client.follow(`${demo.origin}/login`);
@@ -37,7 +37,7 @@ describe('OIDC code flow through the demo app', () => {
   it('should sign the app in as the new user when another user signs in to the portal in the same browser', async () => {
     const alice = await seedUser(portal.db, 'alice@example.com');
     const bob = await seedUser(portal.db, 'bob@example.com');
-    addDemoClient(portal.db, demo, alice, { name: 'Demo', alsoAssign: [bob.email] });
+    await addDemoClient(portal.db, demo, alice, { name: 'Demo', alsoAssign: [bob.email] });
 
     const browser = new BrowserLikeClient();
     const asAlice = await signInWithPasswordAndTotp(

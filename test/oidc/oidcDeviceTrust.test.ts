@@ -7,12 +7,8 @@ import { enrollDevice, registerDevice, signInWithDevice } from './helpers/device
 import { type SeededUser, seedUser, signInAtPortal, signInWithPasswordAndTotp } from './helpers/portalSignIn.js';
 import { startOidcTestPortal, type TestPortal } from './helpers/startOidcTestPortal.js';
 
-const countCodes = (portal: TestPortal) =>
-  (
-    portal.db.prepare("SELECT COUNT(*) AS n FROM oidc_artefacts WHERE model = 'AuthorizationCode'").get() as {
-      n: number;
-    }
-  ).n;
+const countCodes = async (portal: TestPortal) =>
+  (await portal.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM oidc_artefacts WHERE model = 'AuthorizationCode'"))?.n;
 
 describe('Device Trust for a protected SSO app', () => {
   let portal: TestPortal;
@@ -23,7 +19,7 @@ describe('Device Trust for a protected SSO app', () => {
     portal = await startOidcTestPortal();
     demo = await startDemoApp({ port: 0, issuer: portal.origin, logger: silentLogger() });
     alice = await seedUser(portal.db, 'alice@example.com', { deviceTrust: true });
-    addDemoClient(portal.db, demo, alice, { name: 'Payroll', protected: true });
+    await addDemoClient(portal.db, demo, alice, { name: 'Payroll', protected: true });
   });
   afterEach(async () => {
     await demo.close();
@@ -42,7 +38,7 @@ describe('Device Trust for a protected SSO app', () => {
     expect(end.body).toContain('You signed in with your password, not with device sign-in');
     expect(end.body).toContain('/signin/step-up?return_to=%2Foidc%2Finteraction%2F');
     expect(end.hops.some((h) => h.url.startsWith(demo.redirectUri))).toBe(false);
-    expect(countCodes(portal)).toBe(0);
+    expect(await countCodes(portal)).toBe(0);
   });
 
   it('should issue a code with amr hwk+user and device_trusted when the session came from device sign-in on an enrolled device', async () => {
@@ -110,7 +106,7 @@ describe('Device Trust for a protected SSO app', () => {
     );
     expect(first.url).toBe(`${demo.origin}/`);
 
-    portal.db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ?').run(Date.now(), device.deviceId);
+    await portal.db.run('UPDATE devices SET revoked_at = ? WHERE id = ?', [Date.now(), device.deviceId as string]);
     const again = await client.follow(`${demo.origin}/login`);
     expect(again.status).toBe(403);
     expect(again.body).toContain('removed from device management');

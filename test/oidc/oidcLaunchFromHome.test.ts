@@ -27,7 +27,7 @@ describe('launching an SSO app from the portal home page', () => {
   const startDemo = async () => {
     const demo = await startDemoApp({ port: 0, issuer: portal.origin, logger: silentLogger() });
     demos.push(demo);
-    ensureDemoApp(portal.db, demo, { orgId: alice.user.orgId, name: 'Demo app', assignTo: [alice.email] });
+    await ensureDemoApp(portal.db, demo, { orgId: alice.user.orgId, name: 'Demo app', assignTo: [alice.email] });
     return demo;
   };
 

@@ -17,13 +17,13 @@ describe('public SSO apps (no client secret)', () => {
   beforeEach(async () => {
     portal = await startOidcTestPortal();
     alice = await seedUser(portal.db, 'alice@example.com');
-    const { app } = addApp(portal.db, {
+    const { app } = await addApp(portal.db, {
       orgId: alice.user.orgId,
       name: 'SPA',
       redirectUris: [REDIRECT_URI],
       public: true,
     });
-    assignApp(portal.db, { orgId: alice.user.orgId, appName: 'SPA', email: alice.email });
+    await assignApp(portal.db, { orgId: alice.user.orgId, appName: 'SPA', email: alice.email });
     client = { clientId: app.clientId, redirectUri: REDIRECT_URI };
   });
   afterEach(async () => {

@@ -19,7 +19,7 @@ describe('OIDC refusals', () => {
   beforeEach(async () => {
     portal = await startOidcTestPortal();
     alice = await seedUser(portal.db, 'alice@example.com');
-    const { app, clientSecret } = addApp(portal.db, {
+    const { app, clientSecret } = await addApp(portal.db, {
       orgId: alice.user.orgId,
       name: 'Wiki',
       redirectUris: [REDIRECT_URI],
@@ -50,7 +50,7 @@ describe('OIDC refusals', () => {
   });
 
   it('should refuse the authorization request when it carries no PKCE code_challenge', async () => {
-    assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Wiki', email: alice.email });
+    await assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Wiki', email: alice.email });
     const browser = new BrowserLikeClient();
     const request = authorizationRequest(portal.origin, client, { pkce: false });
     const end = await browser.follow(request.url, { stopAt: toApp });
@@ -62,7 +62,7 @@ describe('OIDC refusals', () => {
   });
 
   it('should refuse a replayed code and revoke what the first redemption issued', async () => {
-    assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Wiki', email: alice.email });
+    await assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Wiki', email: alice.email });
     const { request, code } = await codeAfterPasswordSignIn(portal.origin, alice, client);
     expect(code).toBeTruthy();
 
@@ -81,7 +81,7 @@ describe('OIDC refusals', () => {
   });
 
   it('should refuse the code exchange when the verifier does not match the challenge', async () => {
-    assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Wiki', email: alice.email });
+    await assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Wiki', email: alice.email });
     const { code } = await codeAfterPasswordSignIn(portal.origin, alice, client);
 
     const other = authorizationRequest(portal.origin, client);
@@ -91,7 +91,7 @@ describe('OIDC refusals', () => {
   });
 
   it('should refuse the code exchange when the client secret is wrong', async () => {
-    assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Wiki', email: alice.email });
+    await assignApp(portal.db, { orgId: alice.user.orgId, appName: 'Wiki', email: alice.email });
     const { request, code } = await codeAfterPasswordSignIn(portal.origin, alice, client);
 
     const res = await redeemCode(portal.origin, { ...client, clientSecret: 'not-the-secret' }, code, request.verifier);

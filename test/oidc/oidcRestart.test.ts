@@ -23,7 +23,7 @@ describe('OIDC across a portal restart', () => {
     portal = await startOidcTestPortal();
     demo = await startDemoApp({ port: 0, issuer: portal.origin, logger: silentLogger() });
     alice = await seedUser(portal.db, 'alice@example.com');
-    ({ clientId, clientSecret } = addDemoClient(portal.db, demo, alice, { name: 'Demo' }));
+    ({ clientId, clientSecret } = await addDemoClient(portal.db, demo, alice, { name: 'Demo' }));
   });
   afterEach(async () => {
     await demo.close();

@@ -20,7 +20,7 @@ beforeAll(async () => {
     level: 'info',
     destination: { write: (line: string) => lines.push(JSON.parse(line)) },
   });
-  portal = await startPortal({ port: 0, dbFile: join(dir, 'portal.sqlite'), logger });
+  portal = await startPortal({ port: 0, database: join(dir, 'portal.sqlite'), logger });
 });
 afterAll(async () => {
   await portal?.close();

@@ -48,8 +48,8 @@ describe('device-bound sessions (DBSC)', () => {
     return { device, client, dbsc, signIn, registered };
   }
 
-  const refusals = (code: string) =>
-    listAudit(kit.portal.db).filter((e) => e.event === 'dbsc.refresh.refused' && e.details.code === code);
+  const refusals = async (code: string) =>
+    (await listAudit(kit.portal.db)).filter((e) => e.event === 'dbsc.refresh.refused' && e.details.code === code);
 
   it('should offer ES256 binding at device sign-in and answer registration with the spec’s session instructions', async () => {
     const { signIn, registered, client, dbsc } = await boundSignIn();
@@ -103,14 +103,14 @@ describe('device-bound sessions (DBSC)', () => {
   });
 
   it('should use the organisation’s session-refresh interval for the bound cookie', async () => {
-    setOrgSessionRefresh(kit.portal.db, kit.clock.now, 30);
+    await setOrgSessionRefresh(kit.portal.db, kit.clock.now, 30);
     const { registered, client, dbsc } = await boundSignIn();
     expect(registered.headers.getSetCookie().find((c) => c.startsWith('kb_bound='))).toMatch(/Max-Age=30$/);
     kit.clock.advance(31_000);
     expect(await sessionInfo(client)).toMatchObject({ signedIn: false });
     expect((await dbsc.refresh()).status).toBe(200);
     expect(await sessionInfo(client)).toMatchObject({ signedIn: true });
-    expect(() => setOrgSessionRefresh(kit.portal.db, kit.clock.now, 1)).toThrow(/from 5 to 86400/);
+    await expect(setOrgSessionRefresh(kit.portal.db, kit.clock.now, 1)).rejects.toThrow(/from 5 to 86400/);
   });
 
   it('should refuse a forged proof with ERR_DBSC_PROOF_FORGED and an audit line', async () => {
@@ -125,7 +125,7 @@ describe('device-bound sessions (DBSC)', () => {
     expect(res.json()).toMatchObject({ code: 'ERR_DBSC_PROOF_FORGED' });
     const none = `${Buffer.from('{"alg":"none","typ":"dbsc+jwt"}').toString('base64url')}.${p}.`;
     expect((await dbsc.sendRefresh(none)).json()).toMatchObject({ code: 'ERR_DBSC_PROOF_FORGED' });
-    expect(refusals('ERR_DBSC_PROOF_FORGED')).toHaveLength(2);
+    expect(await refusals('ERR_DBSC_PROOF_FORGED')).toHaveLength(2);
     // The forgery did not burn the challenge: the real proof still works.
     expect((await dbsc.sendRefresh(proof)).status).toBe(200);
   });
@@ -137,7 +137,7 @@ describe('device-bound sessions (DBSC)', () => {
     const again = await dbsc.sendRefresh(proof);
     expect(again.status).toBe(401);
     expect(again.json()).toMatchObject({ code: 'ERR_DBSC_PROOF_REPLAYED' });
-    expect(refusals('ERR_DBSC_PROOF_REPLAYED')).toHaveLength(1);
+    expect(await refusals('ERR_DBSC_PROOF_REPLAYED')).toHaveLength(1);
   });
 
   it('should refuse a stale proof with ERR_DBSC_PROOF_STALE, an audit line and a new challenge (403)', async () => {
@@ -152,7 +152,7 @@ describe('device-bound sessions (DBSC)', () => {
     kit.clock.advance(30 * 60_000);
     const late = await dbsc.sendRefresh(await dbsc.refreshProof(challenge));
     expect(late.json()).toMatchObject({ code: 'ERR_DBSC_PROOF_STALE' });
-    expect(refusals('ERR_DBSC_PROOF_STALE')).toHaveLength(2);
+    expect(await refusals('ERR_DBSC_PROOF_STALE')).toHaveLength(2);
   });
 
   it('should refuse a proof signed by another device’s session key with ERR_DBSC_WRONG_KEY', async () => {
@@ -170,16 +170,16 @@ describe('device-bound sessions (DBSC)', () => {
     const res = await victim.dbsc.sendRefresh(proof);
     expect(res.status).toBe(401);
     expect(res.json()).toMatchObject({ code: 'ERR_DBSC_WRONG_KEY' });
-    expect(refusals('ERR_DBSC_WRONG_KEY')).toHaveLength(1);
+    expect(await refusals('ERR_DBSC_WRONG_KEY')).toHaveLength(1);
   });
 
   it('should refuse the refresh of a revoked device with ERR_DEVICE_REVOKED and end the session', async () => {
     const { device, client, dbsc } = await boundSignIn();
-    deviceRevoke(kit.portal.db, kit.clock.now, device.deviceId as string);
+    await deviceRevoke(kit.portal.db, kit.clock.now, device.deviceId as string);
     const res = await dbsc.refresh();
     expect(res.status).toBe(401);
     expect(res.json()).toMatchObject({ code: 'ERR_DEVICE_REVOKED' });
-    expect(refusals('ERR_DEVICE_REVOKED')).toHaveLength(1);
+    expect(await refusals('ERR_DEVICE_REVOKED')).toHaveLength(1);
     expect(await sessionInfo(client)).toMatchObject({ signedIn: false });
     expect((await dbsc.sendRefresh(undefined)).json()).toMatchObject({ code: 'ERR_DBSC_SESSION_UNKNOWN' });
   });
@@ -190,6 +190,6 @@ describe('device-bound sessions (DBSC)', () => {
     const res = await stranger.registerFrom(signIn);
     expect(res.status).toBe(401);
     expect(res.json()).toMatchObject({ code: 'ERR_UNAUTHENTICATED' });
-    expect(listAudit(kit.portal.db).some((e) => e.event === 'dbsc.register.refused')).toBe(true);
+    expect((await listAudit(kit.portal.db)).some((e) => e.event === 'dbsc.register.refused')).toBe(true);
   });
 });

@@ -41,19 +41,21 @@ describe('device sign-in', () => {
 
   it('should store the credential with user and device when an enrolled device registers after password + MFA', async () => {
     const { device, client } = await registered();
-    const [credential] = listCredentials(kit.portal.db);
+    const [credential] = await listCredentials(kit.portal.db);
     expect(credential).toMatchObject({ deviceId: device.deviceId, counter: 0 });
     expect(credential?.id).toBe(device.listCredentials()[0]?.id);
     // Registering is not signing in with the device: the session stays a password session.
     expect(await sessionInfo(client)).toMatchObject({ signedIn: true, method: 'password+mfa', trusted: false });
     expect(
-      listAudit(kit.portal.db).some((e) => e.event === 'credential.registered' && e.deviceId === device.deviceId),
+      (await listAudit(kit.portal.db)).some(
+        (e) => e.event === 'credential.registered' && e.deviceId === device.deviceId,
+      ),
     ).toBe(true);
   });
 
   it('should sign in without a password and trust the session when the device signs in', async () => {
     const { device } = await registered();
-    setOrgDeviceTrust(kit.portal.db, kit.clock.now, true);
+    await setOrgDeviceTrust(kit.portal.db, kit.clock.now, true);
     const client = kit.client();
     const res = await deviceSignIn(client, device, user.email);
     expect(res.status).toBe(200);
@@ -64,40 +66,38 @@ describe('device sign-in', () => {
       trusted: true,
       trustReason: 'trusted-device',
     });
-    const decision = checkProtectedAccess(kit.portal.db, sessionOf(client));
+    const decision = await checkProtectedAccess(kit.portal.db, await sessionOf(client));
     expect(decision).toMatchObject({ allowed: true, trusted: true, required: true });
-    const signin = listAudit(kit.portal.db)
-      .filter((e) => e.event === 'signin.success')
-      .at(-1);
+    const signin = (await listAudit(kit.portal.db)).filter((e) => e.event === 'signin.success').at(-1);
     expect(signin).toMatchObject({
       deviceId: device.deviceId,
       details: { method: 'device', trusted: true, phishingResistant: true },
     });
-    expect(listCredentials(kit.portal.db)[0]?.counter).toBe(1);
+    expect((await listCredentials(kit.portal.db))[0]?.counter).toBe(1);
   });
 
   it('should refuse a password session for protected apps when Device Trust is on', async () => {
-    setOrgDeviceTrust(kit.portal.db, kit.clock.now, true);
+    await setOrgDeviceTrust(kit.portal.db, kit.clock.now, true);
     const client = kit.client();
     await signInWithPassword(kit, client, user);
-    const decision = checkProtectedAccess(kit.portal.db, sessionOf(client));
+    const decision = await checkProtectedAccess(kit.portal.db, await sessionOf(client));
     expect(decision).toMatchObject({ allowed: false, trusted: false, required: true, reason: 'not-device-sign-in' });
     // The home page says why and offers device sign-in (step-up) right there.
     const home = await client.request('/');
     expect(home.body).toContain('This session is not trusted');
     expect(home.body).toContain('id="step-up" href="/signin/step-up?return_to=/"');
     // With Device Trust off, the same session may open protected apps.
-    setOrgDeviceTrust(kit.portal.db, kit.clock.now, false);
-    expect(checkProtectedAccess(kit.portal.db, sessionOf(client)).allowed).toBe(true);
+    await setOrgDeviceTrust(kit.portal.db, kit.clock.now, false);
+    expect((await checkProtectedAccess(kit.portal.db, await sessionOf(client))).allowed).toBe(true);
   });
 
   it('should stop trusting the session at once when the device is revoked', async () => {
     const { device } = await registered();
     const client = kit.client();
     await deviceSignIn(client, device, user.email);
-    expect(evaluateDeviceTrust(kit.portal.db, sessionOf(client)).trusted).toBe(true);
-    deviceRevoke(kit.portal.db, kit.clock.now, device.deviceId as string);
-    expect(evaluateDeviceTrust(kit.portal.db, sessionOf(client))).toMatchObject({
+    expect((await evaluateDeviceTrust(kit.portal.db, await sessionOf(client))).trusted).toBe(true);
+    await deviceRevoke(kit.portal.db, kit.clock.now, device.deviceId as string);
+    expect(await evaluateDeviceTrust(kit.portal.db, await sessionOf(client))).toMatchObject({
       trusted: false,
       reason: 'device-revoked',
     });
@@ -112,8 +112,8 @@ describe('device sign-in', () => {
     const { device } = await registered();
     const client = kit.client();
     await deviceSignIn(client, device, user.email);
-    credentialDelete(kit.portal.db, kit.clock.now, device.listCredentials()[0]?.id as string);
-    expect(evaluateDeviceTrust(kit.portal.db, sessionOf(client))).toMatchObject({
+    await credentialDelete(kit.portal.db, kit.clock.now, device.listCredentials()[0]?.id as string);
+    expect(await evaluateDeviceTrust(kit.portal.db, await sessionOf(client))).toMatchObject({
       trusted: false,
       reason: 'credential-deleted',
     });
@@ -124,7 +124,7 @@ describe('device sign-in', () => {
 
   it('should upgrade a password session to a trusted one when the user steps up with device sign-in', async () => {
     const { device, client } = await registered();
-    setOrgDeviceTrust(kit.portal.db, kit.clock.now, true);
+    await setOrgDeviceTrust(kit.portal.db, kit.clock.now, true);
     const before = client.cookie('kb_session');
     const res = await deviceSignIn(client, device, '');
     expect(res.status).toBe(200);
@@ -133,7 +133,7 @@ describe('device sign-in', () => {
   });
 
   it('should explain why and offer step-up when a protected app refuses an untrusted session', async () => {
-    setOrgDeviceTrust(kit.portal.db, kit.clock.now, true);
+    await setOrgDeviceTrust(kit.portal.db, kit.clock.now, true);
     const client = kit.client();
     await signInWithPassword(kit, client, user);
     const page = await renderToString(kit, client, { appName: 'Payroll', returnTo: '/oidc/interaction/abc' });
@@ -171,6 +171,6 @@ async function renderToString(kit: TestPortal, client: CookieJarFetch, options: 
       out.headers.location = location;
     },
   } as unknown as Response;
-  renderUntrustedPage(kit.portal.ctx, req, res, options);
+  await renderUntrustedPage(kit.portal.ctx, req, res, options);
   return out;
 }

@@ -118,7 +118,7 @@ describe('HTTP attacks', () => {
     expect(res.status).toBe(401);
     const bad = await passwordAttempt(kit.client(), "' OR 1=1 --");
     expect(bad.status).toBe(401);
-    expect(listUsers(kit.portal.db).map((u) => u.email)).toEqual(['ada@example.com']);
+    expect((await listUsers(kit.portal.db)).map((u) => u.email)).toEqual(['ada@example.com']);
     const html = await kit.client().request('/signin');
     const xss = await kit.client().request('/signin', { form: { _csrf: csrfOf(html.body), email: '<script>@x' } });
     expect(xss.status).toBe(403); // other session's token: refused before anything echoes
@@ -181,7 +181,7 @@ describe('HTTP attacks', () => {
   });
 
   it('should refuse an enrollment token when it is reused, unknown or expired', async () => {
-    const { token } = newEnrollmentToken(kit.portal.db, kit.clock.now);
+    const { token } = await newEnrollmentToken(kit.portal.db, kit.clock.now);
     const device = await enrollSoftwareDevice(kit);
     const body = (t: string) =>
       JSON.stringify({
@@ -202,7 +202,7 @@ describe('HTTP attacks', () => {
     expect(reused.status).toBe(401);
     expect(((await reused.json()) as ErrorBody).error.code).toBe('ERR_ENROLLMENT_TOKEN_INVALID');
     expect((await post('kbe_made_up')).status).toBe(401);
-    const { token: old } = newEnrollmentToken(kit.portal.db, kit.clock.now - 2 * 24 * 3600_000);
+    const { token: old } = await newEnrollmentToken(kit.portal.db, kit.clock.now - 2 * 24 * 3600_000);
     expect((await post(old)).status).toBe(401);
     const badKey = await fetch(`${kit.origin}/api/devices/enroll`, {
       method: 'POST',

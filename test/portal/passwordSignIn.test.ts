@@ -33,7 +33,7 @@ describe('password sign-in', () => {
   });
 
   it('should sign in with password and verification code when the organisation requires MFA', async () => {
-    setOrgMfa(kit.portal.db, kit.clock.now, true);
+    await setOrgMfa(kit.portal.db, kit.clock.now, true);
     const user = await addTestUser(kit, 'ada@example.com', { mfa: true });
     const client = kit.client();
     const cont = await enterEmail(client, user.email);
@@ -57,7 +57,7 @@ describe('password sign-in', () => {
       method: 'password+mfa',
       trusted: false,
     });
-    const events = listAudit(kit.portal.db).filter((e) => e.event === 'signin.success');
+    const events = (await listAudit(kit.portal.db)).filter((e) => e.event === 'signin.success');
     expect(events.at(-1)?.details).toMatchObject({ method: 'password+mfa', trusted: false, phishingResistant: false });
   });
 
@@ -113,22 +113,22 @@ describe('password sign-in', () => {
   it('should list only the apps assigned to the user when the home page opens', async () => {
     const user = await addTestUser(kit, 'ed@example.com');
     await addTestUser(kit, 'fay@example.com');
-    const org = defaultOrganisation(kit.portal.db, kit.clock.now);
-    addApp(kit.portal.db, {
+    const org = await defaultOrganisation(kit.portal.db, kit.clock.now);
+    await addApp(kit.portal.db, {
       orgId: org.id,
       name: 'Wiki',
       redirectUris: ['http://localhost:9/cb'],
       launchUrl: 'http://localhost:9/',
     });
-    addApp(kit.portal.db, {
+    await addApp(kit.portal.db, {
       orgId: org.id,
       name: 'Payroll',
       redirectUris: ['http://localhost:9/cb2'],
       launchUrl: 'http://localhost:9/p',
       protected: true,
     });
-    assignApp(kit.portal.db, { orgId: org.id, appName: 'Wiki', email: 'ed@example.com' });
-    assignApp(kit.portal.db, { orgId: org.id, appName: 'Payroll', email: 'fay@example.com' });
+    await assignApp(kit.portal.db, { orgId: org.id, appName: 'Wiki', email: 'ed@example.com' });
+    await assignApp(kit.portal.db, { orgId: org.id, appName: 'Payroll', email: 'fay@example.com' });
     const client = kit.client();
     await signInWithPassword(kit, client, user);
     const home = await client.request('/');
@@ -159,6 +159,6 @@ describe('password sign-in', () => {
     const replayed = kit.client();
     replayed.cookies.set('kb_session', oldCookie);
     expect((await sessionInfo(replayed)).signedIn).toBe(false);
-    expect(listAudit(kit.portal.db).some((e) => e.event === 'signout')).toBe(true);
+    expect((await listAudit(kit.portal.db)).some((e) => e.event === 'signout')).toBe(true);
   });
 });

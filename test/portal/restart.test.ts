@@ -29,13 +29,13 @@ describe('portal restart', () => {
 
     await kit.restart();
 
-    expect(listUsers(kit.portal.db).map((u) => u.email)).toEqual(['ada@example.com']);
-    expect(listDevices(kit.portal.db).map((d) => d.id)).toEqual([device.deviceId]);
-    expect(listCredentials(kit.portal.db)).toHaveLength(1);
+    expect((await listUsers(kit.portal.db)).map((u) => u.email)).toEqual(['ada@example.com']);
+    expect((await listDevices(kit.portal.db)).map((d) => d.id)).toEqual([device.deviceId]);
+    expect(await listCredentials(kit.portal.db)).toHaveLength(1);
     expect(await sessionInfo(passwordClient)).toMatchObject({ signedIn: true, method: 'password+mfa' });
     expect(await sessionInfo(deviceClient)).toMatchObject({ signedIn: true, method: 'device', trusted: true });
     // The counter survived too: the next sign-in must go above it.
     expect((await deviceSignIn(kit.client(), device, user.email)).status).toBe(200);
-    expect(listCredentials(kit.portal.db)[0]?.counter).toBe(2);
+    expect((await listCredentials(kit.portal.db))[0]?.counter).toBe(2);
   });
 });

@@ -30,7 +30,7 @@ async function freshDbFile(): Promise<string> {
 
 /** Starts a portal on `dbFile`, adds a user with TOTP, stops it; returns the TOTP secret. */
 async function portalWithSecrets(dbFile: string): Promise<string> {
-  const portal = await startPortal({ port: 0, dbFile, logger: silentLogger() });
+  const portal = await startPortal({ port: 0, database: dbFile, logger: silentLogger() });
   const added = await addUser(portal.db, Date.now(), { email: 'ada@acme.test', password: 'pw of ada', mfa: true });
   await portal.close();
   return new URL(added.otpauthUri as string).searchParams.get('secret') as string;
@@ -39,7 +39,7 @@ async function portalWithSecrets(dbFile: string): Promise<string> {
 describe('portal secrets at rest', () => {
   it('should create the folder 0700 and the database, -wal, -shm and key 0600', async () => {
     const dbFile = await freshDbFile();
-    const portal = await startPortal({ port: 0, dbFile, logger: silentLogger() });
+    const portal = await startPortal({ port: 0, database: dbFile, logger: silentLogger() });
     try {
       expect((await stat(join(dbFile, '..'))).mode & 0o777).toBe(0o700);
       for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, `${dbFile}.key`]) {
@@ -65,7 +65,7 @@ describe('portal secrets at rest', () => {
     const bytes = Buffer.concat([await readFile(dbFile), await readFile(`${dbFile}-wal`).catch(() => Buffer.alloc(0))]);
     expect(bytes.includes(Buffer.from(secret))).toBe(false);
     // The portal itself still reads them: it restarts and signs ID tokens with the same key.
-    const again = await startPortal({ port: 0, dbFile, logger: silentLogger() });
+    const again = await startPortal({ port: 0, database: dbFile, logger: silentLogger() });
     await again.close();
   });
 
@@ -73,7 +73,7 @@ describe('portal secrets at rest', () => {
     const dbFile = await freshDbFile();
     await portalWithSecrets(dbFile);
     await chmod(dbFile, 0o644);
-    await expect(startPortal({ port: 0, dbFile, logger: silentLogger() })).rejects.toMatchObject({
+    await expect(startPortal({ port: 0, database: dbFile, logger: silentLogger() })).rejects.toMatchObject({
       code: 'ERR_UNSAFE_PERMISSIONS',
       message: expect.stringContaining(`chmod 600 '${dbFile}'*`),
     });
@@ -88,9 +88,9 @@ describe('portal secrets at rest', () => {
     // The same key from the environment opens it; another key does not (no silent new secrets).
     delete process.env.KEYBOUND_PORTAL_KEY_COMMAND;
     process.env.KEYBOUND_PORTAL_KEY = key;
-    await (await startPortal({ port: 0, dbFile, logger: silentLogger() })).close();
+    await (await startPortal({ port: 0, database: dbFile, logger: silentLogger() })).close();
     process.env.KEYBOUND_PORTAL_KEY = toBase64url(randomBytes(32));
-    await expect(startPortal({ port: 0, dbFile, logger: silentLogger() })).rejects.toMatchObject({
+    await expect(startPortal({ port: 0, database: dbFile, logger: silentLogger() })).rejects.toMatchObject({
       code: 'ERR_KEYSTORE_CORRUPT',
       message: expect.stringContaining('the portal key does not match'),
     });
@@ -102,7 +102,7 @@ describe('portal secrets at rest', () => {
     const raw = new Database(dbFile);
     raw.prepare("UPDATE totp_secrets SET secret = 'JBSWY3DPEHPK3PXP'").run();
     raw.close();
-    await (await startPortal({ port: 0, dbFile, logger: silentLogger() })).close();
+    await (await startPortal({ port: 0, database: dbFile, logger: silentLogger() })).close();
     const check = new Database(dbFile, { readonly: true });
     const row = check.prepare('SELECT secret FROM totp_secrets').get() as { secret: string };
     check.close();

@@ -77,7 +77,7 @@ describe('device sign-in attacks', () => {
     const res = await postAssertion(client, csrf, { credential: forged });
     expect(res.status).toBe(400);
     expect(res.json<ErrorBody>().error.message).toMatch(/RP ID/i);
-    expect(listCredentials(kit.portal.db)[0]?.counter).toBe(0);
+    expect((await listCredentials(kit.portal.db))[0]?.counter).toBe(0);
   });
 
   it('should refuse and audit a sign-in when the counter goes back', async () => {
@@ -90,8 +90,8 @@ describe('device sign-in attacks', () => {
     expect(res.status).toBe(400);
     expect(res.json<ErrorBody>().error.message).toContain('counter');
     expect((await sessionInfo(client)).signedIn).toBe(false);
-    expect(listCredentials(kit.portal.db)[0]?.counter).toBe(2);
-    expect(listAudit(kit.portal.db).some((e) => e.event === 'signin.counter-regression')).toBe(true);
+    expect((await listCredentials(kit.portal.db))[0]?.counter).toBe(2);
+    expect((await listAudit(kit.portal.db)).some((e) => e.event === 'signin.counter-regression')).toBe(true);
   });
 
   it("should refuse another user's credential when signing in as this user", async () => {
@@ -137,7 +137,7 @@ describe('registration attacks', () => {
     await signInWithPassword(kit, client, user);
     const { csrf, result } = await registerDevice(client, device);
     const res = await postRegistration(client, csrf, tamper(result));
-    expect(listCredentials(kit.portal.db)).toEqual([]);
+    expect(await listCredentials(kit.portal.db)).toEqual([]);
     return res;
   }
 
@@ -170,7 +170,7 @@ describe('registration attacks', () => {
 
   it('should refuse a registration when the device was revoked', async () => {
     const device = await enrollSoftwareDevice(kit);
-    deviceRevoke(kit.portal.db, kit.clock.now, device.deviceId as string);
+    await deviceRevoke(kit.portal.db, kit.clock.now, device.deviceId as string);
     const res = await attempt(device, (r) => r);
     expect(res.status).toBe(403);
     expect(res.json<ErrorBody>().error.code).toBe('ERR_DEVICE_REVOKED');
@@ -211,7 +211,7 @@ describe('registration attacks', () => {
     });
     expect(res.status).toBe(400);
     expect(res.json<ErrorBody>().error.code).toBe('ERR_DEVICE_STATEMENT_INVALID');
-    expect(listCredentials(kit.portal.db)).toEqual([]);
+    expect(await listCredentials(kit.portal.db)).toEqual([]);
   });
 
   it('should refuse registration options when nobody is signed in', async () => {

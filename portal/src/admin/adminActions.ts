@@ -4,7 +4,7 @@
  * function returns a secret except the one-time outputs it exists for (TOTP URI, enrollment token).
  */
 import { PortalError } from '../../../shared/errors.js';
-import type { PortalDb } from '../db/openDatabase.js';
+import type { PortalDb, SqlRunner } from '../db/PortalDb.js';
 import { hashPassword } from '../security/passwordHash.js';
 import { newTotpSecret, totpUri } from '../security/totp.js';
 import { audit, listAudit } from '../store/audit.js';
@@ -14,7 +14,7 @@ import { createEnrollmentToken } from '../store/enrollmentTokens.js';
 import {
   defaultOrganisation,
   findOrganisationByName,
-  getOrganisation,
+  listOrganisations,
   type Organisation,
   setDeviceTrust,
   setMfaRequired,
@@ -25,45 +25,45 @@ import { findUserInOrg, getUser, insertUser, listUsers, setTotpSecret } from '..
 const ACTOR = 'admin:cli';
 
 /** The organisation named `name`, or the default one. Unknown names are an error, not created. */
-export function resolveOrganisation(db: PortalDb, now: number, name?: string): Organisation {
+export async function resolveOrganisation(db: SqlRunner, now: number, name?: string): Promise<Organisation> {
   if (!name) return defaultOrganisation(db, now);
-  const org = findOrganisationByName(db, name);
+  const org = await findOrganisationByName(db, name);
   if (!org) throw new PortalError('ERR_NOT_FOUND', `No organisation named "${name}"`);
   return org;
 }
 
-export function setOrgDeviceTrust(db: PortalDb, now: number, on: boolean, orgName?: string) {
-  const org = resolveOrganisation(db, now, orgName);
-  setDeviceTrust(db, org.id, on);
-  audit(db, { event: 'admin.org.device-trust', actor: ACTOR, orgId: org.id, details: { deviceTrust: on } }, now);
+export async function setOrgDeviceTrust(db: PortalDb, now: number, on: boolean, orgName?: string) {
+  const org = await resolveOrganisation(db, now, orgName);
+  await setDeviceTrust(db, org.id, on);
+  await audit(db, { event: 'admin.org.device-trust', actor: ACTOR, orgId: org.id, details: { deviceTrust: on } }, now);
   return { organisation: org.name, deviceTrust: on };
 }
 
-export function setOrgMfa(db: PortalDb, now: number, required: boolean, orgName?: string) {
-  const org = resolveOrganisation(db, now, orgName);
-  setMfaRequired(db, org.id, required);
-  audit(db, { event: 'admin.org.mfa', actor: ACTOR, orgId: org.id, details: { mfaRequired: required } }, now);
+export async function setOrgMfa(db: PortalDb, now: number, required: boolean, orgName?: string) {
+  const org = await resolveOrganisation(db, now, orgName);
+  await setMfaRequired(db, org.id, required);
+  await audit(db, { event: 'admin.org.mfa', actor: ACTOR, orgId: org.id, details: { mfaRequired: required } }, now);
   return { organisation: org.name, mfaRequired: required };
 }
 
 /** Bound-session cookie lifetime: each DBSC refresh renews it (issue 11). */
 export const SESSION_REFRESH_RANGE = { min: 5, max: 86_400 } as const;
 
-export function setOrgSessionRefresh(db: PortalDb, now: number, seconds: number, orgName?: string) {
+export async function setOrgSessionRefresh(db: PortalDb, now: number, seconds: number, orgName?: string) {
   if (!Number.isInteger(seconds) || seconds < SESSION_REFRESH_RANGE.min || seconds > SESSION_REFRESH_RANGE.max) {
     throw new PortalError(
       'ERR_BAD_REQUEST',
       `Session refresh must be a whole number of seconds from ${SESSION_REFRESH_RANGE.min} to ${SESSION_REFRESH_RANGE.max}, got "${seconds}"`,
     );
   }
-  const org = resolveOrganisation(db, now, orgName);
-  setSessionRefreshSeconds(db, org.id, seconds);
-  audit(db, { event: 'admin.org.session-refresh', actor: ACTOR, orgId: org.id, details: { seconds } }, now);
+  const org = await resolveOrganisation(db, now, orgName);
+  await setSessionRefreshSeconds(db, org.id, seconds);
+  await audit(db, { event: 'admin.org.session-refresh', actor: ACTOR, orgId: org.id, details: { seconds } }, now);
   return { organisation: org.name, sessionRefreshSeconds: seconds };
 }
 
-export function showOrganisation(db: PortalDb, now: number, orgName?: string) {
-  const org = resolveOrganisation(db, now, orgName);
+export async function showOrganisation(db: PortalDb, now: number, orgName?: string) {
+  const org = await resolveOrganisation(db, now, orgName);
   return {
     id: org.id,
     name: org.name,
@@ -86,16 +86,16 @@ export async function addUser(
   if (input.password.length < 8 || input.password.length > 1024) {
     throw new PortalError('ERR_BAD_REQUEST', 'The password must have 8 to 1024 characters');
   }
-  const org = resolveOrganisation(db, now, input.orgName);
-  if (findUserInOrg(db, org.id, email))
+  const org = await resolveOrganisation(db, now, input.orgName);
+  if (await findUserInOrg(db, org.id, email))
     throw new PortalError('ERR_CONFLICT', `A user "${email}" already exists in ${org.name}`);
   const passwordHash = await hashPassword(input.password);
   const secret = input.mfa ? (input.totpSecret ?? newTotpSecret()) : undefined;
-  const user = db.transaction(() => {
-    const created = insertUser(db, { orgId: org.id, email, passwordHash, now });
-    if (secret) setTotpSecret(db, created.id, secret, now);
-    audit(
-      db,
+  const user = await db.transaction(async (tx) => {
+    const created = await insertUser(tx, { orgId: org.id, email, passwordHash, now });
+    if (secret) await setTotpSecret(tx, created.id, secret, now);
+    await audit(
+      tx,
       {
         event: 'admin.user.add',
         actor: ACTOR,
@@ -106,7 +106,7 @@ export async function addUser(
       now,
     );
     return created;
-  })();
+  });
   return {
     id: user.id,
     email: user.email,
@@ -116,48 +116,56 @@ export async function addUser(
   };
 }
 
-export function userList(db: PortalDb) {
-  return listUsers(db).map((u) => ({
+/** Organisation names by id, read once for a listing. */
+async function orgNames(db: SqlRunner): Promise<Map<string, string>> {
+  return new Map((await listOrganisations(db)).map((o) => [o.id, o.name]));
+}
+
+export async function userList(db: PortalDb) {
+  const names = await orgNames(db);
+  return (await listUsers(db)).map((u) => ({
     id: u.id,
     email: u.email,
-    organisation: getOrganisation(db, u.orgId)?.name ?? u.orgId,
+    organisation: names.get(u.orgId) ?? u.orgId,
     mfa: u.hasTotp,
     createdAt: new Date(u.createdAt).toISOString(),
   }));
 }
 
-export function newEnrollmentToken(db: PortalDb, now: number, orgName?: string) {
-  const org = resolveOrganisation(db, now, orgName);
-  const { token, expiresAt } = createEnrollmentToken(db, org.id, now);
-  audit(db, { event: 'admin.enrollment-token.create', actor: ACTOR, orgId: org.id, details: { expiresAt } }, now);
+export async function newEnrollmentToken(db: PortalDb, now: number, orgName?: string) {
+  const org = await resolveOrganisation(db, now, orgName);
+  const { token, expiresAt } = await createEnrollmentToken(db, org.id, now);
+  await audit(db, { event: 'admin.enrollment-token.create', actor: ACTOR, orgId: org.id, details: { expiresAt } }, now);
   return { token, organisation: org.name, expiresAt: new Date(expiresAt).toISOString() };
 }
 
-export function deviceList(db: PortalDb) {
-  return listDevices(db).map((d) => ({
+export async function deviceList(db: PortalDb) {
+  const names = await orgNames(db);
+  return (await listDevices(db)).map((d) => ({
     id: d.id,
     name: d.name,
     platform: d.platform,
     enrollmentType: d.enrollmentType,
-    organisation: getOrganisation(db, d.orgId)?.name ?? d.orgId,
+    organisation: names.get(d.orgId) ?? d.orgId,
     enrolledAt: new Date(d.enrolledAt).toISOString(),
     revokedAt: d.revokedAt === null ? null : new Date(d.revokedAt).toISOString(),
   }));
 }
 
 /** Revokes a device: its sessions lose trust at once and its credentials stop signing in. */
-export function deviceRevoke(db: PortalDb, now: number, id: string) {
-  const device = getDevice(db, id);
+export async function deviceRevoke(db: PortalDb, now: number, id: string) {
+  const device = await getDevice(db, id);
   if (!device) throw new PortalError('ERR_NOT_FOUND', `No device "${id}"`);
-  if (!revokeDevice(db, id, now)) throw new PortalError('ERR_CONFLICT', `Device "${id}" is already revoked`);
-  audit(db, { event: 'admin.device.revoke', actor: ACTOR, orgId: device.orgId, deviceId: id }, now);
+  if (!(await revokeDevice(db, id, now))) throw new PortalError('ERR_CONFLICT', `Device "${id}" is already revoked`);
+  await audit(db, { event: 'admin.device.revoke', actor: ACTOR, orgId: device.orgId, deviceId: id }, now);
   return { id, revoked: true };
 }
 
-export function credentialList(db: PortalDb) {
-  return listCredentials(db).map((c) => ({
+export async function credentialList(db: PortalDb) {
+  const emails = new Map((await listUsers(db)).map((u) => [u.id, u.email]));
+  return (await listCredentials(db)).map((c) => ({
     id: c.id,
-    user: getUser(db, c.userId)?.email ?? c.userId,
+    user: emails.get(c.userId) ?? c.userId,
     deviceId: c.deviceId,
     counter: c.counter,
     createdAt: new Date(c.createdAt).toISOString(),
@@ -166,12 +174,12 @@ export function credentialList(db: PortalDb) {
 }
 
 /** Deletes a credential: sessions made with it lose trust at once; the device must register again. */
-export function credentialDelete(db: PortalDb, now: number, id: string) {
-  const credential = getCredential(db, id);
+export async function credentialDelete(db: PortalDb, now: number, id: string) {
+  const credential = await getCredential(db, id);
   if (!credential) throw new PortalError('ERR_NOT_FOUND', `No credential "${id}"`);
-  deleteCredential(db, id);
-  const user = getUser(db, credential.userId);
-  audit(
+  await deleteCredential(db, id);
+  const user = await getUser(db, credential.userId);
+  await audit(
     db,
     {
       event: 'admin.credential.delete',
@@ -202,6 +210,9 @@ export function parseSince(since: string | undefined, now: number): number {
   return parsed;
 }
 
-export function auditList(db: PortalDb, now: number, since?: string) {
-  return listAudit(db, { since: parseSince(since, now) }).map((e) => ({ ...e, at: new Date(e.at).toISOString() }));
+export async function auditList(db: PortalDb, now: number, since?: string) {
+  return (await listAudit(db, { since: parseSince(since, now) })).map((e) => ({
+    ...e,
+    at: new Date(e.at).toISOString(),
+  }));
 }

@@ -3,7 +3,7 @@
  * and Device Trust on, one user with a password and a TOTP secret. Idempotent: a second call
  * returns the same user (the password is fixed; the TOTP secret is read back from the database).
  */
-import type { PortalDb } from '../db/openDatabase.js';
+import type { PortalDb } from '../db/PortalDb.js';
 import { totpUri } from '../security/totp.js';
 import { ensureOrganisation, setDeviceTrust, setMfaRequired } from '../store/organisations.js';
 import { findUserInOrg, getTotp } from '../store/users.js';
@@ -26,10 +26,10 @@ export interface DemoSeed {
 }
 
 export async function seedDemo(db: PortalDb, now: number = Date.now()): Promise<DemoSeed> {
-  const org = ensureOrganisation(db, DEMO_ORGANISATION, now);
-  setMfaRequired(db, org.id, true);
-  setDeviceTrust(db, org.id, true);
-  let user = findUserInOrg(db, org.id, DEMO_EMAIL);
+  const org = await ensureOrganisation(db, DEMO_ORGANISATION, now);
+  await setMfaRequired(db, org.id, true);
+  await setDeviceTrust(db, org.id, true);
+  let user = await findUserInOrg(db, org.id, DEMO_EMAIL);
   if (!user) {
     await addUser(db, now, {
       email: DEMO_EMAIL,
@@ -38,9 +38,9 @@ export async function seedDemo(db: PortalDb, now: number = Date.now()): Promise<
       orgName: org.name,
       totpSecret: DEMO_TOTP_SECRET,
     });
-    user = findUserInOrg(db, org.id, DEMO_EMAIL);
+    user = await findUserInOrg(db, org.id, DEMO_EMAIL);
   }
-  const secret = getTotp(db, user!.id)?.secret ?? DEMO_TOTP_SECRET;
+  const secret = (await getTotp(db, user!.id))?.secret ?? DEMO_TOTP_SECRET;
   return {
     organisation: org.name,
     orgId: org.id,

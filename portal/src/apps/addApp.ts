@@ -1,5 +1,5 @@
 import { PortalError } from '../../../shared/errors.js';
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 import { hashToken, randomId, randomToken } from '../security/tokens.js';
 import type { App } from './App.js';
 import { findAppByClientId, findAppByName } from './findApp.js';
@@ -13,8 +13,8 @@ const NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
  * none and relies on PKCE. `launchUrl` defaults to the first redirect URI's origin.
  * Throws PortalError ERR_BAD_REQUEST (bad name or URI) or ERR_CONFLICT (name taken).
  */
-export function addApp(
-  db: PortalDb,
+export async function addApp(
+  db: SqlRunner,
   input: {
     orgId: string;
     name: string;
@@ -24,7 +24,7 @@ export function addApp(
     launchUrl?: string;
     now?: number;
   },
-): { app: App; clientSecret?: string } {
+): Promise<{ app: App; clientSecret?: string }> {
   const name = input.name.trim();
   if (!NAME_PATTERN.test(name)) {
     throw new PortalError(
@@ -39,26 +39,27 @@ export function addApp(
     input.launchUrl ?? `${new URL(redirectUris[0] as string).origin}/`,
     'Launch URL',
   );
-  if (findAppByName(db, input.orgId, name))
+  if (await findAppByName(db, input.orgId, name))
     throw new PortalError('ERR_CONFLICT', `An app named "${name}" already exists`);
 
   const clientSecret = input.public ? undefined : randomToken(32);
   const id = randomId('app');
   const clientId = randomId('kbc');
-  db.prepare(
+  await db.run(
     `INSERT INTO apps (id, org_id, name, client_id, client_secret_hash, redirect_uris, launch_url, protected, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    id,
-    input.orgId,
-    name,
-    clientId,
-    clientSecret === undefined ? null : hashToken(clientSecret),
-    JSON.stringify(redirectUris),
-    launchUrl,
-    input.protected ? 1 : 0,
-    input.now ?? Date.now(),
+    [
+      id,
+      input.orgId,
+      name,
+      clientId,
+      clientSecret === undefined ? null : hashToken(clientSecret),
+      JSON.stringify(redirectUris),
+      launchUrl,
+      input.protected ? 1 : 0,
+      input.now ?? Date.now(),
+    ],
   );
-  const app = findAppByClientId(db, clientId) as App;
+  const app = (await findAppByClientId(db, clientId)) as App;
   return clientSecret === undefined ? { app } : { app, clientSecret };
 }

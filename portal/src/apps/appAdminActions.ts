@@ -5,7 +5,7 @@
  */
 
 import { resolveOrganisation } from '../admin/adminActions.js';
-import type { PortalDb } from '../db/openDatabase.js';
+import type { PortalDb } from '../db/PortalDb.js';
 import { audit } from '../store/audit.js';
 import { getOrganisation } from '../store/organisations.js';
 import { addApp } from './addApp.js';
@@ -14,7 +14,7 @@ import { listApps, listAssignees } from './findApp.js';
 
 const ACTOR = 'admin:cli';
 
-export function adminAddApp(
+export async function adminAddApp(
   db: PortalDb,
   now: number,
   input: {
@@ -26,9 +26,9 @@ export function adminAddApp(
     orgName?: string;
   },
 ) {
-  const org = resolveOrganisation(db, now, input.orgName);
-  const { app, clientSecret } = db.transaction(() => {
-    const added = addApp(db, {
+  const org = await resolveOrganisation(db, now, input.orgName);
+  const { app, clientSecret } = await db.transaction(async (tx) => {
+    const added = await addApp(tx, {
       orgId: org.id,
       name: input.name,
       redirectUris: input.redirectUris,
@@ -37,8 +37,8 @@ export function adminAddApp(
       ...(input.launchUrl ? { launchUrl: input.launchUrl } : {}),
       now,
     });
-    audit(
-      db,
+    await audit(
+      tx,
       {
         event: 'admin.app.add',
         actor: ACTOR,
@@ -53,7 +53,7 @@ export function adminAddApp(
       now,
     );
     return added;
-  })();
+  });
   return {
     name: app.name,
     organisation: org.name,
@@ -66,19 +66,23 @@ export function adminAddApp(
   };
 }
 
-export function adminAssignApp(db: PortalDb, now: number, input: { name: string; email: string; orgName?: string }) {
-  const org = resolveOrganisation(db, now, input.orgName);
-  const result = db.transaction(() => {
-    const r = assignApp(db, { orgId: org.id, appName: input.name, email: input.email, now });
+export async function adminAssignApp(
+  db: PortalDb,
+  now: number,
+  input: { name: string; email: string; orgName?: string },
+) {
+  const org = await resolveOrganisation(db, now, input.orgName);
+  const result = await db.transaction(async (tx) => {
+    const r = await assignApp(tx, { orgId: org.id, appName: input.name, email: input.email, now });
     if (!r.alreadyAssigned) {
-      audit(
-        db,
+      await audit(
+        tx,
         { event: 'admin.app.assign', actor: ACTOR, orgId: org.id, userId: r.userId, details: { app: r.app.name } },
         now,
       );
     }
     return r;
-  })();
+  });
   return {
     app: result.app.name,
     email: input.email.trim().toLowerCase(),
@@ -88,17 +92,22 @@ export function adminAssignApp(db: PortalDb, now: number, input: { name: string;
 }
 
 /** Every app (of one organisation when `orgName` is given), with its assignees; no secrets. */
-export function adminListApps(db: PortalDb, now: number, orgName?: string) {
-  const orgId = orgName ? resolveOrganisation(db, now, orgName).id : undefined;
-  return listApps(db, orgId).map((app) => ({
-    name: app.name,
-    organisation: getOrganisation(db, app.orgId)?.name ?? app.orgId,
-    clientId: app.clientId,
-    clientType: app.confidential ? 'confidential' : 'public',
-    protected: app.protected,
-    redirectUris: app.redirectUris,
-    launchUrl: app.launchUrl,
-    assignedTo: listAssignees(db, app.id),
-    createdAt: new Date(app.createdAt).toISOString(),
-  }));
+export async function adminListApps(db: PortalDb, now: number, orgName?: string) {
+  const orgId = orgName ? (await resolveOrganisation(db, now, orgName)).id : undefined;
+  const apps = await listApps(db, orgId);
+  const rows = [];
+  for (const app of apps) {
+    rows.push({
+      name: app.name,
+      organisation: (await getOrganisation(db, app.orgId))?.name ?? app.orgId,
+      clientId: app.clientId,
+      clientType: app.confidential ? 'confidential' : 'public',
+      protected: app.protected,
+      redirectUris: app.redirectUris,
+      launchUrl: app.launchUrl,
+      assignedTo: await listAssignees(db, app.id),
+      createdAt: new Date(app.createdAt).toISOString(),
+    });
+  }
+  return rows;
 }

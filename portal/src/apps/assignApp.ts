@@ -1,5 +1,5 @@
 import { PortalError } from '../../../shared/errors.js';
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 import { findUserInOrg } from '../store/users.js';
 import type { App } from './App.js';
 import { findAppByName } from './findApp.js';
@@ -9,16 +9,17 @@ import { findAppByName } from './findApp.js';
  * Idempotent: assigning twice is not an error. Returns the app and user id; throws PortalError
  * ERR_NOT_FOUND naming what is missing.
  */
-export function assignApp(
-  db: PortalDb,
+export async function assignApp(
+  db: SqlRunner,
   input: { orgId: string; appName: string; email: string; now?: number },
-): { app: App; userId: string; alreadyAssigned: boolean } {
-  const app = findAppByName(db, input.orgId, input.appName.trim());
+): Promise<{ app: App; userId: string; alreadyAssigned: boolean }> {
+  const app = await findAppByName(db, input.orgId, input.appName.trim());
   if (!app) throw new PortalError('ERR_NOT_FOUND', `No app named "${input.appName}"`);
-  const user = findUserInOrg(db, input.orgId, input.email);
+  const user = await findUserInOrg(db, input.orgId, input.email);
   if (!user) throw new PortalError('ERR_NOT_FOUND', `No user with email "${input.email}"`);
-  const changes = db
-    .prepare('INSERT OR IGNORE INTO app_assignments (app_id, user_id, assigned_at) VALUES (?, ?, ?)')
-    .run(app.id, user.id, input.now ?? Date.now()).changes;
+  const { changes } = await db.run(
+    'INSERT INTO app_assignments (app_id, user_id, assigned_at) VALUES (?, ?, ?) ON CONFLICT (app_id, user_id) DO NOTHING',
+    [app.id, user.id, input.now ?? Date.now()],
+  );
   return { app, userId: user.id, alreadyAssigned: changes === 0 };
 }

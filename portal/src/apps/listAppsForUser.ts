@@ -1,4 +1,4 @@
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 import { type App, type AppRow, toApp } from './App.js';
 
 /**
@@ -6,9 +6,10 @@ import { type App, type AppRow, toApp } from './App.js';
  * links to `launchUrl`; `protected` apps can be marked as needing a trusted device). Users see
  * only the apps assigned to them.
  */
-export function listAppsForUser(db: PortalDb, userId: string): App[] {
-  const rows = db
-    .prepare('SELECT a.* FROM apps a JOIN app_assignments s ON s.app_id = a.id WHERE s.user_id = ? ORDER BY a.name')
-    .all(userId) as AppRow[];
+export async function listAppsForUser(db: SqlRunner, userId: string): Promise<App[]> {
+  const rows = await db.all<AppRow>(
+    'SELECT a.* FROM apps a JOIN app_assignments s ON s.app_id = a.id WHERE s.user_id = ? ORDER BY a.name, a.id',
+    [userId],
+  );
   return rows.map(toApp);
 }

@@ -1,5 +1,5 @@
 import { PortalError } from '../../../shared/errors.js';
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 import { hashToken, randomToken } from '../security/tokens.js';
 import type { App } from './App.js';
 import { findAppByClientId } from './findApp.js';
@@ -10,12 +10,12 @@ import { validateRedirectUri } from './validateRedirectUri.js';
  * secret (returned once; the old one stops working at once). Used when an app moves (the demo app
  * gets a new port at each start). Throws PortalError ERR_NOT_FOUND or ERR_BAD_REQUEST.
  */
-export function updateApp(
-  db: PortalDb,
+export async function updateApp(
+  db: SqlRunner,
   clientId: string,
   changes: { redirectUris?: string[]; launchUrl?: string; protected?: boolean; rotateSecret?: boolean },
-): { app: App; clientSecret?: string } {
-  const app = findAppByClientId(db, clientId);
+): Promise<{ app: App; clientSecret?: string }> {
+  const app = await findAppByClientId(db, clientId);
   if (!app) throw new PortalError('ERR_NOT_FOUND', `No app with client id "${clientId}"`);
   if (changes.redirectUris?.length === 0)
     throw new PortalError('ERR_BAD_REQUEST', 'An app needs at least one redirect URI');
@@ -23,16 +23,17 @@ export function updateApp(
   const launchUrl =
     changes.launchUrl === undefined ? app.launchUrl : validateRedirectUri(changes.launchUrl, 'Launch URL');
   const clientSecret = changes.rotateSecret && app.confidential ? randomToken(32) : undefined;
-  db.prepare(
+  await db.run(
     `UPDATE apps SET redirect_uris = ?, launch_url = ?, protected = ?,
        client_secret_hash = COALESCE(?, client_secret_hash) WHERE client_id = ?`,
-  ).run(
-    JSON.stringify(redirectUris),
-    launchUrl,
-    (changes.protected ?? app.protected) ? 1 : 0,
-    clientSecret === undefined ? null : hashToken(clientSecret),
-    clientId,
+    [
+      JSON.stringify(redirectUris),
+      launchUrl,
+      (changes.protected ?? app.protected) ? 1 : 0,
+      clientSecret === undefined ? null : hashToken(clientSecret),
+      clientId,
+    ],
   );
-  const updated = findAppByClientId(db, clientId) as App;
+  const updated = (await findAppByClientId(db, clientId)) as App;
   return clientSecret === undefined ? { app: updated } : { app: updated, clientSecret };
 }

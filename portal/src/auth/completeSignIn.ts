@@ -22,13 +22,13 @@ export interface CompleteSignInInput {
 }
 
 /** Returns the new session and the path to continue to. */
-export function completeSignIn(
+export async function completeSignIn(
   ctx: PortalContext,
   req: Request,
   res: Response,
   previous: Session | undefined,
   input: CompleteSignInInput,
-): { session: Session; next: string } {
+): Promise<{ session: Session; next: string }> {
   const now = ctx.clock();
   const next = input.next ?? previous?.returnTo ?? '/';
   const draft = {
@@ -51,12 +51,12 @@ export function completeSignIn(
     expiresAt: now,
     lastSeenAt: now,
   };
-  const trust = evaluateDeviceTrust(ctx.db, probe);
-  const { id, session } = rotateSession(ctx.db, previous, { ...draft, trusted: trust.trusted }, now);
+  const trust = await evaluateDeviceTrust(ctx.db, probe);
+  const { id, session } = await rotateSession(ctx.db, previous, { ...draft, trusted: trust.trusted }, now);
   setSessionCookie(res, ctx.config, id, session.expiresAt);
   // Every sign-in is offered device binding (DBSC); a device sign-in must take it (checkSessionBinding).
-  offerBoundSession(ctx, res, session.idHash);
-  audit(
+  await offerBoundSession(ctx, res, session.idHash);
+  await audit(
     ctx.db,
     {
       event: 'signin.success',

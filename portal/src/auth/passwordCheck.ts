@@ -29,25 +29,25 @@ export async function checkPassword(
   const email = normaliseEmail(input.email);
   const key = throttleKey(`pw:${email}`, input.ip);
   // Refuse during the block without checking the password, so guesses in the window teach nothing.
-  const wait = throttleWait(ctx.db, key, ctx.clock());
+  const wait = await throttleWait(ctx.db, key, ctx.clock());
   if (wait > 0) throw throttled(wait);
   // The client's and the portal's hashing budget, charged before the email is looked up: known
   // and unknown emails cost the same (HashingBudget.ts). Over budget: refused, nothing hashed.
   const ticket = ctx.hashing.take(input.ip);
   // Counted before the hash, in one transaction with the block check (reserveAttempt).
-  const reservation = reserveAttempt(ctx.db, key, ctx.clock());
+  const reservation = await reserveAttempt(ctx.db, key, ctx.clock());
   if (reservation.wait > 0) {
     ticket.refund();
     throw throttled(reservation.wait);
   }
-  const candidates = findUsersByEmail(ctx.db, email);
+  const candidates = await findUsersByEmail(ctx.db, email);
   const user = candidates.length === 1 ? candidates[0] : undefined;
   const stored = user?.passwordHash ?? (await dummyPasswordHash());
   const ok = await ticket.run(() => verifyPassword(input.password, stored));
   const now = ctx.clock();
   if (!user || !ok) {
     const block = reservation.block;
-    audit(
+    await audit(
       ctx.db,
       {
         event: 'signin.failure',
@@ -62,21 +62,21 @@ export async function checkPassword(
     if (block > 0) throw throttled(block);
     throw new PortalError('ERR_BAD_CREDENTIALS', 'The email or password is not right. Try again.');
   }
-  clearFailures(ctx.db, key);
+  await clearFailures(ctx.db, key);
   return user;
 }
 
 /** True if this user must pass TOTP after the password. */
-export function mfaNeeded(ctx: PortalContext, user: User): boolean {
-  return user.hasTotp || (getOrganisation(ctx.db, user.orgId)?.mfaRequired ?? false);
+export async function mfaNeeded(ctx: PortalContext, user: User): Promise<boolean> {
+  return user.hasTotp || ((await getOrganisation(ctx.db, user.orgId))?.mfaRequired ?? false);
 }
 
 /** Checks a TOTP code (window ±1, no replay); throws ERR_THROTTLED / ERR_BAD_MFA_CODE / ERR_FORBIDDEN. */
-export function checkTotp(ctx: PortalContext, user: User, code: string, ip: string): void {
+export async function checkTotp(ctx: PortalContext, user: User, code: string, ip: string): Promise<void> {
   const key = throttleKey(`mfa:${user.id}`, ip);
-  const wait = throttleWait(ctx.db, key, ctx.clock());
+  const wait = await throttleWait(ctx.db, key, ctx.clock());
   if (wait > 0) throw throttled(wait);
-  const totp = getTotp(ctx.db, user.id);
+  const totp = await getTotp(ctx.db, user.id);
   if (!totp) {
     throw new PortalError(
       'ERR_FORBIDDEN',
@@ -86,9 +86,9 @@ export function checkTotp(ctx: PortalContext, user: User, code: string, ip: stri
   const now = ctx.clock();
   const step = matchTotpStep(totp.secret, code, now);
   // claimTotpStep refuses the step of a code already used (or older): no replay within the window.
-  if (step === null || !claimTotpStep(ctx.db, user.id, step)) {
-    const block = recordFailure(ctx.db, key, now);
-    audit(
+  if (step === null || !(await claimTotpStep(ctx.db, user.id, step))) {
+    const block = await recordFailure(ctx.db, key, now);
+    await audit(
       ctx.db,
       {
         event: 'signin.failure',
@@ -105,5 +105,5 @@ export function checkTotp(ctx: PortalContext, user: User, code: string, ip: stri
       'That verification code is not right or was already used. Enter the current code.',
     );
   }
-  clearFailures(ctx.db, key);
+  await clearFailures(ctx.db, key);
 }

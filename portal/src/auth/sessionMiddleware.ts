@@ -24,11 +24,11 @@ export function locals(res: Response): PortalLocals {
  * binding fails (bound cookie missing or expired, device sign-in never bound) counts as none: a
  * copied cookie works until its expiry and no longer.
  */
-export function liveSession(ctx: PortalContext, req: Request): Session | undefined {
+export async function liveSession(ctx: PortalContext, req: Request): Promise<Session | undefined> {
   const raw = readSessionCookie(req);
-  const session = raw ? findSession(ctx.db, raw, ctx.clock()) : undefined;
+  const session = raw ? await findSession(ctx.db, raw, ctx.clock()) : undefined;
   if (!session) return undefined;
-  const binding = checkSessionBinding(ctx, req, session);
+  const binding = await checkSessionBinding(ctx, req, session);
   if (binding.ok) return session;
   ctx.logger.warn({ event: 'session.binding_refused', code: 'ERR_DBSC_BINDING_REQUIRED', reason: binding.reason });
   return undefined;
@@ -36,10 +36,10 @@ export function liveSession(ctx: PortalContext, req: Request): Session | undefin
 
 /** Loads the session (if the cookie names a live one) into `res.locals.session`. */
 export function sessionMiddleware(ctx: PortalContext) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const session = liveSession(ctx, req);
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const session = await liveSession(ctx, req);
     if (session) {
-      touchSession(ctx.db, session, ctx.clock());
+      await touchSession(ctx.db, session, ctx.clock());
       locals(res).session = session;
     }
     next();
@@ -47,10 +47,10 @@ export function sessionMiddleware(ctx: PortalContext) {
 }
 
 /** The current session, creating an anonymous one (and its cookie) if there is none. */
-export function ensureSession(ctx: PortalContext, res: Response): Session {
+export async function ensureSession(ctx: PortalContext, res: Response): Promise<Session> {
   const existing = locals(res).session;
   if (existing) return existing;
-  const { id, session } = createSession(ctx.db, { stage: 'anonymous' }, ctx.clock());
+  const { id, session } = await createSession(ctx.db, { stage: 'anonymous' }, ctx.clock());
   setSessionCookie(res, ctx.config, id, session.expiresAt);
   locals(res).session = session;
   return session;
@@ -67,10 +67,10 @@ export interface SignedIn {
  * The signed-in user of `req`, or undefined. Works on any route (the OIDC part calls it from its
  * interaction handlers), since it reads the cookie itself. Trust is evaluated now, not at sign-in.
  */
-export function getSignedIn(ctx: PortalContext, req: Request): SignedIn | undefined {
-  const session = liveSession(ctx, req);
+export async function getSignedIn(ctx: PortalContext, req: Request): Promise<SignedIn | undefined> {
+  const session = await liveSession(ctx, req);
   if (session?.stage !== 'authenticated' || !session.userId) return undefined;
-  const user = getUser(ctx.db, session.userId);
+  const user = await getUser(ctx.db, session.userId);
   if (!user) return undefined;
-  return { session, user, trust: evaluateDeviceTrust(ctx.db, session) };
+  return { session, user, trust: await evaluateDeviceTrust(ctx.db, session) };
 }

@@ -39,9 +39,9 @@ describe('keybound admin app', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'keybound-appcli-'));
     dbFile = join(dir, 'portal.sqlite');
-    const db = openDatabase(dbFile, { extraMigrations: oidcMigrations });
+    const db = await openDatabase(dbFile, { extraMigrations: oidcMigrations });
     await addUser(db, Date.now(), { email: 'alice@example.com', password: 'long enough password' });
-    db.close();
+    await db.close();
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -61,12 +61,13 @@ describe('keybound admin app', () => {
     expect(added.clientType).toBe('confidential');
     expect(added.clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const db = openDatabase(dbFile, { extraMigrations: oidcMigrations });
-    const row = db.prepare('SELECT client_secret_hash FROM apps WHERE client_id = ?').get(added.clientId) as {
-      client_secret_hash: string;
-    };
-    db.close();
-    expect(row.client_secret_hash).toBe(hashToken(added.clientSecret));
+    const db = await openDatabase(dbFile, { extraMigrations: oidcMigrations });
+    const row = await db.get<{ client_secret_hash: string }>(
+      'SELECT client_secret_hash FROM apps WHERE client_id = ?',
+      [added.clientId],
+    );
+    await db.close();
+    expect(row?.client_secret_hash).toBe(hashToken(added.clientSecret));
 
     const listed = await run(dbFile, ['--json', 'app', 'list']);
     expect(listed.out).not.toContain(added.clientSecret);

@@ -20,7 +20,10 @@ export function registerAdminCommands(program: Command): void {
   const admin = program
     .command('admin')
     .description('Administer the portal: organisation, users, apps, devices, credentials, audit')
-    .option('--db <file>', 'portal database (default: portal.sqlite in the data folder)')
+    .option(
+      '--db <file|url>',
+      'portal database: SQLite file or postgres://… (default: portal.sqlite in the data folder)',
+    )
     .option('--json', 'print results as JSON');
 
   const org = admin.command('org').description('Organisation policy');

@@ -20,7 +20,10 @@ export function registerPortalCommands(program: Command): void {
     .command('portal')
     .description('Run the User Portal (identity provider and relying party) on 127.0.0.1')
     .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', port, DEFAULT_PORTAL_PORT)
-    .option('--db <file>', 'SQLite database (default: portal.sqlite in the data folder)')
+    .option(
+      '--db <file|url>',
+      'SQLite file, or postgres://… for a shared PostgreSQL (default: portal.sqlite in the data folder)',
+    )
     .option('--issuer <url>', 'canonical origin / OIDC issuer (default: http://localhost:<port>)')
     .option('--rp-id <id>', 'WebAuthn RP ID (default: the issuer host, "localhost")')
     .option('--extension-dir <dir>', 'serve a packed extension (keybound extension pack --out) at /extension/')
@@ -28,7 +31,7 @@ export function registerPortalCommands(program: Command): void {
       const { runPortal } = await import('./runPortal.js');
       await runPortal({
         port: opts.port,
-        dbFile: opts.db ?? defaultPortalDb(),
+        database: opts.db ?? defaultPortalDb(),
         ...(opts.issuer ? { issuer: opts.issuer } : {}),
         ...(opts.rpId ? { rpId: opts.rpId } : {}),
         ...(opts.extensionDir ? { extensionDir: opts.extensionDir } : {}),

@@ -19,14 +19,24 @@ export function defaultPortalDb(): string {
   return join(defaultDataDir(), 'portal.sqlite');
 }
 
-export type AdminAction = (db: import('../db/openDatabase.js').PortalDb, now: number) => unknown | Promise<unknown>;
+export type AdminAction = (db: import('../db/PortalDb.js').PortalDb, now: number) => unknown | Promise<unknown>;
 
 /** `text` renders the result for people; without it the JSON is printed indented. */
 export async function runAdmin(command: Command, action: AdminAction, text?: (result: never) => string): Promise<void> {
   const globals = command.optsWithGlobals() as AdminGlobals;
   const { openDatabase } = await import('../db/openDatabase.js');
   const { oidcMigrations } = await import('../oidc/oidcMigrations.js');
-  const db = openDatabase(globals.db ?? defaultPortalDb(), { extraMigrations: oidcMigrations });
+  let db: import('../db/PortalDb.js').PortalDb;
+  try {
+    db = await openDatabase(globals.db ?? defaultPortalDb(), { extraMigrations: oidcMigrations });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (globals.json)
+      process.stdout.write(`${JSON.stringify({ error: { code: 'ERR_STORE_UNAVAILABLE', message } })}\n`);
+    process.stderr.write(`keybound admin: cannot open the portal database: ${message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   try {
     const result = await action(db, Date.now());
     process.stdout.write(
@@ -41,7 +51,7 @@ export async function runAdmin(command: Command, action: AdminAction, text?: (re
     process.stderr.write(`keybound admin: ${wire.message}\n`);
     process.exitCode = 1;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

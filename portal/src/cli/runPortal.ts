@@ -10,7 +10,7 @@ import { startPortal } from '../startPortal.js';
 
 export async function runPortal(options: {
   port: number;
-  dbFile: string;
+  database: string;
   issuer?: string;
   rpId?: string;
   extensionDir?: string;

@@ -18,21 +18,21 @@ export type BindingCheck =
   | { ok: false; reason: 'bound-cookie-missing' | 'bound-cookie-expired' | 'not-bound-in-time' };
 
 /** Seconds a bound cookie lives for the session's organisation (default 300). */
-export function refreshSecondsFor(ctx: PortalContext, userId: string | null): number {
-  const user = userId ? getUser(ctx.db, userId) : undefined;
-  return (user && getOrganisation(ctx.db, user.orgId)?.sessionRefreshSeconds) || 300;
+export async function refreshSecondsFor(ctx: PortalContext, userId: string | null): Promise<number> {
+  const user = userId ? await getUser(ctx.db, userId) : undefined;
+  return (user && (await getOrganisation(ctx.db, user.orgId))?.sessionRefreshSeconds) || 300;
 }
 
-export function checkSessionBinding(ctx: PortalContext, req: Request, session: Session): BindingCheck {
+export async function checkSessionBinding(ctx: PortalContext, req: Request, session: Session): Promise<BindingCheck> {
   if (session.stage !== 'authenticated') return { ok: true, boundId: null };
   const now = ctx.clock();
-  const bound = findBoundSessionFor(ctx.db, session.idHash);
+  const bound = await findBoundSessionFor(ctx.db, session.idHash);
   if (bound) {
     const raw = readBoundCookie(req);
-    if (boundCookieValid(ctx.db, bound.id, raw, now)) return { ok: true, boundId: bound.id };
+    if (await boundCookieValid(ctx.db, bound.id, raw, now)) return { ok: true, boundId: bound.id };
     return { ok: false, reason: raw ? 'bound-cookie-expired' : 'bound-cookie-missing' };
   }
-  if (session.method === 'device' && now > session.createdAt + refreshSecondsFor(ctx, session.userId) * 1000) {
+  if (session.method === 'device' && now > session.createdAt + (await refreshSecondsFor(ctx, session.userId)) * 1000) {
     return { ok: false, reason: 'not-bound-in-time' };
   }
   return { ok: true, boundId: null };

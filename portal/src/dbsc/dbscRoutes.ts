@@ -43,7 +43,7 @@ export function dbscRoutes(ctx: PortalContext): Router {
   const router = Router();
   const url = (path: string) => `${ctx.config.origin}${path}`;
 
-  const refuse = (
+  const refuse = async (
     res: Response,
     code: PortalErrorCode,
     message: string,
@@ -54,9 +54,9 @@ export function dbscRoutes(ctx: PortalContext): Router {
       phase: string;
       challengeFor?: BoundSession;
     },
-  ) => {
-    const user = facts.userId ? getUser(ctx.db, facts.userId) : undefined;
-    audit(
+  ): Promise<void> => {
+    const user = facts.userId ? await getUser(ctx.db, facts.userId) : undefined;
+    await audit(
       ctx.db,
       {
         event: `dbsc.${facts.phase}.refused`,
@@ -69,7 +69,7 @@ export function dbscRoutes(ctx: PortalContext): Router {
       ctx.clock(),
     );
     ctx.logger.warn({ event: `dbsc.${facts.phase}.refused`, code }, message);
-    if (facts.challengeFor) sendChallenge(res, facts.challengeFor);
+    if (facts.challengeFor) await sendChallenge(res, facts.challengeFor);
     const err = new PortalError(code, message);
     // To a DBSC client 403 means "sign a new challenge"; every other refusal must end its session.
     const status =
@@ -77,9 +77,9 @@ export function dbscRoutes(ctx: PortalContext): Router {
     res.status(status).json(err.toWire());
   };
 
-  const sendChallenge = (res: Response, bound: BoundSession) => {
-    const seconds = refreshSecondsFor(ctx, bound.userId);
-    const challenge = issueDbscChallenge(
+  const sendChallenge = async (res: Response, bound: BoundSession): Promise<void> => {
+    const seconds = await refreshSecondsFor(ctx, bound.userId);
+    const challenge = await issueDbscChallenge(
       ctx.db,
       { purpose: 'refresh', boundId: bound.id, ttlMs: refreshChallengeTtlMs(seconds) },
       ctx.clock(),
@@ -90,7 +90,7 @@ export function dbscRoutes(ctx: PortalContext): Router {
   router.post(DBSC_REGISTER_PATH, async (req: Request, res: Response) => {
     const now = ctx.clock();
     const rawCookie = readSessionCookie(req);
-    const session = rawCookie ? findSession(ctx.db, rawCookie, now) : undefined;
+    const session = rawCookie ? await findSession(ctx.db, rawCookie, now) : undefined;
     const proof = parseSfString(req.get(SECURE_SESSION_RESPONSE), MAX_DBSC_PROOF_CHARS);
     if (session?.stage !== 'authenticated' || !session.userId) {
       return refuse(res, 'ERR_UNAUTHENTICATED', 'Registration needs the signed-in session it was offered to', {
@@ -101,13 +101,13 @@ export function dbscRoutes(ctx: PortalContext): Router {
     if (!proof) return refuse(res, 'ERR_DBSC_PROOF_FORGED', 'Secure-Session-Response is missing or malformed', facts);
     const verified = await verifyDbscProof({ jwt: proof, expectedAud: url(DBSC_REGISTER_PATH), now });
     if (!verified.verified) return refuse(res, verified.code, verified.message, facts);
-    const consumed = consumeDbscChallenge(ctx.db, { challenge: verified.jti, purpose: 'registration' }, now);
+    const consumed = await consumeDbscChallenge(ctx.db, { challenge: verified.jti, purpose: 'registration' }, now);
     if (!consumed.ok) return refuse(res, challengeCode(consumed.reason), challengeMessage(consumed.reason), facts);
     if (consumed.sessionHash !== session.idHash) {
       return refuse(res, 'ERR_CHALLENGE_INVALID', 'The challenge was offered to another session', facts);
     }
-    const seconds = refreshSecondsFor(ctx, session.userId);
-    const { bound, cookie } = insertBoundSession(
+    const seconds = await refreshSecondsFor(ctx, session.userId);
+    const { bound, cookie } = await insertBoundSession(
       ctx.db,
       {
         sessionHash: session.idHash,
@@ -120,8 +120,8 @@ export function dbscRoutes(ctx: PortalContext): Router {
       },
       now,
     );
-    const user = getUser(ctx.db, session.userId);
-    audit(
+    const user = await getUser(ctx.db, session.userId);
+    await audit(
       ctx.db,
       {
         event: 'dbsc.registered',
@@ -134,7 +134,7 @@ export function dbscRoutes(ctx: PortalContext): Router {
       now,
     );
     setBoundCookie(res, ctx.config, cookie, seconds);
-    sendChallenge(res, bound);
+    await sendChallenge(res, bound);
     res.setHeader('Cache-Control', 'no-store');
     res.json(sessionInstructions(ctx.config, bound.id));
   });
@@ -145,20 +145,20 @@ export function dbscRoutes(ctx: PortalContext): Router {
     const id = parseSfString(req.get(SEC_SECURE_SESSION_ID) ?? req.get(KEYBOUND_SESSION_ID), 256);
     if (!id)
       return refuse(res, 'ERR_BAD_REQUEST', 'Sec-Secure-Session-Id is missing or malformed', { phase: 'refresh' });
-    const bound = getBoundSession(ctx.db, id);
+    const bound = await getBoundSession(ctx.db, id);
     if (!bound || bound.endedAt !== null) {
       return refuse(res, 'ERR_DBSC_SESSION_UNKNOWN', 'No live bound session has this id', { phase: 'refresh' });
     }
     const facts = { userId: bound.userId, deviceId: bound.deviceId, boundId: bound.id, phase: 'refresh' };
-    const session = findSessionByHash(ctx.db, bound.sessionHash, now);
+    const session = await findSessionByHash(ctx.db, bound.sessionHash, now);
     if (!session) {
-      terminateBoundSession(ctx, bound, 'session-ended');
+      await terminateBoundSession(ctx, bound, 'session-ended');
       return refuse(res, 'ERR_DBSC_SESSION_UNKNOWN', 'The portal session this binds has ended', facts);
     }
     const proof = parseSfString(req.get(SECURE_SESSION_RESPONSE), MAX_DBSC_PROOF_CHARS);
     if (!proof) {
       // The spec's first step of a refresh without a cached challenge: 403 with a challenge.
-      sendChallenge(res, bound);
+      await sendChallenge(res, bound);
       return void res.status(403).json({ code: 'ERR_DBSC_PROOF_STALE', message: 'Sign this challenge' });
     }
     const verified = await verifyDbscProof({
@@ -179,7 +179,7 @@ export function dbscRoutes(ctx: PortalContext): Router {
       }
       return refuse(res, verified.code, verified.message, facts);
     }
-    const consumed = consumeDbscChallenge(
+    const consumed = await consumeDbscChallenge(
       ctx.db,
       { challenge: verified.jti, purpose: 'refresh', boundId: bound.id },
       now,
@@ -193,20 +193,20 @@ export function dbscRoutes(ctx: PortalContext): Router {
     }
     const standing = await reevaluateOnRefresh(ctx, { session, bound, payload: verified.payload, jti: verified.jti });
     if (!standing.ok) {
-      terminateBoundSession(ctx, bound, standing.reason);
+      await terminateBoundSession(ctx, bound, standing.reason);
       return refuse(res, standing.code, standing.message, facts);
     }
-    const seconds = refreshSecondsFor(ctx, bound.userId);
-    const cookie = rotateBoundCookie(ctx.db, bound.id, seconds * 1000, now);
+    const seconds = await refreshSecondsFor(ctx, bound.userId);
+    const cookie = await rotateBoundCookie(ctx.db, bound.id, seconds * 1000, now);
     setBoundCookie(res, ctx.config, cookie, seconds);
-    sendChallenge(res, bound);
+    await sendChallenge(res, bound);
     ctx.logger.debug({ event: 'dbsc.refreshed', session: bound.id }, 'bound session refreshed');
     res.json(sessionInstructions(ctx.config, bound.id));
   });
 
   /** Does `proof` verify with the key of another live bound session whose thumbprint is `kid`? */
   async function signedByOtherSession(proof: string, kid: string, own: BoundSession): Promise<boolean> {
-    for (const other of findBoundSessionsByThumbprint(ctx.db, kid)) {
+    for (const other of await findBoundSessionsByThumbprint(ctx.db, kid)) {
       if (other.id === own.id) continue;
       const check = await verifyDbscProof({
         jwt: proof,

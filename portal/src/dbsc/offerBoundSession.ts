@@ -13,8 +13,8 @@ export const DBSC_REFRESH_PATH = '/dbsc/refresh';
 /** A registration challenge lives this long: registration follows the sign-in within seconds. */
 export const REGISTRATION_CHALLENGE_TTL_MS = 5 * 60_000;
 
-export function offerBoundSession(ctx: PortalContext, res: Response, sessionHash: string): void {
-  const challenge = issueDbscChallenge(
+export async function offerBoundSession(ctx: PortalContext, res: Response, sessionHash: string): Promise<void> {
+  const challenge = await issueDbscChallenge(
     ctx.db,
     { purpose: 'registration', sessionHash, ttlMs: REGISTRATION_CHALLENGE_TTL_MS },
     ctx.clock(),

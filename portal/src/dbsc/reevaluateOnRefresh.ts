@@ -19,7 +19,7 @@ export async function reevaluateOnRefresh(
 ): Promise<RefreshStanding> {
   const { session } = input;
   if (session.method === 'device') {
-    const trust = evaluateDeviceTrust(ctx.db, session);
+    const trust = await evaluateDeviceTrust(ctx.db, session);
     if (trust.reason === 'device-revoked') {
       return { ok: false, code: 'ERR_DEVICE_REVOKED', message: trust.message, reason: 'device-revoked' };
     }

@@ -7,8 +7,8 @@ import type { PortalContext } from '../PortalContext.js';
 import { type BoundSession, endBoundSession } from '../store/boundSessions.js';
 import { deleteSession } from '../store/sessions.js';
 
-export function terminateBoundSession(ctx: PortalContext, bound: BoundSession, reason: string): boolean {
-  const ended = endBoundSession(ctx.db, bound.id, reason, ctx.clock());
-  deleteSession(ctx.db, bound.sessionHash);
+export async function terminateBoundSession(ctx: PortalContext, bound: BoundSession, reason: string): Promise<boolean> {
+  const ended = await endBoundSession(ctx.db, bound.id, reason, ctx.clock());
+  await deleteSession(ctx.db, bound.sessionHash);
   return ended;
 }

@@ -10,24 +10,24 @@ import { addApp } from '../apps/addApp.js';
 import { assignApp } from '../apps/assignApp.js';
 import { findAppByName } from '../apps/findApp.js';
 import { updateApp } from '../apps/updateApp.js';
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 import type { DemoApp } from './startDemoApp.js';
 
-export function ensureDemoApp(
-  db: PortalDb,
+export async function ensureDemoApp(
+  db: SqlRunner,
   demo: DemoApp,
   input: { orgId: string; name: string; protected?: boolean; assignTo?: string[]; now?: number },
-): App {
+): Promise<App> {
   const launchUrl = `${demo.origin}/login`;
-  const existing = findAppByName(db, input.orgId, input.name);
+  const existing = await findAppByName(db, input.orgId, input.name);
   const { app, clientSecret } = existing
-    ? updateApp(db, existing.clientId, {
+    ? await updateApp(db, existing.clientId, {
         redirectUris: [demo.redirectUri],
         launchUrl,
         protected: Boolean(input.protected),
         rotateSecret: true,
       })
-    : addApp(db, {
+    : await addApp(db, {
         orgId: input.orgId,
         name: input.name,
         redirectUris: [demo.redirectUri],
@@ -36,7 +36,7 @@ export function ensureDemoApp(
         ...(input.now ? { now: input.now } : {}),
       });
   for (const email of input.assignTo ?? []) {
-    assignApp(db, { orgId: input.orgId, appName: input.name, email, ...(input.now ? { now: input.now } : {}) });
+    await assignApp(db, { orgId: input.orgId, appName: input.name, email, ...(input.now ? { now: input.now } : {}) });
   }
   demo.setClient(app.clientId, clientSecret);
   return app;

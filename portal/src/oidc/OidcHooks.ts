@@ -11,7 +11,7 @@ import { untrustedPage } from '../views/portalPages.js';
 
 export interface OidcHooks {
   /** The signed-in user of `req` with Device Trust evaluated now, or undefined. */
-  getSignedIn(req: Request): SignedIn | undefined;
+  getSignedIn(req: Request): Promise<SignedIn | undefined>;
   /** The portal's sign-in page, coming back to `returnTo` (a path on the portal) when done. */
   signInUrl(returnTo: string): string;
   /** Device sign-in for a signed-in user (step-up), coming back to `returnTo`. */
@@ -21,7 +21,7 @@ export interface OidcHooks {
     req: Request,
     res: Response,
     info: { signedIn: SignedIn; appName: string; reason: string; returnTo: string },
-  ): void;
+  ): Promise<void>;
 }
 
 /** The core's functions, by their agreed names. */
@@ -32,7 +32,8 @@ export function defaultOidcHooks(ctx: PortalContext): OidcHooks {
     getSignedIn: (req) => getSignedIn(ctx, req),
     signInUrl,
     stepUpUrl,
-    renderUntrustedPage: (_req, res, info) => {
+    renderUntrustedPage: async (_req, res, info) => {
+      const availability = await deviceSignInAvailability(ctx.db, info.signedIn.user);
       res
         .status(403)
         .type('html')
@@ -43,7 +44,7 @@ export function defaultOidcHooks(ctx: PortalContext): OidcHooks {
             appName: info.appName,
             reason: info.reason,
             stepUpUrl: stepUpUrl(info.returnTo),
-            deviceSignInRefusal: deviceSignInAvailability(ctx.db, info.signedIn.user).refusal?.message,
+            deviceSignInRefusal: availability.refusal?.message,
           }).value,
         );
     },

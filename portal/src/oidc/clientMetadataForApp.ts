@@ -1,6 +1,6 @@
 import type { ClientMetadata } from 'oidc-provider';
 import { findAppByClientId, findClientSecretHash } from '../apps/findApp.js';
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 
 /**
  * The OpenID Connect client metadata of the app with this `client_id`, or undefined. Every app
@@ -8,10 +8,10 @@ import type { PortalDb } from '../db/openDatabase.js';
  * confidential app, `none` (public, PKCE-only) otherwise. `client_secret` carries the stored
  * SHA-256 hash, never the secret; `compareHashedClientSecret` compares against it.
  */
-export function clientMetadataForApp(db: PortalDb, clientId: string): ClientMetadata | undefined {
-  const app = findAppByClientId(db, clientId);
+export async function clientMetadataForApp(db: SqlRunner, clientId: string): Promise<ClientMetadata | undefined> {
+  const app = await findAppByClientId(db, clientId);
   if (!app) return undefined;
-  const secretHash = findClientSecretHash(db, clientId);
+  const secretHash = await findClientSecretHash(db, clientId);
   return {
     client_id: app.clientId,
     client_name: app.name,

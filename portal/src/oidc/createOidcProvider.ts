@@ -7,10 +7,10 @@
  */
 import Provider, { type Configuration, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../../../shared/node/createLogger.js';
-import type { PortalDb } from '../db/openDatabase.js';
+import type { PortalDb } from '../db/PortalDb.js';
 import { getUser } from '../store/users.js';
 import { compareHashedClientSecret } from './compareHashedClientSecret.js';
-import { createSqliteAdapter } from './createSqliteAdapter.js';
+import { createStoreAdapter } from './createStoreAdapter.js';
 import { ACR_VALUES } from './describeAuthentication.js';
 import { findGrantFacts } from './grantFacts.js';
 import { loadOidcKeys } from './loadOidcKeys.js';
@@ -59,17 +59,17 @@ function assertIssuer(issuer: string): void {
 }
 
 /** Creates the provider; the caller mounts it (mountOidc). */
-export function createOidcProvider(options: CreateOidcProviderOptions): Provider {
+export async function createOidcProvider(options: CreateOidcProviderOptions): Promise<Provider> {
   const { db, logger } = options;
   const clock = options.clock ?? Date.now;
   const issuer = options.issuer.replace(/\/$/, '');
   assertIssuer(issuer);
-  const keys = loadOidcKeys(db, clock());
+  const keys = await loadOidcKeys(db, clock());
 
-  const findAccount: Configuration['findAccount'] = (_ctx, sub, token) => {
-    const user = getUser(db, sub);
+  const findAccount: Configuration['findAccount'] = async (_ctx, sub, token) => {
+    const user = await getUser(db, sub);
     if (!user) return undefined;
-    const facts = token?.grantId ? findGrantFacts(db, token.grantId, clock()) : undefined;
+    const facts = token?.grantId ? await findGrantFacts(db, token.grantId, clock()) : undefined;
     return {
       accountId: user.id,
       claims: () => ({
@@ -82,7 +82,7 @@ export function createOidcProvider(options: CreateOidcProviderOptions): Provider
   };
 
   const configuration: Configuration = {
-    adapter: createSqliteAdapter(db, clock),
+    adapter: createStoreAdapter(db, clock),
     jwks: { keys: keys.signingKeys },
     cookies: {
       keys: keys.cookieKeys,

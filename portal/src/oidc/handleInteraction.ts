@@ -41,22 +41,22 @@ export function handleInteraction(ctx: PortalContext, provider: Provider, hooks:
     }
     const here = interactionPath(details.uid);
     const clientId = String(details.params.client_id ?? '');
-    const app = findAppByClientId(ctx.db, clientId);
+    const app = await findAppByClientId(ctx.db, clientId);
     if (!app) {
       // The app was deleted while the user was signing in.
       res.status(400).type('html').send(interactionExpiredPage().value);
       return;
     }
 
-    const signedIn = hooks.getSignedIn(req);
+    const signedIn = await hooks.getSignedIn(req);
     if (!signedIn) {
       res.redirect(303, hooks.signInUrl(here));
       return;
     }
     const { user, session, trust } = signedIn;
     const now = ctx.clock();
-    const refuse = (code: string, reason: string) => {
-      audit(
+    const refuse = async (code: string, reason: string): Promise<void> => {
+      await audit(
         ctx.db,
         {
           event: 'sso.refused',
@@ -71,8 +71,8 @@ export function handleInteraction(ctx: PortalContext, provider: Provider, hooks:
       ctx.logger.info({ event: 'sso.refused', code, app: app.name }, 'SSO launch refused');
     };
 
-    if (app.orgId !== user.orgId || !isAppAssigned(ctx.db, app.id, user.id)) {
-      refuse('ERR_FORBIDDEN', 'not-assigned');
+    if (app.orgId !== user.orgId || !(await isAppAssigned(ctx.db, app.id, user.id))) {
+      await refuse('ERR_FORBIDDEN', 'not-assigned');
       res
         .status(403)
         .type('html')
@@ -87,8 +87,8 @@ export function handleInteraction(ctx: PortalContext, provider: Provider, hooks:
       return;
     }
     if (app.protected && trust.required && !trust.trusted) {
-      refuse('ERR_DEVICE_NOT_TRUSTED', trust.reason);
-      hooks.renderUntrustedPage(req, res, { signedIn, appName: app.name, reason: trust.message, returnTo: here });
+      await refuse('ERR_DEVICE_NOT_TRUSTED', trust.reason);
+      await hooks.renderUntrustedPage(req, res, { signedIn, appName: app.name, reason: trust.message, returnTo: here });
       return;
     }
     if (!session.method) throw new TypeError('An authenticated session has no sign-in method');
@@ -100,7 +100,7 @@ export function handleInteraction(ctx: PortalContext, provider: Provider, hooks:
     const missingClaims = (details.prompt.details as { missingOIDCClaims?: string[] }).missingOIDCClaims;
     if (missingClaims?.length) grant.addOIDCClaims(missingClaims);
     const grantId = await grant.save();
-    saveGrantFacts(
+    await saveGrantFacts(
       ctx.db,
       { grantId, userId: user.id, method: session.method, deviceTrusted: trust.trusted },
       now,
@@ -108,7 +108,7 @@ export function handleInteraction(ctx: PortalContext, provider: Provider, hooks:
     );
 
     const how = describeAuthentication(session.method);
-    audit(
+    await audit(
       ctx.db,
       {
         event: 'sso.signin',

@@ -6,7 +6,7 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { JWK } from 'oidc-provider';
 import { toBase64url } from '../../../shared/webauthn/base64url.js';
-import type { PortalDb } from '../db/openDatabase.js';
+import type { PortalDb } from '../db/PortalDb.js';
 import { openSecret, sealSecret } from '../security/secretsAtRest.js';
 
 export interface OidcKeys {
@@ -29,29 +29,41 @@ function newSigningKey(): { kid: string; jwk: JWK } {
   return { kid, jwk: { kty: 'EC', crv: raw.crv, x: raw.x, y: raw.y, d: raw.d, kid, alg: 'ES256', use: 'sig' } };
 }
 
-/** Loads the keys, creating any kind that is missing; safe when two processes start at once. */
-export function loadOidcKeys(db: PortalDb, now: number = Date.now()): OidcKeys {
-  const select = db.prepare('SELECT id, material FROM oidc_keys WHERE kind = ? ORDER BY created_at DESC, id');
-  const insert = db.prepare('INSERT INTO oidc_keys (kind, id, material, created_at) VALUES (?, ?, ?, ?)');
-  return db
-    .transaction((): OidcKeys => {
-      let signing = select.all('signing') as { id: string; material: string }[];
+const SELECT = 'SELECT id, material FROM oidc_keys WHERE kind = ? ORDER BY created_at DESC, id';
+const INSERT = 'INSERT INTO oidc_keys (kind, id, material, created_at) VALUES (?, ?, ?, ?)';
+
+/**
+ * Loads the keys, creating any kind that is missing. Safe when two processes start at once, on
+ * one SQLite file or on one PostgreSQL database: the transaction holds a lock named for the keys,
+ * so the second process waits, then reads the first one's keys — every instance signs with the same
+ * key and accepts the same cookies.
+ */
+export async function loadOidcKeys(db: PortalDb, now: number = Date.now()): Promise<OidcKeys> {
+  return db.transaction(
+    async (tx): Promise<OidcKeys> => {
+      let signing = await tx.all<{ id: string; material: string }>(SELECT, ['signing']);
       if (signing.length === 0) {
         const key = newSigningKey();
-        insert.run('signing', key.kid, sealSecret(db, `oidc:signing:${key.kid}`, JSON.stringify(key.jwk)), now);
-        signing = select.all('signing') as { id: string; material: string }[];
+        await tx.run(INSERT, [
+          'signing',
+          key.kid,
+          sealSecret(db, `oidc:signing:${key.kid}`, JSON.stringify(key.jwk)),
+          now,
+        ]);
+        signing = await tx.all<{ id: string; material: string }>(SELECT, ['signing']);
       }
-      let cookie = select.all('cookie') as { id: string; material: string }[];
+      let cookie = await tx.all<{ id: string; material: string }>(SELECT, ['cookie']);
       if (cookie.length === 0) {
         const secret = toBase64url(randomBytes(32));
-        insert.run('cookie', 'cookie-1', sealSecret(db, 'oidc:cookie:cookie-1', secret), now);
-        cookie = select.all('cookie') as { id: string; material: string }[];
+        await tx.run(INSERT, ['cookie', 'cookie-1', sealSecret(db, 'oidc:cookie:cookie-1', secret), now]);
+        cookie = await tx.all<{ id: string; material: string }>(SELECT, ['cookie']);
       }
       // Sealed at rest (secretsAtRest.ts): the private signing key is in clear only in memory.
       return {
         signingKeys: signing.map((r) => JSON.parse(openSecret(db, `oidc:signing:${r.id}`, r.material)) as JWK),
         cookieKeys: cookie.map((r) => openSecret(db, `oidc:cookie:${r.id}`, r.material)),
       };
-    })
-    .immediate();
+    },
+    { lock: 'keybound:oidc-keys' },
+  );
 }

@@ -20,10 +20,19 @@ export interface MountedOidc {
 
 /**
  * `ctx.config.issuer` is the issuer (the portal's origin). `hooks` defaults to the core's
- * session, sign-in and untrusted-page functions. Synchronous: keys come from the database.
+ * session, sign-in and untrusted-page functions. Reads (or creates) the provider's keys in the database.
  */
-export function mountOidc(app: Express, ctx: PortalContext, hooks: Partial<OidcHooks> = {}): MountedOidc {
-  const provider = createOidcProvider({ db: ctx.db, issuer: ctx.config.issuer, logger: ctx.logger, clock: ctx.clock });
+export async function mountOidc(
+  app: Express,
+  ctx: PortalContext,
+  hooks: Partial<OidcHooks> = {},
+): Promise<MountedOidc> {
+  const provider = await createOidcProvider({
+    db: ctx.db,
+    issuer: ctx.config.issuer,
+    logger: ctx.logger,
+    clock: ctx.clock,
+  });
   const allHooks: OidcHooks = { ...defaultOidcHooks(ctx), ...hooks };
   const callback = provider.callback();
 

@@ -24,7 +24,7 @@ export async function checkPostureOnRefresh(
   input: { session: Session; bound: BoundSession; payload: JWTPayload; jti: string },
 ): Promise<RefreshStanding> {
   const deviceId = input.bound.deviceId ?? input.session.deviceId;
-  const device = deviceId ? getDevice(ctx.db, deviceId) : undefined;
+  const device = deviceId ? await getDevice(ctx.db, deviceId) : undefined;
   if (!device) return { ok: true };
   const now = ctx.clock();
   let signals = UNKNOWN_POSTURE;
@@ -43,21 +43,21 @@ export async function checkPostureOnRefresh(
     }
     signals = checked.signals;
   }
-  const previous = getDevicePosture(ctx.db, device.id);
-  saveDevicePosture(ctx.db, device.id, signals, now);
-  const before = failingSince(ctx.db, device.id);
+  const previous = await getDevicePosture(ctx.db, device.id);
+  await saveDevicePosture(ctx.db, device.id, signals, now);
+  const before = await failingSince(ctx.db, device.id);
   const outcomes = evaluatePosture({
-    rules: listPostureRules(ctx.db, device.orgId),
+    rules: await listPostureRules(ctx.db, device.orgId),
     signals,
     failingSince: before,
     now,
   });
   const failing = outcomes.filter((o) => o.state !== 'pass').map((o) => o.rule);
-  updateFailures(ctx.db, device.id, failing, now);
+  await updateFailures(ctx.db, device.id, failing, now);
   const changedSignals = JSON.stringify(previous?.signals) !== JSON.stringify(signals);
   const changedRules = failing.join(',') !== [...before.keys()].sort().join(',');
   if (changedSignals || changedRules) {
-    audit(
+    await audit(
       ctx.db,
       {
         event: 'posture.changed',

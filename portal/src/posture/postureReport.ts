@@ -3,7 +3,7 @@
  * used by the device-health page, the home banner, protected-app access and the device list.
  */
 import { UNKNOWN_POSTURE } from '../../../shared/device/postureSchema.js';
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 import { evaluatePosture, type RuleOutcome } from './evaluatePosture.js';
 import { failingSince, getDevicePosture, listPostureRules } from './postureStore.js';
 
@@ -16,12 +16,17 @@ export interface PostureReport {
   warnings: RuleOutcome[];
 }
 
-export function postureReport(db: PortalDb, orgId: string, deviceId: string, now: number): PostureReport {
-  const posture = getDevicePosture(db, deviceId);
+export async function postureReport(
+  db: SqlRunner,
+  orgId: string,
+  deviceId: string,
+  now: number,
+): Promise<PostureReport> {
+  const posture = await getDevicePosture(db, deviceId);
   const outcomes = evaluatePosture({
-    rules: listPostureRules(db, orgId),
+    rules: await listPostureRules(db, orgId),
     signals: posture?.signals ?? UNKNOWN_POSTURE,
-    failingSince: failingSince(db, deviceId),
+    failingSince: await failingSince(db, deviceId),
     now,
   });
   return {

@@ -4,7 +4,7 @@
  * period counts from there).
  */
 import type { PostureSignals } from '../../../shared/device/postureSchema.js';
-import type { PortalDb } from '../db/openDatabase.js';
+import type { PortalDb, SqlRunner } from '../db/PortalDb.js';
 
 export const POSTURE_RULES = ['os-version', 'disk-encryption', 'firewall', 'screen-lock'] as const;
 export type PostureRuleName = (typeof POSTURE_RULES)[number];
@@ -26,23 +26,25 @@ interface RuleRow {
   grace_days: number;
 }
 
-export function listPostureRules(db: PortalDb, orgId: string): PostureRule[] {
-  const rows = db
-    .prepare('SELECT rule, mode, min_version, grace_days FROM posture_rules WHERE org_id = ? ORDER BY rule')
-    .all(orgId) as RuleRow[];
+export async function listPostureRules(db: SqlRunner, orgId: string): Promise<PostureRule[]> {
+  const rows = await db.all<RuleRow>(
+    'SELECT rule, mode, min_version, grace_days FROM posture_rules WHERE org_id = ? ORDER BY rule',
+    [orgId],
+  );
   return rows.map((r) => ({ rule: r.rule, mode: r.mode, minVersion: r.min_version, graceDays: r.grace_days }));
 }
 
-export function upsertPostureRule(db: PortalDb, orgId: string, rule: PostureRule, now: number): void {
-  db.prepare(
+export async function upsertPostureRule(db: SqlRunner, orgId: string, rule: PostureRule, now: number): Promise<void> {
+  await db.run(
     `INSERT INTO posture_rules (org_id, rule, mode, min_version, grace_days, created_at) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (org_id, rule) DO UPDATE SET mode = excluded.mode, min_version = excluded.min_version,
        grace_days = excluded.grace_days`,
-  ).run(orgId, rule.rule, rule.mode, rule.minVersion, rule.graceDays, now);
+    [orgId, rule.rule, rule.mode, rule.minVersion, rule.graceDays, now],
+  );
 }
 
-export function deletePostureRule(db: PortalDb, orgId: string, rule: string): boolean {
-  return db.prepare('DELETE FROM posture_rules WHERE org_id = ? AND rule = ?').run(orgId, rule).changes === 1;
+export async function deletePostureRule(db: SqlRunner, orgId: string, rule: string): Promise<boolean> {
+  return (await db.run('DELETE FROM posture_rules WHERE org_id = ? AND rule = ?', [orgId, rule])).changes === 1;
 }
 
 export interface DevicePosture {
@@ -50,39 +52,47 @@ export interface DevicePosture {
   reportedAt: number;
 }
 
-export function getDevicePosture(db: PortalDb, deviceId: string): DevicePosture | undefined {
-  const row = db.prepare('SELECT signals, reported_at FROM device_posture WHERE device_id = ?').get(deviceId) as
-    | { signals: string; reported_at: number }
-    | undefined;
+export async function getDevicePosture(db: SqlRunner, deviceId: string): Promise<DevicePosture | undefined> {
+  const row = await db.get<{ signals: string; reported_at: number }>(
+    'SELECT signals, reported_at FROM device_posture WHERE device_id = ?',
+    [deviceId],
+  );
   return row && { signals: JSON.parse(row.signals) as PostureSignals, reportedAt: row.reported_at };
 }
 
-export function saveDevicePosture(db: PortalDb, deviceId: string, signals: PostureSignals, now: number): void {
-  db.prepare(
+export async function saveDevicePosture(
+  db: SqlRunner,
+  deviceId: string,
+  signals: PostureSignals,
+  now: number,
+): Promise<void> {
+  await db.run(
     `INSERT INTO device_posture (device_id, signals, reported_at) VALUES (?, ?, ?)
      ON CONFLICT (device_id) DO UPDATE SET signals = excluded.signals, reported_at = excluded.reported_at`,
-  ).run(deviceId, JSON.stringify(signals), now);
+    [deviceId, JSON.stringify(signals), now],
+  );
 }
 
 /** Since when each rule has been failing for the device. */
-export function failingSince(db: PortalDb, deviceId: string): Map<string, number> {
-  const rows = db.prepare('SELECT rule, failing_since FROM posture_failures WHERE device_id = ?').all(deviceId) as {
-    rule: string;
-    failing_since: number;
-  }[];
+export async function failingSince(db: SqlRunner, deviceId: string): Promise<Map<string, number>> {
+  const rows = await db.all<{ rule: string; failing_since: number }>(
+    'SELECT rule, failing_since FROM posture_failures WHERE device_id = ?',
+    [deviceId],
+  );
   return new Map(rows.map((r) => [r.rule, r.failing_since]));
 }
 
 /** Records the rules failing now (keeping earlier start times) and clears the ones that pass. */
-export function updateFailures(db: PortalDb, deviceId: string, failing: string[], now: number): void {
-  db.transaction(() => {
-    db.prepare(`DELETE FROM posture_failures WHERE device_id = ? AND rule NOT IN (SELECT value FROM json_each(?))`).run(
-      deviceId,
-      JSON.stringify(failing),
-    );
-    const insert = db.prepare(
-      'INSERT INTO posture_failures (device_id, rule, failing_since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-    );
-    for (const rule of failing) insert.run(deviceId, rule, now);
-  })();
+export async function updateFailures(db: PortalDb, deviceId: string, failing: string[], now: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    // One placeholder per failing rule (at most the four rule names): SQL both engines accept.
+    const notIn = failing.length ? ` AND rule NOT IN (${failing.map(() => '?').join(', ')})` : '';
+    await tx.run(`DELETE FROM posture_failures WHERE device_id = ?${notIn}`, [deviceId, ...failing]);
+    for (const rule of failing) {
+      await tx.run(
+        'INSERT INTO posture_failures (device_id, rule, failing_since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        [deviceId, rule, now],
+      );
+    }
+  });
 }

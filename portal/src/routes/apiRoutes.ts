@@ -25,8 +25,8 @@ export function apiRoutes(ctx: PortalContext): Router {
   router.use(jsonOnly, express.json({ limit: MAX_JSON_BYTES, strict: true, type: 'application/json' }));
 
   /** Who is signed in, how, and whether the session is trusted now (for pages and tests). */
-  router.get('/session', (req, res) => {
-    const signedIn = getSignedIn(ctx, req);
+  router.get('/session', async (req, res) => {
+    const signedIn = await getSignedIn(ctx, req);
     res.set('Cache-Control', 'no-store');
     if (!signedIn) {
       res.json({ signedIn: false });

@@ -53,10 +53,10 @@ export function deviceEnrollRoutes(ctx: PortalContext): Router {
     }
     const now = ctx.clock();
     const deviceId = randomId('dev');
-    const orgId = ctx.db.transaction(() => {
-      const org = consumeEnrollmentToken(ctx.db, body.token, deviceId, now);
+    const orgId = await ctx.db.transaction(async (tx) => {
+      const org = await consumeEnrollmentToken(tx, body.token, deviceId, now);
       if (!org) return null;
-      insertDevice(ctx.db, {
+      await insertDevice(tx, {
         id: deviceId,
         orgId: org,
         publicJwk: jwk,
@@ -66,7 +66,7 @@ export function deviceEnrollRoutes(ctx: PortalContext): Router {
         enrolledAt: now,
       });
       return org;
-    })();
+    });
     if (!orgId) {
       ctx.logger.warn({ event: 'device.enroll-refused', code: 'ERR_ENROLLMENT_TOKEN_INVALID' }, 'enrollment refused');
       throw new PortalError(
@@ -74,8 +74,8 @@ export function deviceEnrollRoutes(ctx: PortalContext): Router {
         'The enrollment token is not valid: it is unknown, expired or already used. Ask your admin for a new one.',
       );
     }
-    const org = getOrganisation(ctx.db, orgId);
-    audit(
+    const org = await getOrganisation(ctx.db, orgId);
+    await audit(
       ctx.db,
       {
         event: 'device.enrolled',

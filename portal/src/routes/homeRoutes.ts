@@ -9,11 +9,11 @@ import { homePage } from '../views/portalPages.js';
 
 export function homeRoutes(ctx: PortalContext): Router {
   const router = Router();
-  router.get('/', (req, res) => {
-    const signedIn = getSignedIn(ctx, req);
+  router.get('/', async (req, res) => {
+    const signedIn = await getSignedIn(ctx, req);
     if (!signedIn) return res.redirect(303, '/signin');
     // Users see only the apps assigned to them.
-    const apps = listAppsForUser(ctx.db, signedIn.user.id).map((a) => ({
+    const apps = (await listAppsForUser(ctx.db, signedIn.user.id)).map((a) => ({
       name: a.name,
       launchUrl: a.launchUrl,
       protected: a.protected,
@@ -26,7 +26,7 @@ export function homeRoutes(ctx: PortalContext): Router {
         apps,
         trust: signedIn.trust,
         // No device sign-in offer that could only be refused: say why instead.
-        deviceSignInRefusal: deviceSignInAvailability(ctx.db, signedIn.user).refusal?.message,
+        deviceSignInRefusal: (await deviceSignInAvailability(ctx.db, signedIn.user)).refusal?.message,
       }),
     );
   });

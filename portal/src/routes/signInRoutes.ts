@@ -65,17 +65,17 @@ export function signInRoutes(ctx: PortalContext): Router {
     return s?.stage === 'authenticated' && s.userId ? s : undefined;
   };
 
-  router.get('/signin', (req, res) => {
+  router.get('/signin', async (req, res) => {
     const returnTo = safeReturnTo(req.query.return_to ?? req.query.next);
     const current = signedIn(res);
     if (current && !req.query.restart) {
       res.redirect(303, returnTo ?? '/');
       return;
     }
-    let session = ensureSession(ctx, res);
+    let session = await ensureSession(ctx, res);
     if (session.stage !== 'anonymous' || req.query.restart || returnTo) {
       // A fresh pre-login session: a restart forgets the email, a return path is kept.
-      const fresh = rotateSession(
+      const fresh = await rotateSession(
         ctx.db,
         session,
         { stage: 'anonymous', returnTo: returnTo ?? (req.query.restart ? session.returnTo : null) },
@@ -90,7 +90,7 @@ export function signInRoutes(ctx: PortalContext): Router {
     );
   });
 
-  router.post('/signin', form, requireCsrf, (req, res) => {
+  router.post('/signin', form, requireCsrf, async (req, res) => {
     const session = locals(res).session as Session;
     let email: string;
     try {
@@ -100,7 +100,7 @@ export function signInRoutes(ctx: PortalContext): Router {
       return;
     }
     // A new pre-login session per attempt; the return path survives.
-    const fresh = rotateSession(
+    const fresh = await rotateSession(
       ctx.db,
       session,
       { stage: 'anonymous', pendingEmail: email.toLowerCase(), returnTo: session.returnTo },
@@ -149,9 +149,9 @@ export function signInRoutes(ctx: PortalContext): Router {
     try {
       const { password } = parseBody(passwordForm, req.body);
       const user = await checkPassword(ctx, { email: session.pendingEmail as string, password, ip: ip(req) });
-      if (mfaNeeded(ctx, user)) {
+      if (await mfaNeeded(ctx, user)) {
         // Password accepted: a new session id already (the MFA stage is a privilege change too).
-        const next = rotateSession(
+        const next = await rotateSession(
           ctx.db,
           session,
           { stage: 'mfa', userId: user.id, pendingEmail: user.email, returnTo: session.returnTo },
@@ -160,7 +160,7 @@ export function signInRoutes(ctx: PortalContext): Router {
         setSessionCookie(res, ctx.config, next.id, next.session.expiresAt);
         return res.redirect(303, '/signin/mfa');
       }
-      completeSignIn(ctx, req, res, session, { user, method: 'password' });
+      await completeSignIn(ctx, req, res, session, { user, method: 'password' });
       res.redirect(303, '/signin/finish');
     } catch (err) {
       renderFailure(res, err, page);
@@ -173,23 +173,23 @@ export function signInRoutes(ctx: PortalContext): Router {
     sendHtml(res, mfaPage({ csrfToken: session.csrfToken, email: session.pendingEmail ?? '' }));
   });
 
-  router.post('/signin/mfa', form, requireCsrf, (req, res) => {
+  router.post('/signin/mfa', form, requireCsrf, async (req, res) => {
     const session = locals(res).session as Session;
-    const user = session.stage === 'mfa' && session.userId ? getUser(ctx.db, session.userId) : undefined;
+    const user = session.stage === 'mfa' && session.userId ? await getUser(ctx.db, session.userId) : undefined;
     if (!user) return res.redirect(303, '/signin');
     try {
       const { code } = parseBody(mfaForm, req.body);
-      checkTotp(ctx, user, code, ip(req));
-      completeSignIn(ctx, req, res, session, { user, method: 'password+mfa' });
+      await checkTotp(ctx, user, code, ip(req));
+      await completeSignIn(ctx, req, res, session, { user, method: 'password+mfa' });
       res.redirect(303, '/signin/finish');
     } catch (err) {
       renderFailure(res, err, (error) => mfaPage({ csrfToken: session.csrfToken, email: user.email, error }));
     }
   });
 
-  router.get('/signin/finish', (_req, res) => {
+  router.get('/signin/finish', async (_req, res) => {
     const session = signedIn(res);
-    const user = session && getUser(ctx.db, session.userId as string);
+    const user = session && (await getUser(ctx.db, session.userId as string));
     if (!session || !user) return res.redirect(303, '/signin');
     sendHtml(
       res,
@@ -202,25 +202,25 @@ export function signInRoutes(ctx: PortalContext): Router {
     );
   });
 
-  router.get('/signin/step-up', (req, res) => {
+  router.get('/signin/step-up', async (req, res) => {
     const session = signedIn(res);
-    const user = session && getUser(ctx.db, session.userId as string);
+    const user = session && (await getUser(ctx.db, session.userId as string));
     const next = safeReturnTo(req.query.return_to ?? req.query.next) ?? '/';
     if (!session || !user) return res.redirect(303, `/signin?return_to=${encodeURIComponent(next)}`);
     sendHtml(res, stepUpPage({ csrfToken: session.csrfToken, email: user.email, rpId: ctx.config.rpId, next }));
   });
 
-  router.post('/signout', form, requireCsrf, (req, res) => {
+  router.post('/signout', form, requireCsrf, async (req, res) => {
     parseBody(signOutForm, req.body);
     const session = locals(res).session as Session;
-    deleteSession(ctx.db, session.idHash);
-    const bound = findBoundSessionFor(ctx.db, session.idHash);
-    if (bound) endBoundSession(ctx.db, bound.id, 'signed-out', ctx.clock());
+    await deleteSession(ctx.db, session.idHash);
+    const bound = await findBoundSessionFor(ctx.db, session.idHash);
+    if (bound) await endBoundSession(ctx.db, bound.id, 'signed-out', ctx.clock());
     clearSessionCookie(res, ctx.config);
     clearBoundCookie(res, ctx.config);
     if (session.userId) {
-      const user = getUser(ctx.db, session.userId);
-      audit(
+      const user = await getUser(ctx.db, session.userId);
+      await audit(
         ctx.db,
         { event: 'signout', actor: `user:${session.userId}`, orgId: user?.orgId ?? null, userId: session.userId },
         ctx.clock(),

@@ -35,18 +35,19 @@ export function webauthnRoutes(ctx: PortalContext): Router {
   const router = Router();
   router.use(requireCsrf);
 
-  const signedInUser = (res: Response): { session: Session; user: User } => {
+  const signedInUser = async (res: Response): Promise<{ session: Session; user: User }> => {
     const session = locals(res).session;
-    const user = session?.stage === 'authenticated' && session.userId ? getUser(ctx.db, session.userId) : undefined;
+    const user =
+      session?.stage === 'authenticated' && session.userId ? await getUser(ctx.db, session.userId) : undefined;
     if (!session || !user) throw new PortalError('ERR_UNAUTHENTICATED', 'Sign in with your password first.');
     return { session, user };
   };
 
   router.post('/registration/options', async (req, res) => {
     parseBody(empty, req.body);
-    const { session, user } = signedInUser(res);
-    const org = getOrganisation(ctx.db, user.orgId);
-    const { challenge } = issueChallenge(
+    const { session, user } = await signedInUser(res);
+    const org = await getOrganisation(ctx.db, user.orgId);
+    const { challenge } = await issueChallenge(
       ctx.db,
       { purpose: 'registration', userId: user.id, sessionHash: session.idHash },
       ctx.clock(),
@@ -60,7 +61,7 @@ export function webauthnRoutes(ctx: PortalContext): Router {
       challenge: fromBase64url(challenge),
       timeout: CHALLENGE_TTL_MS,
       attestationType: 'none',
-      excludeCredentials: listCredentials(ctx.db, { userId: user.id }).map((c) => ({
+      excludeCredentials: (await listCredentials(ctx.db, { userId: user.id })).map((c) => ({
         id: c.id,
         transports: c.transports,
       })),
@@ -76,7 +77,7 @@ export function webauthnRoutes(ctx: PortalContext): Router {
 
   router.post('/registration/verify', async (req, res) => {
     const body = parseBody(registrationBody, req.body);
-    const { session, user } = signedInUser(res);
+    const { session, user } = await signedInUser(res);
     const result = await verifyDeviceRegistration(ctx, {
       session,
       user,
@@ -90,23 +91,23 @@ export function webauthnRoutes(ctx: PortalContext): Router {
     parseBody(empty, req.body);
     const session = locals(res).session;
     let user: User | undefined;
-    if (session?.stage === 'authenticated' && session.userId) user = getUser(ctx.db, session.userId);
+    if (session?.stage === 'authenticated' && session.userId) user = await getUser(ctx.db, session.userId);
     else if (session?.stage === 'anonymous' && session.pendingEmail) {
-      const found = findUsersByEmail(ctx.db, session.pendingEmail);
+      const found = await findUsersByEmail(ctx.db, session.pendingEmail);
       user = found.length === 1 ? found[0] : undefined;
     } else throw new PortalError('ERR_UNAUTHENTICATED', 'Enter your email first.');
     // An unknown email gets the same shape (no credentials) as a known one without device sign-in.
     // Whether an email has device sign-in credentials is visible here: the email-first flow needs
     // it to pick device sign-in, as in WebAuthn's usual username-first pattern. Passwords and TOTP
     // stay behind throttling; the credential ids alone let nobody sign in.
-    const { challenge } = issueChallenge(
+    const { challenge } = await issueChallenge(
       ctx.db,
       { purpose: 'authentication', userId: user?.id ?? null, sessionHash: session.idHash },
       ctx.clock(),
     );
     // Only credentials whose device is still enrolled and unrevoked are worth offering; when the
     // user has credentials but none of them counts, the page learns why before Protect is asked.
-    const availability = user ? deviceSignInAvailability(ctx.db, user) : { usable: [] };
+    const availability = user ? await deviceSignInAvailability(ctx.db, user) : { usable: [] };
     const options = await generateAuthenticationOptions({
       rpID: ctx.config.rpId,
       challenge: fromBase64url(challenge),
@@ -124,7 +125,7 @@ export function webauthnRoutes(ctx: PortalContext): Router {
       throw new PortalError('ERR_UNAUTHENTICATED', 'Enter your email first.');
     }
     const { user, credential } = await verifyDeviceSignIn(ctx, { session, credential: body.credential });
-    const { next } = completeSignIn(ctx, req, res, session, {
+    const { next } = await completeSignIn(ctx, req, res, session, {
       user,
       method: 'device',
       deviceId: credential.deviceId,

@@ -19,7 +19,8 @@ export function registerAtRestKey(db: object, key: Uint8Array): void {
 }
 
 function keyOf(db: object): Uint8Array {
-  const key = keys.get(db);
+  // A transaction's runner finds the key through the store it belongs to (PortalDb.ts `owner`).
+  const key = keys.get(db) ?? keys.get((db as { owner?: object }).owner ?? db);
   if (!key) throw new TypeError('no at-rest key registered for this database (open it with openDatabase)');
   return key;
 }

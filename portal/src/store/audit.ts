@@ -1,5 +1,5 @@
 /** The audit trail: every sign-in and every admin change, one row each. */
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 
 export interface AuditEvent {
   id: number;
@@ -23,17 +23,18 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-export function audit(db: PortalDb, input: AuditInput, now: number): void {
-  db.prepare(
+export async function audit(db: SqlRunner, input: AuditInput, now: number): Promise<void> {
+  await db.run(
     'INSERT INTO audit (at, event, actor, org_id, user_id, device_id, details) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(
-    now,
-    input.event,
-    input.actor,
-    input.orgId ?? null,
-    input.userId ?? null,
-    input.deviceId ?? null,
-    JSON.stringify(input.details ?? {}),
+    [
+      now,
+      input.event,
+      input.actor,
+      input.orgId ?? null,
+      input.userId ?? null,
+      input.deviceId ?? null,
+      JSON.stringify(input.details ?? {}),
+    ],
   );
 }
 
@@ -48,10 +49,14 @@ interface AuditRow {
   details: string;
 }
 
-export function listAudit(db: PortalDb, options: { since?: number; limit?: number } = {}): AuditEvent[] {
-  const rows = db
-    .prepare('SELECT * FROM audit WHERE at >= ? ORDER BY id LIMIT ?')
-    .all(options.since ?? 0, options.limit ?? 10_000) as AuditRow[];
+export async function listAudit(
+  db: SqlRunner,
+  options: { since?: number; limit?: number } = {},
+): Promise<AuditEvent[]> {
+  const rows = await db.all<AuditRow>('SELECT * FROM audit WHERE at >= ? ORDER BY id LIMIT ?', [
+    options.since ?? 0,
+    options.limit ?? 10_000,
+  ]);
   return rows.map((r) => ({
     id: r.id,
     at: r.at,

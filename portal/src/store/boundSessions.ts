@@ -3,7 +3,7 @@
  * short-lived cookie (stored hashed). The previous cookie stays valid until its own expiry, so a
  * request already in flight during a refresh is not refused; neither outlives its expiry.
  */
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 import { hashToken, randomToken } from '../security/tokens.js';
 
 export interface BoundSession {
@@ -55,8 +55,8 @@ const toBound = (r: Row): BoundSession => ({
 });
 
 /** Creates a bound session and its first cookie; returns the raw cookie value (never stored). */
-export function insertBoundSession(
-  db: PortalDb,
+export async function insertBoundSession(
+  db: SqlRunner,
   input: {
     sessionHash: string;
     userId: string;
@@ -66,86 +66,93 @@ export function insertBoundSession(
     cookieTtlMs: number;
   },
   now: number,
-): { bound: BoundSession; cookie: string } {
+): Promise<{ bound: BoundSession; cookie: string }> {
   const id = randomToken(18);
   const cookie = randomToken(32);
-  db.prepare(
+  await db.run(
     `INSERT INTO bound_sessions (id, session_hash, user_id, device_id, public_jwk, key_thumbprint, cookie_hash,
        cookie_expires_at, created_at, refreshed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    id,
-    input.sessionHash,
-    input.userId,
-    input.deviceId,
-    JSON.stringify(input.publicJwk),
-    input.keyThumbprint,
-    hashToken(cookie),
-    now + input.cookieTtlMs,
-    now,
-    now,
+    [
+      id,
+      input.sessionHash,
+      input.userId,
+      input.deviceId,
+      JSON.stringify(input.publicJwk),
+      input.keyThumbprint,
+      hashToken(cookie),
+      now + input.cookieTtlMs,
+      now,
+      now,
+    ],
   );
-  return { bound: getBoundSession(db, id) as BoundSession, cookie };
+  return { bound: (await getBoundSession(db, id)) as BoundSession, cookie };
 }
 
-export function getBoundSession(db: PortalDb, id: string): BoundSession | undefined {
-  const row = db.prepare('SELECT * FROM bound_sessions WHERE id = ?').get(id) as Row | undefined;
+export async function getBoundSession(db: SqlRunner, id: string): Promise<BoundSession | undefined> {
+  const row = await db.get<Row>('SELECT * FROM bound_sessions WHERE id = ?', [id]);
   return row && toBound(row);
 }
 
 /** The live (not ended) bound session of a portal session, if it registered one. */
-export function findBoundSessionFor(db: PortalDb, sessionHash: string): BoundSession | undefined {
-  const row = db
-    .prepare('SELECT * FROM bound_sessions WHERE session_hash = ? AND ended_at IS NULL ORDER BY created_at DESC')
-    .get(sessionHash) as Row | undefined;
+export async function findBoundSessionFor(db: SqlRunner, sessionHash: string): Promise<BoundSession | undefined> {
+  const row = await db.get<Row>(
+    'SELECT * FROM bound_sessions WHERE session_hash = ? AND ended_at IS NULL ORDER BY created_at DESC, id',
+    [sessionHash],
+  );
   return row && toBound(row);
 }
 
 /** Live bound sessions whose key has this thumbprint (to name "another device's key"). */
-export function findBoundSessionsByThumbprint(db: PortalDb, thumbprint: string): BoundSession[] {
-  return (db.prepare('SELECT * FROM bound_sessions WHERE key_thumbprint = ?').all(thumbprint) as Row[]).map(toBound);
+export async function findBoundSessionsByThumbprint(db: SqlRunner, thumbprint: string): Promise<BoundSession[]> {
+  return (await db.all<Row>('SELECT * FROM bound_sessions WHERE key_thumbprint = ?', [thumbprint])).map(toBound);
 }
 
-export function listLiveBoundSessions(
-  db: PortalDb,
+export async function listLiveBoundSessions(
+  db: SqlRunner,
   filter: { deviceId?: string; userId?: string } = {},
-): BoundSession[] {
-  const rows = db
-    .prepare(
-      `SELECT * FROM bound_sessions WHERE ended_at IS NULL
-         AND (? IS NULL OR device_id = ?) AND (? IS NULL OR user_id = ?) ORDER BY created_at`,
-    )
-    .all(filter.deviceId ?? null, filter.deviceId ?? null, filter.userId ?? null, filter.userId ?? null) as Row[];
+): Promise<BoundSession[]> {
+  // Each filter is optional: an absent one is '' and matches every row (ids are never empty).
+  const rows = await db.all<Row>(
+    `SELECT * FROM bound_sessions WHERE ended_at IS NULL
+       AND (? = '' OR device_id = ?) AND (? = '' OR user_id = ?) ORDER BY created_at, id`,
+    [filter.deviceId ?? '', filter.deviceId ?? '', filter.userId ?? '', filter.userId ?? ''],
+  );
   return rows.map(toBound);
 }
 
 /** Is `rawCookie` a current cookie of `bound` (current, or previous until its own expiry)? */
-export function boundCookieValid(db: PortalDb, boundId: string, rawCookie: string | undefined, now: number): boolean {
+export async function boundCookieValid(
+  db: SqlRunner,
+  boundId: string,
+  rawCookie: string | undefined,
+  now: number,
+): Promise<boolean> {
   if (!rawCookie) return false;
   const hash = hashToken(rawCookie);
-  const row = db
-    .prepare(
-      `SELECT 1 FROM bound_sessions WHERE id = ? AND ended_at IS NULL AND (
-         (cookie_hash = ? AND cookie_expires_at > ?) OR (prev_cookie_hash = ? AND prev_cookie_expires_at > ?))`,
-    )
-    .get(boundId, hash, now, hash, now);
+  const row = await db.get(
+    `SELECT 1 FROM bound_sessions WHERE id = ? AND ended_at IS NULL AND (
+       (cookie_hash = ? AND cookie_expires_at > ?) OR (prev_cookie_hash = ? AND prev_cookie_expires_at > ?))`,
+    [boundId, hash, now, hash, now],
+  );
   return row !== undefined;
 }
 
 /** Issues the next cookie after a verified refresh; returns its raw value. */
-export function rotateBoundCookie(db: PortalDb, id: string, cookieTtlMs: number, now: number): string {
+export async function rotateBoundCookie(db: SqlRunner, id: string, cookieTtlMs: number, now: number): Promise<string> {
   const cookie = randomToken(32);
-  db.prepare(
+  await db.run(
     `UPDATE bound_sessions SET prev_cookie_hash = cookie_hash, prev_cookie_expires_at = cookie_expires_at,
        cookie_hash = ?, cookie_expires_at = ?, refreshed_at = ?, refresh_count = refresh_count + 1 WHERE id = ?`,
-  ).run(hashToken(cookie), now + cookieTtlMs, now, id);
+    [hashToken(cookie), now + cookieTtlMs, now, id],
+  );
   return cookie;
 }
 
 /** Ends a bound session (its cookies stop working at once); false if already ended. */
-export function endBoundSession(db: PortalDb, id: string, reason: string, now: number): boolean {
-  return (
-    db
-      .prepare('UPDATE bound_sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL')
-      .run(now, reason, id).changes === 1
+export async function endBoundSession(db: SqlRunner, id: string, reason: string, now: number): Promise<boolean> {
+  const { changes } = await db.run(
+    'UPDATE bound_sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
+    [now, reason, id],
   );
+  return changes === 1;
 }

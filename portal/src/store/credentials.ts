@@ -1,5 +1,5 @@
 /** Device sign-in credentials: a WebAuthn public key bound to one user and one enrolled device. */
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 
 export interface StoredCredential {
   id: string;
@@ -34,38 +34,39 @@ const toCredential = (r: CredentialRow): StoredCredential => ({
   lastUsedAt: r.last_used_at,
 });
 
-export function getCredential(db: PortalDb, id: string): StoredCredential | undefined {
-  const row = db.prepare('SELECT * FROM credentials WHERE id = ?').get(id) as CredentialRow | undefined;
+export async function getCredential(db: SqlRunner, id: string): Promise<StoredCredential | undefined> {
+  const row = await db.get<CredentialRow>('SELECT * FROM credentials WHERE id = ?', [id]);
   return row && toCredential(row);
 }
 
-export function listCredentials(db: PortalDb, filter: { userId?: string } = {}): StoredCredential[] {
+export async function listCredentials(db: SqlRunner, filter: { userId?: string } = {}): Promise<StoredCredential[]> {
   const rows = filter.userId
-    ? db.prepare('SELECT * FROM credentials WHERE user_id = ? ORDER BY created_at').all(filter.userId)
-    : db.prepare('SELECT * FROM credentials ORDER BY created_at').all();
-  return (rows as CredentialRow[]).map(toCredential);
+    ? await db.all<CredentialRow>('SELECT * FROM credentials WHERE user_id = ? ORDER BY created_at, id', [
+        filter.userId,
+      ])
+    : await db.all<CredentialRow>('SELECT * FROM credentials ORDER BY created_at, id');
+  return rows.map(toCredential);
 }
 
-export function insertCredential(db: PortalDb, c: Omit<StoredCredential, 'lastUsedAt'>): void {
-  db.prepare(
+export async function insertCredential(db: SqlRunner, c: Omit<StoredCredential, 'lastUsedAt'>): Promise<void> {
+  await db.run(
     'INSERT INTO credentials (id, user_id, device_id, public_key, counter, transports, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(c.id, c.userId, c.deviceId, Buffer.from(c.publicKey), c.counter, JSON.stringify(c.transports), c.createdAt);
+    [c.id, c.userId, c.deviceId, Buffer.from(c.publicKey), c.counter, JSON.stringify(c.transports), c.createdAt],
+  );
 }
 
 /**
  * Stores the counter of a successful sign-in. Race-free: only moves the counter forward (or keeps
  * 0 for authenticators without one), so two concurrent uses of one signature cannot both pass.
  */
-export function advanceCounter(db: PortalDb, id: string, counter: number, now: number): boolean {
-  return (
-    db
-      .prepare(
-        'UPDATE credentials SET counter = ?, last_used_at = ? WHERE id = ? AND (counter < ? OR (counter = 0 AND ? = 0))',
-      )
-      .run(counter, now, id, counter, counter).changes === 1
+export async function advanceCounter(db: SqlRunner, id: string, counter: number, now: number): Promise<boolean> {
+  const { changes } = await db.run(
+    'UPDATE credentials SET counter = ?, last_used_at = ? WHERE id = ? AND (counter < ? OR (counter = 0 AND ? = 0))',
+    [counter, now, id, counter, counter],
   );
+  return changes === 1;
 }
 
-export function deleteCredential(db: PortalDb, id: string): boolean {
-  return db.prepare('DELETE FROM credentials WHERE id = ?').run(id).changes === 1;
+export async function deleteCredential(db: SqlRunner, id: string): Promise<boolean> {
+  return (await db.run('DELETE FROM credentials WHERE id = ?', [id])).changes === 1;
 }

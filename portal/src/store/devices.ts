@@ -1,5 +1,5 @@
 /** The organisation's device inventory: identity keys registered at enrollment. */
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 
 export interface Device {
   id: string;
@@ -34,25 +34,27 @@ const toDevice = (r: DeviceRow): Device => ({
   revokedAt: r.revoked_at,
 });
 
-export function getDevice(db: PortalDb, id: string): Device | undefined {
-  const row = db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
+export async function getDevice(db: SqlRunner, id: string): Promise<Device | undefined> {
+  const row = await db.get<DeviceRow>('SELECT * FROM devices WHERE id = ?', [id]);
   return row && toDevice(row);
 }
 
-export function listDevices(db: PortalDb, orgId?: string): Device[] {
+export async function listDevices(db: SqlRunner, orgId?: string): Promise<Device[]> {
   const rows = orgId
-    ? db.prepare('SELECT * FROM devices WHERE org_id = ? ORDER BY enrolled_at').all(orgId)
-    : db.prepare('SELECT * FROM devices ORDER BY enrolled_at').all();
-  return (rows as DeviceRow[]).map(toDevice);
+    ? await db.all<DeviceRow>('SELECT * FROM devices WHERE org_id = ? ORDER BY enrolled_at, id', [orgId])
+    : await db.all<DeviceRow>('SELECT * FROM devices ORDER BY enrolled_at, id');
+  return rows.map(toDevice);
 }
 
-export function insertDevice(db: PortalDb, d: Omit<Device, 'revokedAt'>): void {
-  db.prepare(
+export async function insertDevice(db: SqlRunner, d: Omit<Device, 'revokedAt'>): Promise<void> {
+  await db.run(
     'INSERT INTO devices (id, org_id, public_jwk, enrollment_type, platform, name, enrolled_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(d.id, d.orgId, JSON.stringify(d.publicJwk), d.enrollmentType, d.platform, d.name, d.enrolledAt);
+    [d.id, d.orgId, JSON.stringify(d.publicJwk), d.enrollmentType, d.platform, d.name, d.enrolledAt],
+  );
 }
 
 /** Marks a device revoked; returns false if unknown or already revoked. */
-export function revokeDevice(db: PortalDb, id: string, now: number): boolean {
-  return db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes === 1;
+export async function revokeDevice(db: SqlRunner, id: string, now: number): Promise<boolean> {
+  const { changes } = await db.run('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, id]);
+  return changes === 1;
 }

@@ -11,30 +11,30 @@ import {
 } from './loginThrottle.js';
 
 describe('login throttle', () => {
-  it('should block with a growing, capped delay when failures continue', () => {
-    const db = openDatabase(':memory:');
+  it('should block with a growing, capped delay when failures continue', async () => {
+    const db = await openDatabase(':memory:');
     const key = throttleKey('a@example.com', '127.0.0.1');
     let now = 0;
-    for (let i = 0; i < FREE_FAILURES; i++) expect(recordFailure(db, key, now++)).toBe(0);
-    expect(recordFailure(db, key, now)).toBe(1000);
-    expect(recordFailure(db, key, now)).toBe(2000);
-    expect(throttleWait(db, key, now)).toBe(2000);
-    for (let i = 0; i < 30; i++) recordFailure(db, key, now);
-    expect(throttleWait(db, key, now)).toBe(MAX_BLOCK_MS);
+    for (let i = 0; i < FREE_FAILURES; i++) expect(await recordFailure(db, key, now++)).toBe(0);
+    expect(await recordFailure(db, key, now)).toBe(1000);
+    expect(await recordFailure(db, key, now)).toBe(2000);
+    expect(await throttleWait(db, key, now)).toBe(2000);
+    for (let i = 0; i < 30; i++) await recordFailure(db, key, now);
+    expect(await throttleWait(db, key, now)).toBe(MAX_BLOCK_MS);
     // Never for good: after the block, attempts are allowed again.
-    expect(throttleWait(db, key, now + MAX_BLOCK_MS)).toBe(0);
+    expect(await throttleWait(db, key, now + MAX_BLOCK_MS)).toBe(0);
   });
 
-  it('should forget failures when the account stays quiet or signs in', () => {
-    const db = openDatabase(':memory:');
+  it('should forget failures when the account stays quiet or signs in', async () => {
+    const db = await openDatabase(':memory:');
     const key = throttleKey('b@example.com', '::1');
-    for (let i = 0; i <= FREE_FAILURES; i++) recordFailure(db, key, 0);
-    expect(recordFailure(db, key, RESET_AFTER_MS + 1)).toBe(0);
-    clearFailures(db, key);
-    expect(throttleWait(db, key, RESET_AFTER_MS + 1)).toBe(0);
+    for (let i = 0; i <= FREE_FAILURES; i++) await recordFailure(db, key, 0);
+    expect(await recordFailure(db, key, RESET_AFTER_MS + 1)).toBe(0);
+    await clearFailures(db, key);
+    expect(await throttleWait(db, key, RESET_AFTER_MS + 1)).toBe(0);
   });
 
-  it('should keep accounts and addresses apart when keyed', () => {
+  it('should keep accounts and addresses apart when keyed', async () => {
     expect(throttleKey('a@example.com', '1.1.1.1')).not.toBe(throttleKey('a@example.com', '2.2.2.2'));
   });
 });

@@ -1,5 +1,5 @@
 /** Organisations: the policy holders (Device Trust, MFA) that users and devices belong to. */
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 import { randomId } from '../security/tokens.js';
 
 export interface Organisation {
@@ -32,47 +32,51 @@ const toOrg = (r: OrgRow): Organisation => ({
 
 export const DEFAULT_ORGANISATION_NAME = 'Example Organisation';
 
-export function getOrganisation(db: PortalDb, id: string): Organisation | undefined {
-  const row = db.prepare('SELECT * FROM organisations WHERE id = ?').get(id) as OrgRow | undefined;
+export async function getOrganisation(db: SqlRunner, id: string): Promise<Organisation | undefined> {
+  const row = await db.get<OrgRow>('SELECT * FROM organisations WHERE id = ?', [id]);
   return row && toOrg(row);
 }
 
-export function findOrganisationByName(db: PortalDb, name: string): Organisation | undefined {
-  const row = db.prepare('SELECT * FROM organisations WHERE name = ?').get(name) as OrgRow | undefined;
+export async function findOrganisationByName(db: SqlRunner, name: string): Promise<Organisation | undefined> {
+  const row = await db.get<OrgRow>('SELECT * FROM organisations WHERE name = ?', [name]);
   return row && toOrg(row);
 }
 
-export function listOrganisations(db: PortalDb): Organisation[] {
-  return (db.prepare('SELECT * FROM organisations ORDER BY created_at, name').all() as OrgRow[]).map(toOrg);
+export async function listOrganisations(db: SqlRunner): Promise<Organisation[]> {
+  return (await db.all<OrgRow>('SELECT * FROM organisations ORDER BY created_at, name')).map(toOrg);
 }
 
 /** Returns the organisation named `name`, creating it (policies off) if it does not exist. */
-export function ensureOrganisation(db: PortalDb, name: string, now: number): Organisation {
-  const existing = findOrganisationByName(db, name);
+export async function ensureOrganisation(db: SqlRunner, name: string, now: number): Promise<Organisation> {
+  const existing = await findOrganisationByName(db, name);
   if (existing) return existing;
-  const id = randomId('org');
-  db.prepare('INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)').run(id, name, now);
-  return getOrganisation(db, id) as Organisation;
+  // Two instances (or admin commands) creating it at once: the second insert does nothing.
+  await db.run('INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', [
+    randomId('org'),
+    name,
+    now,
+  ]);
+  return (await findOrganisationByName(db, name)) as Organisation;
 }
 
 /**
  * The organisation admin commands act on when none is named: the only one, or the default one,
  * created on first use. A portal usually serves one organisation.
  */
-export function defaultOrganisation(db: PortalDb, now: number): Organisation {
-  const all = listOrganisations(db);
+export async function defaultOrganisation(db: SqlRunner, now: number): Promise<Organisation> {
+  const all = await listOrganisations(db);
   if (all.length === 1) return all[0] as Organisation;
   return ensureOrganisation(db, DEFAULT_ORGANISATION_NAME, now);
 }
 
-export function setDeviceTrust(db: PortalDb, orgId: string, on: boolean): void {
-  db.prepare('UPDATE organisations SET device_trust = ? WHERE id = ?').run(on ? 1 : 0, orgId);
+export async function setDeviceTrust(db: SqlRunner, orgId: string, on: boolean): Promise<void> {
+  await db.run('UPDATE organisations SET device_trust = ? WHERE id = ?', [on ? 1 : 0, orgId]);
 }
 
-export function setMfaRequired(db: PortalDb, orgId: string, required: boolean): void {
-  db.prepare('UPDATE organisations SET mfa_required = ? WHERE id = ?').run(required ? 1 : 0, orgId);
+export async function setMfaRequired(db: SqlRunner, orgId: string, required: boolean): Promise<void> {
+  await db.run('UPDATE organisations SET mfa_required = ? WHERE id = ?', [required ? 1 : 0, orgId]);
 }
 
-export function setSessionRefreshSeconds(db: PortalDb, orgId: string, seconds: number): void {
-  db.prepare('UPDATE organisations SET session_refresh_seconds = ? WHERE id = ?').run(seconds, orgId);
+export async function setSessionRefreshSeconds(db: SqlRunner, orgId: string, seconds: number): Promise<void> {
+  await db.run('UPDATE organisations SET session_refresh_seconds = ? WHERE id = ?', [seconds, orgId]);
 }

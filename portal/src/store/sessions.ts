@@ -3,7 +3,7 @@
  * Sign-in never upgrades an existing row: it deletes the pre-login session and creates a new one
  * (session fixation defence, see {@link rotateSession}).
  */
-import type { PortalDb } from '../db/openDatabase.js';
+import type { PortalDb, SqlRunner } from '../db/PortalDb.js';
 import { hashToken, randomToken } from '../security/tokens.js';
 
 export type SessionStage = 'anonymous' | 'mfa' | 'authenticated';
@@ -74,39 +74,58 @@ export interface NewSession {
 }
 
 /** Creates a session; returns the raw id (for the cookie, never stored) and the row. */
-export function createSession(db: PortalDb, input: NewSession, now: number): { id: string; session: Session } {
+export async function createSession(
+  db: SqlRunner,
+  input: NewSession,
+  now: number,
+): Promise<{ id: string; session: Session }> {
   const id = randomToken(32);
   const ttl = input.stage === 'authenticated' ? SIGNED_IN_TTL_MS : PRE_LOGIN_TTL_MS;
-  db.prepare(
+  const session: Session = {
+    idHash: hashToken(id),
+    stage: input.stage,
+    userId: input.userId ?? null,
+    pendingEmail: input.pendingEmail ?? null,
+    returnTo: input.returnTo ?? null,
+    method: input.method ?? null,
+    deviceId: input.deviceId ?? null,
+    credentialId: input.credentialId ?? null,
+    trustedAtSignIn: Boolean(input.trusted),
+    csrfToken: randomToken(32),
+    createdAt: now,
+    expiresAt: now + ttl,
+    lastSeenAt: now,
+  };
+  await db.run(
     `INSERT INTO sessions (id_hash, stage, user_id, pending_email, return_to, method, device_id, credential_id, trusted,
        csrf_token, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    hashToken(id),
-    input.stage,
-    input.userId ?? null,
-    input.pendingEmail ?? null,
-    input.returnTo ?? null,
-    input.method ?? null,
-    input.deviceId ?? null,
-    input.credentialId ?? null,
-    input.trusted ? 1 : 0,
-    randomToken(32),
-    now,
-    now + ttl,
-    now,
+    [
+      session.idHash,
+      session.stage,
+      session.userId,
+      session.pendingEmail,
+      session.returnTo,
+      session.method,
+      session.deviceId,
+      session.credentialId,
+      session.trustedAtSignIn ? 1 : 0,
+      session.csrfToken,
+      now,
+      session.expiresAt,
+      now,
+    ],
   );
-  return { id, session: findSessionByHash(db, hashToken(id), now) as Session };
+  // The row just written, built here rather than read back (one statement fewer per sign-in).
+  return { id, session };
 }
 
 /** The live session for a raw cookie id, or undefined if unknown or expired. */
-export function findSession(db: PortalDb, rawId: string, now: number): Session | undefined {
+export async function findSession(db: SqlRunner, rawId: string, now: number): Promise<Session | undefined> {
   return findSessionByHash(db, hashToken(rawId), now);
 }
 
-export function findSessionByHash(db: PortalDb, idHash: string, now: number): Session | undefined {
-  const row = db.prepare('SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?').get(idHash, now) as
-    | SessionRow
-    | undefined;
+export async function findSessionByHash(db: SqlRunner, idHash: string, now: number): Promise<Session | undefined> {
+  const row = await db.get<SessionRow>('SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?', [idHash, now]);
   return row && toSession(row);
 }
 
@@ -115,36 +134,42 @@ export function findSessionByHash(db: PortalDb, idHash: string, now: number): Se
  * Used at every change of privilege (password accepted, MFA passed, device sign-in), so an id an
  * attacker planted before sign-in is worthless afterwards.
  */
-export function rotateSession(db: PortalDb, old: Session | undefined, next: NewSession, now: number) {
-  return db.transaction(() => {
-    if (old) deleteSession(db, old.idHash);
-    return createSession(db, next, now);
-  })();
+export async function rotateSession(
+  db: PortalDb,
+  old: Session | undefined,
+  next: NewSession,
+  now: number,
+): Promise<{ id: string; session: Session }> {
+  if (!old) return createSession(db, next, now);
+  return db.transaction(async (tx) => {
+    await deleteSession(tx, old.idHash);
+    return createSession(tx, next, now);
+  });
 }
 
-export function updatePreLogin(
-  db: PortalDb,
+export async function updatePreLogin(
+  db: SqlRunner,
   idHash: string,
   fields: { pendingEmail?: string | null; returnTo?: string | null },
-) {
+): Promise<void> {
   if (fields.pendingEmail !== undefined)
-    db.prepare('UPDATE sessions SET pending_email = ? WHERE id_hash = ?').run(fields.pendingEmail, idHash);
+    await db.run('UPDATE sessions SET pending_email = ? WHERE id_hash = ?', [fields.pendingEmail, idHash]);
   if (fields.returnTo !== undefined)
-    db.prepare('UPDATE sessions SET return_to = ? WHERE id_hash = ?').run(fields.returnTo, idHash);
+    await db.run('UPDATE sessions SET return_to = ? WHERE id_hash = ?', [fields.returnTo, idHash]);
 }
 
 /** Records activity, at most once a minute per session to spare writes. */
-export function touchSession(db: PortalDb, session: Session, now: number): void {
+export async function touchSession(db: SqlRunner, session: Session, now: number): Promise<void> {
   if (now - session.lastSeenAt < 60_000) return;
-  db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(now, session.idHash);
+  await db.run('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?', [now, session.idHash]);
 }
 
-export function deleteSession(db: PortalDb, idHash: string): void {
-  db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
+export async function deleteSession(db: SqlRunner, idHash: string): Promise<void> {
+  await db.run('DELETE FROM sessions WHERE id_hash = ?', [idHash]);
 }
 
 /** Removes expired sessions and challenges; run at start and periodically. */
-export function purgeExpired(db: PortalDb, now: number): void {
-  db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
-  db.prepare('DELETE FROM challenges WHERE expires_at <= ?').run(now - 60 * 60_000);
+export async function purgeExpired(db: SqlRunner, now: number): Promise<void> {
+  await db.run('DELETE FROM sessions WHERE expires_at <= ?', [now]);
+  await db.run('DELETE FROM challenges WHERE expires_at <= ?', [now - 60 * 60_000]);
 }

@@ -5,7 +5,7 @@
  * The reason is shown in the sign-in tab and on the home page instead of a Protect prompt that
  * could only end in a refusal.
  */
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 import { listCredentials, type StoredCredential } from '../store/credentials.js';
 import { getDevice } from '../store/devices.js';
 import type { User } from '../store/users.js';
@@ -27,13 +27,14 @@ export const DEVICE_REVOKED_MESSAGE =
 export const DEVICE_NOT_ENROLLED_MESSAGE =
   'Device sign-in is not available: your device is no longer in your organisation’s device inventory. Ask IT to enroll it again; until then, log in with your password.';
 
-export function deviceSignInAvailability(db: PortalDb, user: User): DeviceSignInAvailability {
-  const credentials = listCredentials(db, { userId: user.id });
-  const standing = credentials.map((c) => {
-    const device = getDevice(db, c.deviceId);
-    if (!device || device.orgId !== user.orgId) return { c, state: 'not-enrolled' as const };
-    return { c, state: device.revokedAt === null ? ('ok' as const) : ('revoked' as const) };
-  });
+export async function deviceSignInAvailability(db: SqlRunner, user: User): Promise<DeviceSignInAvailability> {
+  const credentials = await listCredentials(db, { userId: user.id });
+  const standing = [];
+  for (const c of credentials) {
+    const device = await getDevice(db, c.deviceId);
+    if (!device || device.orgId !== user.orgId) standing.push({ c, state: 'not-enrolled' as const });
+    else standing.push({ c, state: device.revokedAt === null ? ('ok' as const) : ('revoked' as const) });
+  }
   const usable = standing.filter((s) => s.state === 'ok').map((s) => s.c);
   if (credentials.length === 0 || usable.length > 0) return { usable };
   const refusal: DeviceSignInRefusal = standing.some((s) => s.state === 'revoked')

@@ -4,7 +4,7 @@
  * sign-in, its credential still exists for the session's user and device, and that device is in
  * the user's organisation's inventory and not revoked. Nothing the device says unsigned counts.
  */
-import type { PortalDb } from '../db/openDatabase.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 import { getCredential } from '../store/credentials.js';
 import { getDevice } from '../store/devices.js';
 import { getOrganisation } from '../store/organisations.js';
@@ -39,9 +39,9 @@ const MESSAGES: Record<TrustReason, string> = {
 };
 
 /** Evaluates trust for `session` now. Pure reads; safe to call on every request. */
-export function evaluateDeviceTrust(db: PortalDb, session: Session | undefined): TrustDecision {
-  const user = session?.userId ? getUser(db, session.userId) : undefined;
-  const required = user ? (getOrganisation(db, user.orgId)?.deviceTrust ?? false) : false;
+export async function evaluateDeviceTrust(db: SqlRunner, session: Session | undefined): Promise<TrustDecision> {
+  const user = session?.userId ? await getUser(db, session.userId) : undefined;
+  const required = user ? ((await getOrganisation(db, user.orgId))?.deviceTrust ?? false) : false;
   const decide = (reason: TrustReason): TrustDecision => ({
     trusted: reason === 'trusted-device',
     required,
@@ -50,11 +50,11 @@ export function evaluateDeviceTrust(db: PortalDb, session: Session | undefined):
   });
   if (session?.stage !== 'authenticated' || !user) return decide('not-signed-in');
   if (session.method !== 'device' || !session.credentialId || !session.deviceId) return decide('not-device-sign-in');
-  const credential = getCredential(db, session.credentialId);
+  const credential = await getCredential(db, session.credentialId);
   if (!credential || credential.userId !== user.id || credential.deviceId !== session.deviceId) {
     return decide('credential-deleted');
   }
-  const device = getDevice(db, session.deviceId);
+  const device = await getDevice(db, session.deviceId);
   if (!device || device.orgId !== user.orgId) return decide('device-unknown');
   if (device.revokedAt !== null) return decide('device-revoked');
   return decide('trusted-device');
@@ -64,8 +64,11 @@ export function evaluateDeviceTrust(db: PortalDb, session: Session | undefined):
  * May this session open a protected app? Yes if the organisation's Device Trust is off, or the
  * session is trusted. The decision carries the reason to show when the answer is no.
  */
-export function checkProtectedAccess(db: PortalDb, session: Session | undefined): TrustDecision & { allowed: boolean } {
-  const decision = evaluateDeviceTrust(db, session);
+export async function checkProtectedAccess(
+  db: SqlRunner,
+  session: Session | undefined,
+): Promise<TrustDecision & { allowed: boolean }> {
+  const decision = await evaluateDeviceTrust(db, session);
   const signedIn = decision.reason !== 'not-signed-in';
   return { ...decision, allowed: signedIn && (!decision.required || decision.trusted) };
 }

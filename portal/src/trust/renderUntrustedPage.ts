@@ -16,19 +16,19 @@ import { deviceSignInAvailability } from './deviceSignInAvailability.js';
  * Sends the refusal page. `returnTo` is the same-site path to resume after step-up (e.g. the OIDC
  * interaction URL); without a signed-in user the caller should send the user to sign in instead.
  */
-export function renderUntrustedPage(
+export async function renderUntrustedPage(
   ctx: PortalContext,
   req: Request,
   res: Response,
   options: { appName: string; returnTo: string },
-): void {
-  const signedIn = getSignedIn(ctx, req);
+): Promise<void> {
+  const signedIn = await getSignedIn(ctx, req);
   const returnTo = safeReturnTo(options.returnTo) ?? '/';
   if (!signedIn) {
     res.redirect(303, `/signin?return_to=${encodeURIComponent(returnTo)}`);
     return;
   }
-  audit(
+  await audit(
     ctx.db,
     {
       event: 'app.refused-untrusted',
@@ -48,7 +48,7 @@ export function renderUntrustedPage(
       appName: options.appName,
       reason: signedIn.trust.message,
       stepUpUrl: `/signin/step-up?return_to=${encodeURIComponent(returnTo)}`,
-      deviceSignInRefusal: deviceSignInAvailability(ctx.db, signedIn.user).refusal?.message,
+      deviceSignInRefusal: (await deviceSignInAvailability(ctx.db, signedIn.user)).refusal?.message,
     }),
     403,
   );

@@ -26,8 +26,9 @@ export async function verifyDeviceRegistration(
 ): Promise<{ credentialId: string; deviceId: string }> {
   const { session, user } = input;
   const now = ctx.clock();
-  const refuse = (err: PortalError, deviceId: string | null = null): never => {
-    audit(
+  /** Audits and logs a refusal, then hands the error back for the caller to throw. */
+  const refuse = async (err: PortalError, deviceId: string | null = null): Promise<PortalError> => {
+    await audit(
       ctx.db,
       {
         event: 'credential.register-refused',
@@ -40,14 +41,18 @@ export async function verifyDeviceRegistration(
       now,
     );
     ctx.logger.warn({ event: 'credential.register-refused', code: err.code }, 'registration refused');
-    throw err;
+    return err;
   };
 
   // Single use: the challenge is consumed before anything else, so a failed attempt burns it too.
   const challenge = readClientChallenge(input.credential.response.clientDataJSON);
-  const issued = consumeChallenge(ctx.db, { challenge, purpose: 'registration', sessionHash: session.idHash }, now);
+  const issued = await consumeChallenge(
+    ctx.db,
+    { challenge, purpose: 'registration', sessionHash: session.idHash },
+    now,
+  );
   if (!issued || issued.userId !== user.id) {
-    refuse(
+    throw await refuse(
       new PortalError(
         'ERR_CHALLENGE_INVALID',
         'The registration challenge is unknown, expired or already used. Start again.',
@@ -67,14 +72,14 @@ export async function verifyDeviceRegistration(
     });
     info = result.verified ? result.registrationInfo : undefined;
   } catch (err) {
-    refuse(new PortalError('ERR_VERIFICATION_FAILED', `Registration refused: ${(err as Error).message}`));
+    throw await refuse(new PortalError('ERR_VERIFICATION_FAILED', `Registration refused: ${(err as Error).message}`));
   }
   if (!info)
-    return refuse(new PortalError('ERR_VERIFICATION_FAILED', 'Registration refused: the response did not verify'));
+    throw await refuse(new PortalError('ERR_VERIFICATION_FAILED', 'Registration refused: the response did not verify'));
 
   // Device enrollment is proven by a signature of the device's inventory key, never by a flag.
   if (!input.deviceStatement) {
-    refuse(
+    throw await refuse(
       new PortalError(
         'ERR_DEVICE_STATEMENT_INVALID',
         'Registration needs a device statement signed by a device enrolled in your organisation. Enroll this device first.',
@@ -82,9 +87,9 @@ export async function verifyDeviceRegistration(
     );
   }
   const deviceId = decodeDeviceStatementKid(input.deviceStatement);
-  const device = deviceId ? getDevice(ctx.db, deviceId) : undefined;
+  const device = deviceId ? await getDevice(ctx.db, deviceId) : undefined;
   if (!deviceId || !device || device.orgId !== user.orgId) {
-    refuse(
+    throw await refuse(
       new PortalError(
         'ERR_DEVICE_NOT_ENROLLED',
         `This device${deviceId ? ` ("${deviceId}")` : ''} is not enrolled in your organisation's device management. Enroll it, then try again.`,
@@ -94,7 +99,7 @@ export async function verifyDeviceRegistration(
   }
   const enrolled = device as NonNullable<typeof device>;
   if (enrolled.revokedAt !== null) {
-    refuse(
+    throw await refuse(
       new PortalError(
         'ERR_DEVICE_REVOKED',
         'This device has been removed from device management by your admin, so it cannot register for device sign-in.',
@@ -114,12 +119,16 @@ export async function verifyDeviceRegistration(
     },
     now: new Date(now),
   });
-  if (!statement.verified) refuse(new PortalError('ERR_DEVICE_STATEMENT_INVALID', statement.message), enrolled.id);
+  if (!statement.verified)
+    throw await refuse(new PortalError('ERR_DEVICE_STATEMENT_INVALID', statement.message), enrolled.id);
 
-  if (getCredential(ctx.db, info.credential.id)) {
-    refuse(new PortalError('ERR_CONFLICT', 'This device sign-in token is already registered.'), enrolled.id);
+  if (await getCredential(ctx.db, info.credential.id)) {
+    throw await refuse(
+      new PortalError('ERR_CONFLICT', 'This device sign-in token is already registered.'),
+      enrolled.id,
+    );
   }
-  insertCredential(ctx.db, {
+  await insertCredential(ctx.db, {
     id: info.credential.id,
     userId: user.id,
     deviceId: enrolled.id,
@@ -128,7 +137,7 @@ export async function verifyDeviceRegistration(
     transports: input.credential.response.transports ?? ['internal'],
     createdAt: now,
   });
-  audit(
+  await audit(
     ctx.db,
     {
       event: 'credential.registered',

@@ -22,8 +22,13 @@ export async function verifyDeviceSignIn(
 ): Promise<{ user: User; credential: StoredCredential }> {
   const now = ctx.clock();
   let auditUser: User | undefined;
-  const refuse = (err: PortalError, extra: Record<string, unknown> = {}, event = 'signin.failure'): never => {
-    audit(
+  /** Audits and logs a refusal, then hands the error back for the caller to throw. */
+  const refuse = async (
+    err: PortalError,
+    extra: Record<string, unknown> = {},
+    event = 'signin.failure',
+  ): Promise<PortalError> => {
+    await audit(
       ctx.db,
       {
         event,
@@ -36,25 +41,25 @@ export async function verifyDeviceSignIn(
       now,
     );
     ctx.logger.warn({ event, code: err.code }, 'device sign-in refused');
-    throw err;
+    return err;
   };
 
   const challenge = readClientChallenge(input.credential.response.clientDataJSON);
-  const issued = consumeChallenge(
+  const issued = await consumeChallenge(
     ctx.db,
     { challenge, purpose: 'authentication', sessionHash: input.session.idHash },
     now,
   );
   if (!issued)
-    refuse(
+    throw await refuse(
       new PortalError(
         'ERR_CHALLENGE_INVALID',
         'The sign-in challenge is unknown, expired or already used. Start again.',
       ),
     );
-  auditUser = issued?.userId ? getUser(ctx.db, issued.userId) : undefined;
+  auditUser = issued?.userId ? await getUser(ctx.db, issued.userId) : undefined;
   if (!auditUser)
-    refuse(
+    throw await refuse(
       new PortalError(
         'ERR_VERIFICATION_FAILED',
         'Device sign-in is not set up for this email. Log in with your password.',
@@ -62,9 +67,9 @@ export async function verifyDeviceSignIn(
     );
   const user = auditUser as User;
 
-  const stored = getCredential(ctx.db, input.credential.id);
+  const stored = await getCredential(ctx.db, input.credential.id);
   if (!stored) {
-    refuse(
+    throw await refuse(
       new PortalError(
         'ERR_VERIFICATION_FAILED',
         'This device sign-in token is not registered with the portal (it may have been deleted). Log in with your password to register this device again.',
@@ -73,20 +78,20 @@ export async function verifyDeviceSignIn(
   }
   const credential = stored as StoredCredential;
   if (credential.userId !== user.id) {
-    refuse(new PortalError('ERR_FORBIDDEN', 'This device sign-in token belongs to another user.'), {
+    throw await refuse(new PortalError('ERR_FORBIDDEN', 'This device sign-in token belongs to another user.'), {
       credentialId: credential.id,
       deviceId: credential.deviceId,
     });
   }
-  const device = getDevice(ctx.db, credential.deviceId);
+  const device = await getDevice(ctx.db, credential.deviceId);
   if (!device || device.orgId !== user.orgId) {
-    refuse(
+    throw await refuse(
       new PortalError('ERR_DEVICE_NOT_ENROLLED', 'The device of this token is not enrolled in your organisation.'),
       { deviceId: credential.deviceId },
     );
   }
   if (device?.revokedAt !== null) {
-    refuse(
+    throw await refuse(
       new PortalError(
         'ERR_DEVICE_REVOKED',
         'Your admin removed this device from device management, so it cannot sign in.',
@@ -115,7 +120,7 @@ export async function verifyDeviceSignIn(
   } catch (err) {
     const message = (err as Error).message;
     if (/counter/i.test(message)) {
-      refuse(
+      throw await refuse(
         new PortalError(
           'ERR_VERIFICATION_FAILED',
           `Device sign-in refused: the token's counter did not increase (${message}). The token may have been copied; register this device again.`,
@@ -124,13 +129,13 @@ export async function verifyDeviceSignIn(
         'signin.counter-regression',
       );
     }
-    refuse(new PortalError('ERR_VERIFICATION_FAILED', `Device sign-in refused: ${message}`), {
+    throw await refuse(new PortalError('ERR_VERIFICATION_FAILED', `Device sign-in refused: ${message}`), {
       deviceId: credential.deviceId,
     });
   }
   // Race-free: a concurrent use of the same counter value loses here.
-  if (!advanceCounter(ctx.db, credential.id, newCounter, now)) {
-    refuse(
+  if (!(await advanceCounter(ctx.db, credential.id, newCounter, now))) {
+    throw await refuse(
       new PortalError('ERR_VERIFICATION_FAILED', 'Device sign-in refused: the token counter did not increase.'),
       { deviceId: credential.deviceId, credentialId: credential.id },
       'signin.counter-regression',

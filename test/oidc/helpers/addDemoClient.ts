@@ -10,13 +10,13 @@ import type { PortalDb } from '../../../portal/src/db/openDatabase.js';
 import type { DemoApp } from '../../../portal/src/demoApp/startDemoApp.js';
 import type { SeededUser } from './portalSignIn.js';
 
-export function addDemoClient(
+export async function addDemoClient(
   db: PortalDb,
   demo: DemoApp,
   who: SeededUser,
   options: { name: string; protected?: boolean; alsoAssign?: string[] },
-): { clientId: string; clientSecret: string } {
-  const { app, clientSecret } = addApp(db, {
+): Promise<{ clientId: string; clientSecret: string }> {
+  const { app, clientSecret } = await addApp(db, {
     orgId: who.user.orgId,
     name: options.name,
     redirectUris: [demo.redirectUri],
@@ -25,7 +25,7 @@ export function addDemoClient(
   });
   demo.setClient(app.clientId, clientSecret);
   for (const email of [who.email, ...(options.alsoAssign ?? [])]) {
-    assignApp(db, { orgId: who.user.orgId, appName: options.name, email });
+    await assignApp(db, { orgId: who.user.orgId, appName: options.name, email });
   }
   return { clientId: app.clientId, clientSecret: clientSecret as string };
 }

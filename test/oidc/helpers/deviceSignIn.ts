@@ -22,7 +22,7 @@ function metaCsrf(html: string): string {
 export async function enrollDevice(portal: TestPortal): Promise<SoftwareAuthenticator> {
   const auth = new SoftwareAuthenticator({ enrollmentType: 'desktop-agent' });
   const publicKey = await auth.enrollIdentity();
-  const { token } = newEnrollmentToken(portal.db, Date.now());
+  const { token } = await newEnrollmentToken(portal.db, Date.now());
   const res = await fetch(new URL('/api/devices/enroll', portal.origin), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

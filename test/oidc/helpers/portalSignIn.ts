@@ -24,12 +24,12 @@ export async function seedUser(
   options: { deviceTrust?: boolean } = {},
 ): Promise<SeededUser> {
   const now = Date.now();
-  const org = defaultOrganisation(db, now);
-  if (options.deviceTrust !== undefined) setDeviceTrust(db, org.id, options.deviceTrust);
+  const org = await defaultOrganisation(db, now);
+  if (options.deviceTrust !== undefined) await setDeviceTrust(db, org.id, options.deviceTrust);
   const password = `pw-${email}-correct horse`;
-  const user = insertUser(db, { orgId: org.id, email, passwordHash: await hashPassword(password), now });
+  const user = await insertUser(db, { orgId: org.id, email, passwordHash: await hashPassword(password), now });
   const totpSecret = newTotpSecret();
-  setTotpSecret(db, user.id, totpSecret, now);
+  await setTotpSecret(db, user.id, totpSecret, now);
   return { user, email, password, totpSecret };
 }
 

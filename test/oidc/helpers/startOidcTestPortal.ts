@@ -1,5 +1,6 @@
 /**
- * The dev kit's portal (dev/startDevPortal.ts) for the OIDC tests: a SQLite file in a temp dir,
+ * The dev kit's portal (dev/startDevPortal.ts) for the OIDC tests: a SQLite file in a temp dir (or
+ * a fresh PostgreSQL database in the `postgres` test project, see test/helpers/testStore.ts),
  * 127.0.0.1 on a free port, canonical origin `http://localhost:<port>`. `restart()` stops it and starts a new
  * one on the same port and file, as after a process restart.
  */

@@ -1,5 +1,6 @@
 /**
- * The dev kit's portal (dev/startDevPortal.ts) for HTTP-level tests, a movable
+ * The dev kit's portal (dev/startDevPortal.ts) for HTTP-level tests — on SQLite, or on a fresh
+ * PostgreSQL database in the `postgres` test project (test/helpers/testStore.ts) — a movable
  * clock, and the user journeys the tests repeat: add a user, enroll a software device, sign in by
  * password (+ TOTP), register the device, sign in with the device. The SoftwareAuthenticator
  * stands in for the extension + daemon; the origin it signs for is what the browser would report.
@@ -20,7 +21,8 @@ export interface TestClock {
 export interface TestPortal {
   portal: RunningPortal;
   clock: TestClock;
-  dbFile: string;
+  /** The store's location: a SQLite file or a `postgres://` URL. */
+  database: string;
   origin: string;
   client(): CookieJarFetch;
   restart(): Promise<void>;
@@ -40,7 +42,7 @@ export async function startTestPortal(options: Pick<StartPortalOptions, 'hashing
       return dev.portal;
     },
     clock,
-    dbFile: dev.dbFile,
+    database: dev.database,
     get origin() {
       return dev.portal.origin;
     },
@@ -68,7 +70,7 @@ export async function addTestUser(kit: TestPortal, email: string, options: { mfa
 export async function enrollSoftwareDevice(kit: TestPortal): Promise<SoftwareAuthenticator> {
   const device = new SoftwareAuthenticator();
   const publicKey = await device.enrollIdentity();
-  const { token } = newEnrollmentToken(kit.portal.db, kit.clock.now);
+  const { token } = await newEnrollmentToken(kit.portal.db, kit.clock.now);
   const res = await fetch(`${kit.origin}/api/devices/enroll`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

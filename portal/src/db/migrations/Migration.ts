@@ -4,6 +4,11 @@ export interface Migration {
   version: number;
   /** Short snake_case name, recorded in `schema_migrations`. */
   name: string;
-  /** SQL run with `db.exec` inside the migration's transaction. */
+  /**
+   * SQL run as one script inside the migration's transaction, written for SQLite; PostgreSQL gets
+   * it through `toPostgresSchema` (INTEGER → BIGINT, BLOB → BYTEA, AUTOINCREMENT → identity).
+   */
   sql: string;
+  /** The PostgreSQL script, when the translation above is not enough. */
+  postgres?: string;
 }

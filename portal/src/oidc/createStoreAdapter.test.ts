@@ -2,32 +2,34 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addApp } from '../apps/addApp.js';
 import { openDatabase, type PortalDb } from '../db/openDatabase.js';
 import { ensureOrganisation } from '../store/organisations.js';
-import { createSqliteAdapter } from './createSqliteAdapter.js';
+import { createStoreAdapter } from './createStoreAdapter.js';
 import { loadOidcKeys } from './loadOidcKeys.js';
 import { oidcMigrations } from './oidcMigrations.js';
 
-describe('createSqliteAdapter', () => {
+describe('createStoreAdapter', () => {
   let db: PortalDb;
   let now: number;
-  let adapter: ReturnType<typeof createSqliteAdapter>;
+  let adapter: ReturnType<typeof createStoreAdapter>;
 
-  beforeEach(() => {
-    db = openDatabase(':memory:', { extraMigrations: oidcMigrations });
+  beforeEach(async () => {
+    db = await openDatabase(':memory:', { extraMigrations: oidcMigrations });
     now = 1_700_000_000_000;
-    adapter = createSqliteAdapter(db, () => now);
+    adapter = createStoreAdapter(db, () => now);
   });
   afterEach(() => db.close());
 
-  it('should mark a code consumed once and report it on every later find', async () => {
+  it('should refuse a second consume of a code and revoke its grant when it is reused', async () => {
     const codes = adapter('AuthorizationCode');
     await codes.upsert('c1', { accountId: 'usr_1', grantId: 'g1' }, 60);
+    await adapter('AccessToken').upsert('a1', { grantId: 'g1' }, 60);
     await codes.consume('c1');
     const first = await codes.find('c1');
-    now += 5000;
-    await codes.consume('c1');
-    const second = await codes.find('c1');
     expect(first?.consumed).toBe(1_700_000_000);
-    expect(second?.consumed).toBe(1_700_000_000);
+    now += 5000;
+    // Another instance that read the code as unused before the first consume loses here.
+    await expect(codes.consume('c1')).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await codes.find('c1')).toBeUndefined();
+    expect(await adapter('AccessToken').find('a1')).toBeUndefined();
   });
 
   it('should return nothing when the artefact has expired', async () => {
@@ -50,8 +52,8 @@ describe('createSqliteAdapter', () => {
   });
 
   it('should read clients from the apps table, with the secret hash and never the secret', async () => {
-    const orgId = ensureOrganisation(db, 'Example', now).id;
-    const { app, clientSecret } = addApp(db, { orgId, name: 'Wiki', redirectUris: ['https://wiki.example/cb'] });
+    const orgId = (await ensureOrganisation(db, 'Example', now)).id;
+    const { app, clientSecret } = await addApp(db, { orgId, name: 'Wiki', redirectUris: ['https://wiki.example/cb'] });
     const client = await adapter('Client').find(app.clientId);
     expect(client).toMatchObject({
       client_id: app.clientId,
@@ -65,11 +67,12 @@ describe('createSqliteAdapter', () => {
 });
 
 describe('loadOidcKeys', () => {
-  it('should create the keys once and return the same ones afterwards', () => {
-    const db = openDatabase(':memory:', { extraMigrations: oidcMigrations });
-    const first = loadOidcKeys(db);
-    const second = loadOidcKeys(db);
-    db.close();
+  it('should create the keys once and return the same ones afterwards', async () => {
+    const db = await openDatabase(':memory:', { extraMigrations: oidcMigrations });
+    const [first, concurrent] = await Promise.all([loadOidcKeys(db), loadOidcKeys(db)]);
+    const second = await loadOidcKeys(db);
+    await db.close();
+    expect(concurrent).toEqual(first);
     expect(first.signingKeys).toHaveLength(1);
     expect(first.signingKeys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
     expect(second).toEqual(first);
