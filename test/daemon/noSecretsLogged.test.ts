@@ -82,13 +82,18 @@ describe('daemon logs and audit log', () => {
     secrets.push(request.challenge, signedIn.credential.response.signature);
     await client.close();
 
-    // Refusal paths log too: a proof for the right secret on another nonce, and a wrong Protect token.
+    // Proofs the daemon receives, accepted and refused: each is computed as the client sends it.
     const second = await DaemonClient.connect(running.url);
     await second.hello(install);
     secrets.push(await second.proof(install));
-    const forged = { ...install, secret: new Uint8Array(secret.length) };
-    expect((await second.auth(forged)).ok).toBe(false);
+    expect((await second.auth(install)).ok).toBe(true);
     await second.close();
+    const forger = await DaemonClient.connect(running.url);
+    await forger.hello(install);
+    const forged = { ...install, secret: new Uint8Array(secret.length) };
+    secrets.push(await forger.proof(forged));
+    expect((await forger.auth(forged)).ok).toBe(false);
+    await forger.close();
     const wrong = await httpRequest(running.port, {
       method: 'POST',
       path: '/protect/AAAAAAAAAAAA/approve',

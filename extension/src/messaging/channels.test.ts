@@ -20,11 +20,19 @@ function receiver() {
 }
 
 describe('channels', () => {
-  it('should define a request and a response schema for every message when listed', () => {
-    for (const group of Object.values(channels)) {
-      for (const definition of Object.values(group)) {
-        expect(typeof definition.request.safeParse).toBe('function');
-        expect(typeof definition.response.safeParse).toBe('function');
+  it('should refuse what is not a message of its shape for every request and response when listed', () => {
+    // A schema left open (z.any(), z.unknown(), a passthrough record) would let anything through.
+    for (const [channel, group] of Object.entries(channels)) {
+      for (const [type, definition] of Object.entries(group)) {
+        for (const junk of [undefined, null, 42, 'text', [], { unexpected: true }]) {
+          expect(definition.request.safeParse(junk).success, `${channel} ${type} request ${JSON.stringify(junk)}`).toBe(
+            false,
+          );
+          expect(
+            definition.response.safeParse(junk).success,
+            `${channel} ${type} response ${JSON.stringify(junk)}`,
+          ).toBe(false);
+        }
       }
     }
   });
