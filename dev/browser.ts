@@ -13,6 +13,7 @@ import { CHROME_EXTENSION_DIR, ensureExtensionBuilt } from './buildExtension.js'
 
 /** The part of `chrome.*` these helpers use inside the worker. */
 interface WorkerChrome {
+  scripting: { getRegisteredContentScripts(): Promise<{ matches?: string[] }[]> };
   storage: {
     local: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
   };
@@ -112,6 +113,29 @@ export async function configureExtension(worker: Worker, settings: Partial<Local
     const stored = ((await api.storage.local.get('settings')).settings as object | undefined) ?? {};
     await api.storage.local.set({ settings: { ...stored, ...patch } });
   }, settings);
+  // The worker registers the page bridge for the configured origins once it sees the change;
+  // a page opened before that would get no content script.
+  const origins = [...(settings.portalOrigins ?? []), ...(settings.ssoLoginOrigins ?? [])];
+  if (origins.length > 0) await waitForBridgeRegistration(worker, origins);
+}
+
+/** Waits (up to `timeoutMs`) until the page bridge is registered for every origin. */
+export async function waitForBridgeRegistration(worker: Worker, origins: string[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const matches = await worker.evaluate(async () => {
+      const api = (globalThis as unknown as { chrome: WorkerChrome }).chrome;
+      const scripts = await api.scripting.getRegisteredContentScripts();
+      return scripts.flatMap((s) => s.matches ?? []);
+    });
+    if (origins.every((o) => matches.includes(`${o}/*`))) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `The page bridge was not registered for ${origins.join(', ')} (registered: ${matches.join(', ') || 'none'})`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Opens a new tab at `url`. */

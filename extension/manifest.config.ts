@@ -7,9 +7,8 @@ import { KEYBOUND_VERSION } from '../shared/version.js';
 import { EXTENSION_PUBLIC_KEY } from './src/extensionId.js';
 
 /**
- * Pages the content script is injected into. Match patterns cannot carry ports, so loopback is
- * matched broadly here and the worker admits only the configured origins at run time (pages on
- * other origins get nothing). A deployment adds its portal hosts at build time, e.g.
+ * Hosts the content script may ever run on. The worker registers it for the configured origins
+ * only (with their ports), at run time; these host permissions bound that set. A deployment adds its portal hosts at build time, e.g.
  * `KEYBOUND_CONTENT_MATCHES="https://portal.example.com/*,https://login.example.com/*"`.
  */
 export function contentMatches(env: string | undefined = process.env.KEYBOUND_CONTENT_MATCHES): string[] {
@@ -42,20 +41,15 @@ export default defineManifest({
   // 116: a WebSocket's traffic keeps the service worker alive (the keepalive relies on it).
   minimum_chrome_version: '116',
   background: { service_worker: 'src/background/serviceWorker.ts', type: 'module' },
-  content_scripts: [
-    {
-      matches: contentMatches(),
-      js: ['src/content/pageBridge.iife.ts'],
-      run_at: 'document_start',
-      all_frames: false,
-    },
-  ],
+  // The page bridge is registered at run time for the configured origins only
+  // (background/syncContentScripts.ts); these hosts bound where it may ever run.
+  host_permissions: contentMatches(),
   action: { default_popup: 'src/popup/popup.html', default_title: 'Keybound' },
   options_ui: { page: 'src/options/options.html', open_in_tab: true },
   // webRequest (observe only) sees the portal's Secure-Session-Registration; alarms and cookies
-  // keep a device-bound session's short-lived cookie refreshed (docs/sessions.md).
-  permissions: ['storage', 'webRequest', 'alarms', 'cookies'],
-  host_permissions: contentMatches(),
+  // keep a device-bound session's short-lived cookie refreshed (docs/sessions.md); scripting
+  // registers the page bridge for the configured origins.
+  permissions: ['storage', 'webRequest', 'alarms', 'cookies', 'scripting'],
   storage: { managed_schema: 'managed_schema.json' },
   content_security_policy: {
     extension_pages: `script-src 'self'; object-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:* ${portalConnectSources().join(' ')}`,

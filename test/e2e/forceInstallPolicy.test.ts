@@ -17,14 +17,20 @@ import { loadSigningKey } from '../../deploy/src/pack/loadSigningKey.js';
 import { packExtension } from '../../deploy/src/pack/packExtension.js';
 import { buildExtensionPolicy } from '../../deploy/src/policy/buildExtensionPolicy.js';
 import { linuxPolicyJson } from '../../deploy/src/policy/linuxPolicyJson.js';
-import { configureExtension, type ExtensionBrowser, openPage } from '../../dev/browser.js';
+import { type ExtensionBrowser, openPage } from '../../dev/browser.js';
 import { ensureExtensionBuilt } from '../../dev/buildExtension.js';
 import { launchPolicyBrowser } from '../helpers/launchPolicyBrowser.js';
-import { CHROMIUM_MANAGED_POLICY_DIR } from '../helpers/managedPolicy.js';
+import { acquirePolicyLock, CHROMIUM_MANAGED_POLICY_DIR } from '../helpers/managedPolicy.js';
 import { PortalUser } from './helpers/PortalUser.js';
 import { answerProtect, openTrackedPage, waitUntilInFront } from './helpers/protectWindow.js';
 import { registerThroughOffer } from './helpers/registerThroughOffer.js';
 import { type E2eStack, startE2eStack } from './helpers/startE2eStack.js';
+
+/** Runs inside the extension's worker: the user's own options, as the options page stores them. */
+function writeLocalSettings(settings: object): Promise<void> {
+  const api = (globalThis as unknown as { chrome: { storage: { local: { set(i: object): Promise<void> } } } }).chrome;
+  return api.storage.local.set({ settings });
+}
 
 /** Runs inside the extension's worker. */
 function readManagedPortalOrigins(): Promise<unknown> {
@@ -71,13 +77,19 @@ describe('extension force-installed by managed policy', () => {
     const removePolicy = () => rmSync(policyFile, { force: true });
     process.once('exit', removePolicy);
     let browser: ExtensionBrowser | undefined;
+    // One test's policy file at a time: Chromium does not merge `3rdparty` across files.
+    const release = await acquirePolicyLock();
     try {
       await writeFile(policyFile, linuxPolicyJson(testPolicy as typeof policy), { mode: 0o644 });
       browser = await launchPolicyBrowser(extensionId);
       expect(browser.extensionId).toBe(extensionId);
 
       // The user's own options say otherwise; the policy must win.
-      await configureExtension(browser.worker, { portalOrigins: ['https://elsewhere.example'], daemonPort: 1 });
+      // (Written directly: configureExtension would wait for a registration the policy overrides.)
+      await browser.worker.evaluate(writeLocalSettings, {
+        portalOrigins: ['https://elsewhere.example'],
+        daemonPort: 1,
+      });
       await expect
         .poll(() => browser?.worker.evaluate(readManagedPortalOrigins), { timeout: 30_000 })
         .toEqual({ portalOrigins: [stack.portal.origin] });
@@ -85,6 +97,8 @@ describe('extension force-installed by managed policy', () => {
       const popup = await openPage(browser.context, `chrome-extension://${extensionId}/src/popup/popup.html`);
       await expect.poll(() => popup.locator('#managed').isVisible(), { timeout: 15_000 }).toBe(true);
       expect(await popup.locator('#managed').textContent()).toContain('managed by your organisation');
+      // The popup's side of `keybound doctor`, in the doctor's words.
+      await expect.poll(() => popup.locator('#checks').textContent(), { timeout: 15_000 }).toContain('Policy seen: ok');
       await popup.close();
 
       const user = new PortalUser({ portalOrigin: stack.portal.origin, ...stack.user });
@@ -100,7 +114,8 @@ describe('extension force-installed by managed policy', () => {
     } finally {
       removePolicy();
       process.off('exit', removePolicy);
+      await release();
       await browser?.close();
     }
-  }, 180_000);
+  }, 420_000);
 });

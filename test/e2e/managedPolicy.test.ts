@@ -28,7 +28,7 @@ describe('managed policy configures the extension', () => {
       { extensionId: extension.extensionId },
     );
     browser = await launchWithExtension({ extensionDir: extension.dir });
-  }, 90_000);
+  }, 420_000); // may wait for another test's policy file (helpers/managedPolicy.ts)
 
   afterAll(async () => {
     await browser?.close();

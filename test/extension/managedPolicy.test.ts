@@ -25,7 +25,7 @@ describe('managed policy', () => {
       extensionDir: copy.dir,
       settings: { portalOrigins: [server.localhostOrigin], daemonPort: 9 },
     });
-  });
+  }, 420_000); // may wait for another test's policy file (helpers/managedPolicy.ts)
 
   afterAll(async () => {
     await browser?.close();

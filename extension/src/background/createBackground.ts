@@ -18,6 +18,7 @@ import { interpretSender, type RawSender } from './interpretSender.js';
 import { isDaemonProtectUrl } from './isDaemonProtectUrl.js';
 import { PageCeremonies } from './PageCeremonies.js';
 import { ProtectHandoff } from './ProtectHandoff.js';
+import { contentScriptSync, type ScriptingApi } from './syncContentScripts.js';
 
 type Fields = Record<string, string | number | boolean | undefined>;
 
@@ -71,8 +72,32 @@ function sessionStore(api: typeof Browser) {
   };
 }
 
-/** Creates the background: `onMessage` and `onStorageChanged` are what the listeners call. */
-export function createBackground(api: typeof Browser) {
+/** `chrome.scripting` plus injection into tabs already open on a newly configured origin. */
+function scriptingApi(api: typeof Browser): ScriptingApi | undefined {
+  const scripting = (api as unknown as { scripting?: ScriptingApi & { executeScript: Function } }).scripting;
+  if (!scripting) return undefined;
+  return {
+    getRegisteredContentScripts: (f) => scripting.getRegisteredContentScripts(f),
+    registerContentScripts: (s) => scripting.registerContentScripts(s),
+    updateContentScripts: (s) => scripting.updateContentScripts(s),
+    unregisterContentScripts: (f) => scripting.unregisterContentScripts(f),
+    injectIntoOpenTabs: async (matches, file) => {
+      for (const tab of await api.tabs.query({ url: matches })) {
+        if (tab.id === undefined) continue;
+        await (scripting.executeScript as (i: unknown) => Promise<unknown>)({
+          target: { tabId: tab.id },
+          files: [file],
+        }).catch(() => undefined);
+      }
+    },
+  };
+}
+
+/**
+ * Creates the background: `onMessage`, `onStorageChanged` and `syncContentScripts` are what the
+ * listeners call. `bridgeFile` is the built page-bridge content script, registered per origin.
+ */
+export function createBackground(api: typeof Browser, bridgeFile?: string) {
   const version = api.runtime.getManifest().version;
   const settings = new SettingsSource({ local: api.storage.local, managed: managedStorage(api) });
   const handoff = new ProtectHandoff({
@@ -124,6 +149,12 @@ export function createBackground(api: typeof Browser) {
     log,
   );
 
+  const scripting = bridgeFile ? scriptingApi(api) : undefined;
+  const sync = scripting && bridgeFile ? contentScriptSync(scripting, bridgeFile, log) : undefined;
+  const syncContentScripts = async () => {
+    if (sync) await sync(await settings.current());
+  };
+
   const policyFor = (served: (origin: string) => boolean) => ({
     extensionId: api.runtime.id,
     extensionOrigin: extensionOrigin(api),
@@ -169,6 +200,9 @@ export function createBackground(api: typeof Browser) {
       if (area === 'local') settings.invalidateLocal();
       // A changed daemon port takes effect with the next connection.
       if (area === 'local' || area === 'managed') daemon.disconnect();
+      void syncContentScripts();
     },
+    /** Registers the page bridge for the configured origins (at start, and when the policy copy changes). */
+    syncContentScripts,
   };
 }

@@ -4,9 +4,12 @@
  * createBackground.ts. This is the only part of the extension that talks to the daemon.
  */
 import browser from 'webextension-polyfill';
+// crxjs builds the `.iife.ts` script and gives its output path (registered per configured origin).
+import bridgeFile from '../content/pageBridge.iife.ts?script';
 import { createBackground, log } from './createBackground.js';
 
-const background = createBackground(browser);
+const background = createBackground(browser, bridgeFile);
+void background.syncContentScripts();
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) =>
   background.onMessage(message, sender).catch(() => {
@@ -18,6 +21,8 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 browser.tabs.onRemoved.addListener((tabId) => background.onTabRemoved(tabId));
 
 browser.storage.onChanged.addListener((changes, area) => {
+  // The managed policy's copy changed (first read after start, or a new policy): re-register.
+  if (area === 'local' && 'managedCache' in changes) void background.syncContentScripts();
   // Our own bookkeeping (pairing, managed cache) must not drop the connection.
   if (area === 'local' && !('settings' in changes)) return;
   background.onStorageChanged(area);

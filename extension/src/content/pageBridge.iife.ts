@@ -1,9 +1,9 @@
 /**
  * Content script entry (bundled inline by crxjs because of the `.iife.ts` name, and minified by
- * extensionBuildExtras, so it is ready soon after navigation). Injected on the manifest's broad
- * loopback matches; it first asks the worker whether this tab's origin is a configured portal or
- * SSO login origin. The worker decides from the browser-reported sender origin and does not
- * answer otherwise, so pages on other origins get nothing — no listener, no ready signal.
+ * extensionBuildExtras, so it is ready soon after navigation). Registered by the worker for
+ * the configured portal and SSO login origins only (background/syncContentScripts.ts), so it
+ * announces itself at once, without asking the worker first; pages on other origins never get
+ * it. The worker still checks every request's browser-reported origin.
  *
  * Deliberately small (docs/decisions/0034-…): no zod and no webextension-polyfill here (they were
  * 237 KB parsed on every portal page); it checks the envelope and relays, and the worker runs the
@@ -26,10 +26,12 @@ const abandon = (): void => {
   onChannel('page.abandon', {}).catch(() => undefined);
 };
 
-async function start(): Promise<void> {
+function start(): void {
+  // Registered and also injected into open tabs: run once per document (isolated-world global).
+  const scope = globalThis as { keyboundBridge?: boolean };
+  if (scope.keyboundBridge) return;
+  scope.keyboundBridge = true;
   const origin = location.origin;
-  const gate = (await onChannel('gate', { origin }).catch(() => undefined)) as { allowed?: unknown } | undefined;
-  if (gate?.allowed !== true) return;
 
   const bridge = createPageBridge({
     win: window as unknown as BridgeWindow,
@@ -50,4 +52,4 @@ async function start(): Promise<void> {
   });
 }
 
-void start();
+start();

@@ -8,6 +8,7 @@ import browser from 'webextension-polyfill';
 import type { ChannelEnvelope, Overview } from '../messaging/channels.js';
 import { sendOnChannel } from '../messaging/sendOnChannel.js';
 import { explainProblem } from './explainProblem.js';
+import { popupChecks } from './popupChecks.js';
 
 const transport = (message: ChannelEnvelope) => browser.runtime.sendMessage(message);
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -45,11 +46,26 @@ function row(list: HTMLElement, term: string, value: string): void {
   list.append(dt, dd);
 }
 
+const CHECK_MARK = { ok: 'ok', warn: 'warning', fail: 'broken', skip: 'not checked' } as const;
+
+/** The doctor's links as the extension sees them, with the doctor's words. */
+function renderChecks(view: Overview): void {
+  const list = $('checks');
+  list.replaceChildren();
+  for (const check of popupChecks(view)) {
+    const li = document.createElement('li');
+    li.dataset.status = check.status;
+    li.textContent = `${check.title}: ${CHECK_MARK[check.status]} (${check.detail})${check.fix && check.status !== 'ok' ? `. ${check.fix}` : ''}`;
+    list.append(li);
+  }
+}
+
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
 function render(view: Overview): void {
   // IT set at least one value by policy; those win over the user's own settings.
   $('managed').hidden = view.managedKeys.length === 0;
+  renderChecks(view);
   $('connection').textContent = `${CONNECTION_TEXT[view.connection]} (port ${view.daemonPort})`;
   showProblem(view.problem ?? (view.eligibility?.eligible === false ? view.eligibility.problem : undefined));
 
