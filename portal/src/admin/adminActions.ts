@@ -5,6 +5,7 @@
  */
 import { PortalError } from '../../../shared/errors.js';
 import type { PortalDb, SqlRunner } from '../db/PortalDb.js';
+import { postureReport } from '../posture/postureReport.js';
 import { hashPassword } from '../security/passwordHash.js';
 import { newTotpSecret, totpUri } from '../security/totp.js';
 import { audit, listAudit } from '../store/audit.js';
@@ -139,9 +140,11 @@ export async function newEnrollmentToken(db: PortalDb, now: number, orgName?: st
   return { token, organisation: org.name, expiresAt: new Date(expiresAt).toISOString() };
 }
 
-export async function deviceList(db: PortalDb) {
+export async function deviceList(db: PortalDb, now = Date.now()) {
   const names = await orgNames(db);
-  return (await listDevices(db)).map((d) => ({
+  const devices = await listDevices(db);
+  const postures = await Promise.all(devices.map((d) => postureSummary(db, d.orgId, d.id, now)));
+  return devices.map((d, i) => ({
     id: d.id,
     name: d.name,
     platform: d.platform,
@@ -149,7 +152,18 @@ export async function deviceList(db: PortalDb) {
     organisation: names.get(d.orgId) ?? d.orgId,
     enrolledAt: new Date(d.enrolledAt).toISOString(),
     revokedAt: d.revokedAt === null ? null : new Date(d.revokedAt).toISOString(),
+    posture: postures[i] as string,
   }));
+}
+
+/** One word or list for the device list: "ok", "not reported", or the failing rules with their modes. */
+async function postureSummary(db: PortalDb, orgId: string, deviceId: string, now: number): Promise<string> {
+  const report = await postureReport(db, orgId, deviceId, now);
+  if (report.reportedAt === null) return 'not reported';
+  const failing = report.outcomes.filter((o) => o.state !== 'pass');
+  return failing.length === 0
+    ? 'ok'
+    : failing.map((o) => `${o.rule} ${o.state} (${o.blocking ? 'blocked' : o.mode})`).join(', ');
 }
 
 /** Revokes a device: its sessions lose trust at once and its credentials stop signing in. */

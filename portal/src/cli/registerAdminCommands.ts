@@ -82,6 +82,62 @@ export function registerAdminCommands(program: Command): void {
       );
     });
 
+  const policy = admin.command('policy').description('Device posture rules, re-checked at every session refresh');
+  const posture = () => import('../posture/postureAdminActions.js');
+  policy
+    .command('set <rule>')
+    .description('Add or change a rule: os-version, disk-encryption, firewall, screen-lock')
+    .requiredOption('--mode <mode>', 'report (record only), warn (banner, then block after the grace period) or block')
+    .option('--min-version <version>', 'os-version: the lowest accepted version, e.g. 13 or 22.04')
+    .option('--grace-days <days>', 'warn: days from the first failure until the rule blocks (default 7)')
+    .option('--org <name>', 'organisation (default: the only one)')
+    .action(
+      async (
+        rule: string,
+        opts: { mode: string; minVersion?: string; graceDays?: string; org?: string },
+        cmd: Command,
+      ) => {
+        const p = await posture();
+        await runAdmin(
+          cmd,
+          (db, now) =>
+            p.policySet(db, now, {
+              rule,
+              mode: opts.mode,
+              ...(opts.minVersion !== undefined ? { minVersion: opts.minVersion } : {}),
+              ...(opts.graceDays !== undefined
+                ? { graceDays: /^\d+$/.test(opts.graceDays) ? Number(opts.graceDays) : Number.NaN }
+                : {}),
+              ...(opts.org ? { orgName: opts.org } : {}),
+            }),
+          (r: { rule: string; mode: string; organisation: string }) =>
+            `Posture rule ${r.rule} is ${r.mode} for ${r.organisation}.`,
+        );
+      },
+    );
+  policy
+    .command('list')
+    .option('--org <name>', 'organisation (default: the only one)')
+    .action(async (opts: { org?: string }, cmd: Command) => {
+      const p = await posture();
+      await runAdmin(
+        cmd,
+        (db, now) => p.policyList(db, now, opts.org),
+        (rows: Record<string, unknown>[]) => table(rows, ['rule', 'mode', 'minVersion', 'graceDays']),
+      );
+    });
+  policy
+    .command('remove <rule>')
+    .option('--org <name>', 'organisation (default: the only one)')
+    .action(async (rule: string, opts: { org?: string }, cmd: Command) => {
+      const p = await posture();
+      await runAdmin(
+        cmd,
+        (db, now) => p.policyRemove(db, now, rule, opts.org),
+        () => `Removed posture rule ${rule}.`,
+      );
+    });
+
   const user = admin.command('user').description('Users');
   user
     .command('add <email>')
@@ -149,9 +205,9 @@ export function registerAdminCommands(program: Command): void {
     const a = await actions();
     await runAdmin(
       cmd,
-      (db) => a.deviceList(db),
+      (db, now) => a.deviceList(db, now),
       (rows: Record<string, unknown>[]) =>
-        table(rows, ['id', 'name', 'platform', 'enrollmentType', 'enrolledAt', 'revokedAt']),
+        table(rows, ['id', 'name', 'platform', 'enrollmentType', 'enrolledAt', 'revokedAt', 'posture']),
     );
   });
   device.command('revoke <id>').action(async (id: string, _opts: unknown, cmd: Command) => {

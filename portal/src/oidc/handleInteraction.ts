@@ -12,6 +12,7 @@ import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { findAppByClientId, isAppAssigned } from '../apps/findApp.js';
 import type { PortalContext } from '../PortalContext.js';
+import { describeBlockingRule, postureReport } from '../posture/postureReport.js';
 import { audit } from '../store/audit.js';
 import { OIDC_TTL } from './createOidcProvider.js';
 import { describeAuthentication } from './describeAuthentication.js';
@@ -89,6 +90,21 @@ export function handleInteraction(ctx: PortalContext, provider: Provider, hooks:
     if (app.protected && trust.required && !trust.trusted) {
       await refuse('ERR_DEVICE_NOT_TRUSTED', trust.reason);
       await hooks.renderUntrustedPage(req, res, { signedIn, appName: app.name, reason: trust.message, returnTo: here });
+      return;
+    }
+    // Posture policy: a protected app is refused while a rule blocks this device, naming the rule.
+    const blockedBy =
+      app.protected && session.deviceId
+        ? (await postureReport(ctx.db, user.orgId, session.deviceId, now)).blockedBy
+        : undefined;
+    if (blockedBy) {
+      refuse('ERR_POSTURE_BLOCKED', `posture:${blockedBy.rule}`);
+      hooks.renderUntrustedPage(req, res, {
+        signedIn,
+        appName: app.name,
+        reason: describeBlockingRule(blockedBy),
+        returnTo: here,
+      });
       return;
     }
     if (!session.method) throw new TypeError('An authenticated session has no sign-in method');

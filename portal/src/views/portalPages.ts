@@ -15,6 +15,8 @@ export function homePage(o: {
   trust: { trusted: boolean; required: boolean; message: string };
   /** Why device sign-in cannot be used by this user now (no step-up offer then). */
   deviceSignInRefusal?: string | undefined;
+  /** Posture policy: the warn/block banner (views/deviceHealthPage.ts). */
+  postureNotice?: SafeHtml | '';
 }): SafeHtml {
   const tiles = o.apps.map(
     (a) =>
@@ -26,7 +28,7 @@ export function homePage(o: {
     title: 'Home',
     csrfToken: o.csrfToken,
     signedInAs: o.email,
-    body: html`<h1 id="heading">Your apps</h1>
+    body: html`${o.postureNotice ?? ''}<h1 id="heading">Your apps</h1>
 <p id="trust" class="${o.trust.trusted ? 'trusted' : 'untrusted'}" data-trusted="${String(o.trust.trusted)}">${
       o.trust.trusted ? 'This session is trusted: ' : 'This session is not trusted: '
     }${o.trust.message}</p>
