@@ -14,6 +14,7 @@ import { type Benchmark, formatVerdict, type Verdict } from './lib/Benchmark.js'
 import { formatMachineInfo, machineInfo } from './lib/machineInfo.js';
 import { relayBenchmark } from './relay/relayBenchmark.js';
 import { scaleBenchmark } from './scale/scaleBenchmark.js';
+import { sessionsBenchmark } from './sessions/sessionsBenchmark.js';
 import { tpmBenchmark } from './tpm/tpmBenchmark.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -22,6 +23,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   scaleBenchmark,
   browserBenchmark,
   tpmBenchmark,
+  sessionsBenchmark,
 ];
 
 export interface RunOptions {
