@@ -43,7 +43,7 @@ const DEFAULT_REFRESH_SECONDS = 300;
 async function run(ctx: BenchContext): Promise<Verdict[]> {
   const n = ctx.quick ? 10 : 500;
   const dir = await mkdtemp(join(tmpdir(), 'kb-bench-dbsc-'));
-  const portal = await startPortal({ port: 0, dbFile: join(dir, 'portal.sqlite'), logger: silentLogger() });
+  const portal = await startPortal({ port: 0, database: join(dir, 'portal.sqlite'), logger: silentLogger() });
   try {
     const sealer = await createMachineSealer({
       dataDir: dir,
@@ -56,10 +56,10 @@ async function run(ctx: BenchContext): Promise<Verdict[]> {
     const kid = await jwkThumbprint(session.publicJwk);
     const db = portal.db;
     const now = Date.now();
-    const org = defaultOrganisation(db, now);
+    const org = await defaultOrganisation(db, now);
     await addUser(db, now, { email: 'bench@example.com', password: 'bench password 1' });
-    const userId = (db.prepare('SELECT id FROM users').get() as { id: string }).id;
-    insertDevice(db, {
+    const userId = ((await db.get<{ id: string }>('SELECT id FROM users')) as { id: string }).id;
+    await insertDevice(db, {
       id: 'dev_bench',
       orgId: org.id,
       publicJwk: identity.publicJwk,
@@ -68,8 +68,8 @@ async function run(ctx: BenchContext): Promise<Verdict[]> {
       name: 'bench',
       enrolledAt: now,
     });
-    const portalSession = createSession(db, { stage: 'authenticated', userId, method: 'password' }, now);
-    const { bound } = insertBoundSession(
+    const portalSession = await createSession(db, { stage: 'authenticated', userId, method: 'password' }, now);
+    const { bound } = await insertBoundSession(
       db,
       {
         sessionHash: portalSession.session.idHash,
@@ -105,7 +105,9 @@ async function run(ctx: BenchContext): Promise<Verdict[]> {
     const proofs: string[] = [];
     for (let i = 0; i < n; i++) {
       proofs.push(
-        await sign(issueDbscChallenge(db, { purpose: 'refresh', boundId: bound.id, ttlMs: 3_600_000 }, Date.now())),
+        await sign(
+          await issueDbscChallenge(db, { purpose: 'refresh', boundId: bound.id, ttlMs: 3_600_000 }, Date.now()),
+        ),
       );
     }
     const cpu = process.cpuUsage();
