@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PortalError } from '../../../shared/errors.js';
-import { openDatabase, type PortalDb } from '../db/openDatabase.js';
+import { openUnitTestStore } from '../../../test/helpers/testStore.js';
+import type { PortalDb } from '../db/PortalDb.js';
 import { oidcMigrations } from '../oidc/oidcMigrations.js';
 import { ensureOrganisation } from '../store/organisations.js';
 import { insertUser } from '../store/users.js';
@@ -13,7 +14,7 @@ describe('apps', () => {
   let orgId: string;
 
   beforeEach(async () => {
-    db = await openDatabase(':memory:', { extraMigrations: oidcMigrations });
+    db = await openUnitTestStore({ extraMigrations: oidcMigrations });
     orgId = (await ensureOrganisation(db, 'Example', Date.now())).id;
   });
   afterEach(() => db.close());

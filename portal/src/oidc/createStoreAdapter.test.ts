@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openUnitTestStore } from '../../../test/helpers/testStore.js';
 import { addApp } from '../apps/addApp.js';
-import { openDatabase, type PortalDb } from '../db/openDatabase.js';
+import type { PortalDb } from '../db/PortalDb.js';
 import { ensureOrganisation } from '../store/organisations.js';
 import { createStoreAdapter } from './createStoreAdapter.js';
 import { loadOidcKeys } from './loadOidcKeys.js';
@@ -12,7 +13,7 @@ describe('createStoreAdapter', () => {
   let adapter: ReturnType<typeof createStoreAdapter>;
 
   beforeEach(async () => {
-    db = await openDatabase(':memory:', { extraMigrations: oidcMigrations });
+    db = await openUnitTestStore({ extraMigrations: oidcMigrations });
     now = 1_700_000_000_000;
     adapter = createStoreAdapter(db, () => now);
   });
@@ -68,7 +69,7 @@ describe('createStoreAdapter', () => {
 
 describe('loadOidcKeys', () => {
   it('should create the keys once and return the same ones afterwards', async () => {
-    const db = await openDatabase(':memory:', { extraMigrations: oidcMigrations });
+    const db = await openUnitTestStore({ extraMigrations: oidcMigrations });
     const [first, concurrent] = await Promise.all([loadOidcKeys(db), loadOidcKeys(db)]);
     const second = await loadOidcKeys(db);
     await db.close();

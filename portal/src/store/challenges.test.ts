@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type PortalDb } from '../db/openDatabase.js';
+import { openUnitTestStore } from '../../../test/helpers/testStore.js';
+import type { PortalDb } from '../db/PortalDb.js';
 import { CHALLENGE_TTL_MS, consumeChallenge, issueChallenge } from './challenges.js';
 
 describe('challenges', () => {
   let db: PortalDb;
   beforeAll(async () => {
-    db = await openDatabase(':memory:');
+    db = await openUnitTestStore();
   });
   afterAll(() => db.close());
   const base = { purpose: 'authentication' as const, sessionHash: 's1' };

@@ -7,6 +7,7 @@
 import { startDevPortal } from '../../../dev/startDevPortal.js';
 import type { PortalDb } from '../../../portal/src/db/openDatabase.js';
 import type { PortalContext } from '../../../portal/src/PortalContext.js';
+import { newTestDatabase } from '../../helpers/testStore.js';
 
 export interface TestPortal {
   readonly origin: string;
@@ -18,7 +19,7 @@ export interface TestPortal {
 }
 
 export async function startOidcTestPortal(): Promise<TestPortal> {
-  const dev = await startDevPortal();
+  const dev = await startDevPortal({ store: (dir) => newTestDatabase(dir, 'portal.db') });
   return {
     get origin() {
       return dev.portal.origin;

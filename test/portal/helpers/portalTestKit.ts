@@ -12,6 +12,7 @@ import { startDevPortal } from '../../../dev/startDevPortal.js';
 import { addUser, newEnrollmentToken } from '../../../portal/src/admin/adminActions.js';
 import { totpCode } from '../../../portal/src/security/totp.js';
 import type { RunningPortal, StartPortalOptions } from '../../../portal/src/startPortal.js';
+import { newTestDatabase } from '../../helpers/testStore.js';
 
 export interface TestClock {
   now: number;
@@ -36,7 +37,7 @@ export async function startTestPortal(options: Pick<StartPortalOptions, 'hashing
       this.now += ms;
     },
   };
-  const dev = await startDevPortal({ clock: () => clock.now, ...options });
+  const dev = await startDevPortal({ clock: () => clock.now, store: (dir) => newTestDatabase(dir), ...options });
   return {
     get portal() {
       return dev.portal;
