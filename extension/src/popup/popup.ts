@@ -112,8 +112,17 @@ function render(view: Overview): void {
   toggle.checked = view.daemonSettings?.deviceSignIn ?? false;
 }
 
+/**
+ * Bumped by each change the user makes here: an overview asked for before it (the popup follows
+ * the worker every second) is stale and must not put the old value back under the user's click.
+ */
+let generation = 0;
+let changing = false;
+
 async function refresh(): Promise<void> {
+  const asked = generation;
   const answer = await sendOnChannel(transport, 'popup:background', 'overview', {});
+  if (asked !== generation || changing) return;
   if (!answer.ok) return showProblem(answer.error);
   if (!answer.value.ok) return showProblem(answer.value.error);
   render(answer.value.result);
@@ -128,9 +137,17 @@ $('retry').addEventListener('click', async () => {
 $<HTMLInputElement>('device-signin').addEventListener('change', async (event) => {
   const toggle = event.currentTarget as HTMLInputElement;
   toggle.disabled = true;
-  const answer = await sendOnChannel(transport, 'popup:background', 'settings.set', { deviceSignIn: toggle.checked });
-  if (!answer.ok) showProblem(answer.error);
-  else if (!answer.value.ok) showProblem(answer.value.error);
+  generation++;
+  changing = true;
+  try {
+    const answer = await sendOnChannel(transport, 'popup:background', 'settings.set', {
+      deviceSignIn: toggle.checked,
+    });
+    if (!answer.ok) showProblem(answer.error);
+    else if (!answer.value.ok) showProblem(answer.value.error);
+  } finally {
+    changing = false;
+  }
   await refresh();
 });
 
