@@ -15,6 +15,7 @@ import { KeyStoreError } from '../../../shared/errors.js';
 import { FileKeyStore } from './FileKeyStore.js';
 import type { KeyStore } from './KeyStore.js';
 import type { Sealer } from './MachineSealer.js';
+import { openPlatformKeyStore } from './platform/HelperKeyStore.js';
 import { openTpmKeyStore } from './tpm/openTpmKeyStore.js';
 import { DEFAULT_TPM_DEVICE, TPM_ENV } from './tpm/TpmTransport.js';
 
@@ -41,6 +42,13 @@ export async function openKeyStore(args: {
   const choice = existing ?? args.choice;
   const file = () => new FileKeyStore(args.dataDir, args.sealer, args.crypto, args.now);
   if (choice === 'file') return { store: file(), kind: 'file', detail: 'file key store (sealed key files)' };
+  // macOS and Windows: the hardware is reached through a signed helper (decision 0062).
+  // COMPAT(untested: macOS Secure Enclave, Windows Platform Crypto Provider).
+  if (choice === 'tpm' && (process.platform === 'darwin' || process.platform === 'win32') && !args.tpm) {
+    const helperDir = process.env.KEYBOUND_KEY_HELPER_DIR ?? join(args.dataDir, '..', 'helpers');
+    const store = openPlatformKeyStore({ dataDir: args.dataDir, helperDir });
+    return { store, kind: 'tpm', detail: `platform key store (helper in ${helperDir})` };
+  }
   const explicit = args.tpm !== undefined || process.env[TPM_ENV] !== undefined;
   if (choice === 'auto' && !explicit && !existsSync(DEFAULT_TPM_DEVICE)) {
     return { store: file(), kind: 'file', detail: `file key store (auto: no TPM at ${DEFAULT_TPM_DEVICE})` };
@@ -64,7 +72,7 @@ export async function openKeyStore(args: {
 
 async function existingKind(dataDir: string): Promise<'tpm' | 'file' | undefined> {
   const names = await readdir(join(dataDir, 'keys')).catch(() => [] as string[]);
-  if (names.some((n) => n.endsWith('.tpmkey'))) return 'tpm';
+  if (names.some((n) => n.endsWith('.tpmkey') || n.endsWith('.hwkey'))) return 'tpm';
   if (names.some((n) => n.endsWith('.key'))) return 'file';
   return undefined;
 }
