@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import { installNativeHost } from '../daemon/src/nativeHost/installNativeHost.js';
 import { EXTENSION_ID } from '../extension/src/extensionId.js';
 import type { LocalSettings } from '../extension/src/settings/settingsSchema.js';
 import { CHROME_EXTENSION_DIR, ensureExtensionBuilt } from './buildExtension.js';
@@ -34,6 +35,14 @@ export interface LaunchOptions {
   settings?: Partial<LocalSettings>;
   /** Extra Chromium arguments. */
   args?: string[];
+  /**
+   * The daemon's data dir: installs the native-messaging host into this profile
+   * (`<profile>/NativeMessagingHosts`, which Chromium reads for `--user-data-dir`), as
+   * `keybound native-host install --user-data-dir` does. Without it the extension finds no host.
+   */
+  daemonDataDir?: string;
+  /** Extension ids the host manifest allows (default: the pinned Keybound id). */
+  nativeHostExtensionIds?: string[];
 }
 
 /** Headless Chromium's flags for every test and benchmark browser (with or without the extension). */
@@ -58,13 +67,21 @@ export interface HeadlessChromium {
  * profile, with the extension in `extensionDir` loaded if given.
  */
 export async function launchChromium(
-  options: { extensionDir?: string; args?: string[] } = {},
+  options: Pick<LaunchOptions, 'extensionDir' | 'args' | 'daemonDataDir' | 'nativeHostExtensionIds'> = {},
 ): Promise<HeadlessChromium> {
   const profileDir = await mkdtemp(join(tmpdir(), 'keybound-chromium-'));
   const extensionArgs = options.extensionDir
     ? [`--disable-extensions-except=${options.extensionDir}`, `--load-extension=${options.extensionDir}`]
     : [];
   try {
+    if (options.daemonDataDir !== undefined) {
+      await installNativeHost({
+        browsers: ['chromium'],
+        userDataDir: profileDir,
+        dataDir: options.daemonDataDir,
+        ...(options.nativeHostExtensionIds ? { extensionIds: options.nativeHostExtensionIds } : {}),
+      });
+    }
     const context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
@@ -87,7 +104,12 @@ export async function launchChromium(
 /** Launches headless Chromium with the extension loaded and waits for its service worker. */
 export async function launchWithExtension(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
   const extensionDir = options.extensionDir ?? (await ensureExtensionBuilt()) ?? CHROME_EXTENSION_DIR;
-  const browser = await launchChromium({ extensionDir, ...(options.args ? { args: options.args } : {}) });
+  const browser = await launchChromium({
+    extensionDir,
+    ...(options.args ? { args: options.args } : {}),
+    ...(options.daemonDataDir !== undefined ? { daemonDataDir: options.daemonDataDir } : {}),
+    ...(options.nativeHostExtensionIds ? { nativeHostExtensionIds: options.nativeHostExtensionIds } : {}),
+  });
   try {
     const worker = await extensionWorker(browser.context);
     const extensionId = new URL(worker.url()).host;

@@ -5,8 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
+import { controlCall } from '../daemon/src/control/controlClient.js';
 import {
   computePairingProof,
+  computeUpgradeProof,
   createPairingKeyPair,
   type DaemonMessage,
   daemonMessage,
@@ -17,7 +19,9 @@ import {
   parseMessage,
   type RequestType,
   type ResultOf,
+  WS_SUBPROTOCOL,
 } from '../shared/protocol/index.js';
+import { fromBase64url } from '../shared/webauthn/base64url.js';
 import { within } from './within.js';
 
 export const TEST_EXTENSION_ID = 'kbkbkbkbkbkbkbkbkbkbkbkbkbkbkbkb';
@@ -89,8 +93,8 @@ export class DaemonClient {
   }
 
   /** Opens a WebSocket to `url` (ws://127.0.0.1:PORT) with an extension Origin. */
-  static connect(url: string, origin = TEST_EXTENSION_ORIGIN): Promise<DaemonClient> {
-    const ws = new WebSocket(`${url}/v1`, { origin });
+  static connect(url: string, origin = TEST_EXTENSION_ORIGIN, protocols: string[] = []): Promise<DaemonClient> {
+    const ws = new WebSocket(`${url}/v1`, protocols, { origin });
     const opened = new Promise<DaemonClient>((resolve, reject) => {
       ws.once('open', () => resolve(new DaemonClient(ws, origin)));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
@@ -203,12 +207,52 @@ export class DaemonClient {
   }
 }
 
-/** Connects, says hello and pairs or authenticates `install`, ready for requests. */
+/** The subprotocols the extension offers: `keybound.v1` and its upgrade proof (decision 0040). */
+export async function upgradeProtocols(install: TestInstall, origin = TEST_EXTENSION_ORIGIN): Promise<string[]> {
+  if (!install.secret) throw new Error('upgradeProtocols: the install is not paired');
+  const proof = await computeUpgradeProof({
+    secret: install.secret,
+    installId: install.installId,
+    extensionOrigin: origin,
+  });
+  return [WS_SUBPROTOCOL, proof];
+}
+
+/** Pairs `install` as the native host would: over the control socket, for a browser-vouched origin. */
+export async function pairNatively(
+  dataDir: string,
+  install: TestInstall,
+  origin = TEST_EXTENSION_ORIGIN,
+): Promise<void> {
+  const r = (await controlCall(dataDir, {
+    op: 'native.pair',
+    extensionOrigin: origin,
+    installId: install.installId,
+  })) as {
+    secret: string;
+  };
+  install.secret = fromBase64url(r.secret);
+}
+
+/**
+ * Connects `install` ready for requests. Given `{ url, dataDir }` it behaves like the extension:
+ * pairs through the control socket (as the native host does) when needed, then authenticates at
+ * the upgrade. Given only a URL it uses the WebSocket handshake (hello → pair by Protect prompt,
+ * auto-approved under `--uv auto`, or hello → auth).
+ */
 export async function connectPaired(
-  url: string,
+  daemon: string | { url: string; dataDir: string },
   install: TestInstall,
   origin = TEST_EXTENSION_ORIGIN,
 ): Promise<DaemonClient> {
+  if (typeof daemon !== 'string') {
+    if (!install.secret) await pairNatively(daemon.dataDir, install, origin);
+    const client = await DaemonClient.connect(daemon.url, origin, await upgradeProtocols(install, origin));
+    const hello = await client.hello(install);
+    if (!hello.authenticated) throw new Error('the upgrade proof did not authenticate');
+    return client;
+  }
+  const url = daemon;
   const client = await DaemonClient.connect(url, origin);
   const hello = await client.hello(install);
   if (install.secret) {
@@ -220,4 +264,42 @@ export async function connectPaired(
     await client.pair(install);
   }
   return client;
+}
+
+/**
+ * Starts a pairing as the native host does when Protect must approve it: `prompt` resolves with the
+ * approval URL (sent to the host only), `pairing` with the result or the error.
+ */
+export function startNativePairing(
+  dataDir: string,
+  install: TestInstall,
+  origin = TEST_EXTENSION_ORIGIN,
+): { prompt: Promise<{ protectId: string; url: string }>; pairing: Promise<unknown> } {
+  let seen!: (e: { protectId: string; url: string }) => void;
+  const prompt = new Promise<{ protectId: string; url: string }>((r) => {
+    seen = r;
+  });
+  const pairing = controlCall(
+    dataDir,
+    { op: 'native.pair', extensionOrigin: origin, installId: install.installId },
+    120_000,
+    (e) => seen({ protectId: new URL(e.url).pathname.split('/')[2] as string, url: e.url }),
+  ).then(
+    (r) => {
+      install.secret = fromBase64url((r as { secret: string }).secret);
+      return r;
+    },
+    (err: unknown) => err,
+  );
+  return { prompt, pairing };
+}
+
+/** The approval URL of a request raised on an upgrade-authenticated connection, fetched as its native host would. */
+export async function approvalUrlOf(
+  dataDir: string,
+  protectId: string,
+  origin = TEST_EXTENSION_ORIGIN,
+): Promise<string> {
+  const r = (await controlCall(dataDir, { op: 'protect.url', protectId, extensionOrigin: origin })) as { url: string };
+  return r.url;
 }

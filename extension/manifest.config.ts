@@ -49,7 +49,8 @@ export default defineManifest({
   // webRequest (observe only) sees the portal's Secure-Session-Registration; alarms and cookies
   // keep a device-bound session's short-lived cookie refreshed (docs/sessions.md); scripting
   // registers the page bridge for the configured origins.
-  permissions: ['storage', 'webRequest', 'alarms', 'cookies', 'scripting'],
+  permissions: ['storage', 'webRequest', 'alarms', 'cookies', 'scripting', 'nativeMessaging'],
+  // nativeMessaging: the daemon's port and the pairing secret come from keybound native-host (decision 0040).
   storage: { managed_schema: 'managed_schema.json' },
   content_security_policy: {
     extension_pages: `script-src 'self'; object-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:* ${portalConnectSources().join(' ')}`,

@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     await run.step('Launch headless Chromium with the extension', async () => {
       browser = await launchWithExtension({
         settings: { portalOrigins: [s.portal.origin], daemonPort: s.daemon.port },
+        daemonDataDir: s.daemon.dataDir,
       });
     });
     const context = (browser as ExtensionBrowser).context;

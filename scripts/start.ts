@@ -82,6 +82,7 @@ async function main(): Promise<void> {
         profileDir: join(dataRoot, 'chromium-profile'),
         portalOrigin: stack.portal.origin,
         daemonPort: stack.daemon.port,
+        daemonDataDir: stack.daemon.dataDir,
       });
       outcome = { opened: true, executable };
       browser.on('close', () => {

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { installNativeHost } from '../../daemon/src/nativeHost/installNativeHost.js';
 import { configureExtension, extensionWorker } from '../../dev/browser.js';
 
 /** Candidate browser binaries, in order; Chromium first (branded Chrome 137+ ignores --load-extension). */
@@ -51,12 +52,16 @@ export interface OpenDemoBrowserOptions {
   profileDir: string;
   portalOrigin: string;
   daemonPort: number;
+  /** The daemon's data dir: the native-messaging host is installed into the profile for it. */
+  daemonDataDir: string;
   /** For a smoke test where no display exists. */
   headless?: boolean;
 }
 
 /** Launches the browser and opens the portal; resolves once the page is there. */
 export async function openDemoBrowser(options: OpenDemoBrowserOptions): Promise<BrowserContext> {
+  // As `keybound native-host install --browser chromium --user-data-dir <profile> --data-dir <daemon>`.
+  await installNativeHost({ browsers: ['chromium'], userDataDir: options.profileDir, dataDir: options.daemonDataDir });
   const context = await chromium.launchPersistentContext(options.profileDir, {
     executablePath: options.executablePath,
     headless: options.headless ?? false,

@@ -4,5 +4,6 @@ export * from './messages.js';
 export * from './pageApi.js';
 export * from './pairingProof.js';
 export * from './parseMessage.js';
+export * from './upgradeProof.js';
 export * from './version.js';
 export * from './webauthnJson.js';

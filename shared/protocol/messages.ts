@@ -138,6 +138,8 @@ export const resultSchemas = {
       nonce: base64url.length(43),
       paired: z.boolean(),
       pairingPreauthorized: z.boolean(),
+      /** True when the upgrade already proved the pairing (decision 0040): no `auth` needed. */
+      authenticated: z.boolean().optional(),
     })
     .strict(),
   pair: z.object({ publicKey: base64url.min(80).max(100), pairedAt: z.string() }).strict(),
@@ -173,7 +175,10 @@ export const resultErr = z
   .object({ type: z.literal('result'), id: requestId.or(z.literal('-')), ok: z.literal(false), error: wireError })
   .strict();
 
-/** Protect needs the user: the extension opens `url` (the emulated Protect window). */
+/**
+ * Protect needs the user. No URL and no token: the WebSocket never carries an approval capability
+ * (decision 0040). The extension asks its native host for the window's URL (`protect.url`).
+ */
 export const protectRequestEvent = z
   .object({
     type: z.literal('event'),
@@ -181,10 +186,6 @@ export const protectRequestEvent = z
     requestId,
     protectId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
     action: z.enum(['pair', 'register', 'signIn']),
-    url: z
-      .string()
-      .regex(/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\//)
-      .max(2048),
   })
   .strict();
 /**

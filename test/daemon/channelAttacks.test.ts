@@ -21,7 +21,7 @@ beforeAll(async () => {
   // --uv protect: nothing is approved unless a test approves it (the flood test relies on it).
   daemon = await startHarnessDaemon({ uv: 'protect', preauthorizePairing: true });
   install = newInstall();
-  const first = await connectPaired(daemon.url, install);
+  const first = await connectPaired(daemon, install);
   await first.close();
 });
 afterAll(async () => {
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 /** The daemon still serves a paired extension: a new connection authenticates and answers ping. */
 async function expectStillServing(): Promise<void> {
-  const client = await connectPaired(daemon.url, install);
+  const client = await connectPaired(daemon, install);
   expect(await client.call('ping')).toEqual({ pong: true });
   await client.close();
 }
@@ -131,14 +131,14 @@ describe('handshake attacks', () => {
 
 describe('message attacks', () => {
   it('should close the connection when a frame is larger than the limit', async () => {
-    const client = await connectPaired(daemon.url, install);
+    const client = await connectPaired(daemon, install);
     client.ws.send('x'.repeat(MAX_MESSAGE_BYTES + 1));
     expect((await client.closedWithin()).code).toBe(1009);
     await expectStillServing();
   });
 
   it('should answer ERR_MALFORMED_JSON when a message is not JSON', async () => {
-    const client = await connectPaired(daemon.url, install);
+    const client = await connectPaired(daemon, install);
     expect(await client.sendRaw('{"type":"ping",')).toMatchObject({ ok: false, error: { code: 'ERR_MALFORMED_JSON' } });
     expect(await client.sendRaw(Buffer.from([0xff, 0xfe, 0x00]))).toMatchObject({
       ok: false,
@@ -157,7 +157,7 @@ describe('message attacks', () => {
     ['an array', [1, 2, 3], '-'],
     ['a prototype-polluting key', JSON.parse('{"type":"ping","id":"x4","__proto__":{"admin":true}}'), 'x4'],
   ])('should answer ERR_INVALID_MESSAGE when a message has %s', async (_name, msg, id) => {
-    const client = await connectPaired(daemon.url, install);
+    const client = await connectPaired(daemon, install);
     expect(await client.sendRaw(JSON.stringify(msg), id)).toMatchObject({
       ok: false,
       error: { code: 'ERR_INVALID_MESSAGE' },
@@ -168,7 +168,7 @@ describe('message attacks', () => {
   });
 
   it('should refuse requests beyond the per-connection pending bound', async () => {
-    const client = await connectPaired(daemon.url, install);
+    const client = await connectPaired(daemon, install);
     const options = {
       rp: { id: 'localhost', name: 'Portal' },
       user: { id: 'dXNlcg', name: 'a@acme.test', displayName: 'A' },

@@ -36,7 +36,7 @@ beforeAll(async () => {
     connection: { messagesPerSecond: 5 },
   });
   install = newInstall();
-  (await connectPaired(daemon.url, install)).close();
+  (await connectPaired(daemon, install)).close();
 });
 afterAll(async () => {
   await daemon?.stop();
@@ -44,14 +44,14 @@ afterAll(async () => {
 });
 
 async function expectStillServing(): Promise<void> {
-  const client = await connectPaired(daemon.url, install);
+  const client = await connectPaired(daemon, install);
   expect(await client.call('ping')).toEqual({ pong: true });
   await client.close();
 }
 
 describe('connection limits', () => {
   it('should refuse messages beyond the rate bound and close a connection that keeps flooding', async () => {
-    const client = await connectPaired(daemon.url, install);
+    const client = await connectPaired(daemon, install);
     for (let i = 0; i < 200; i++) client.ws.send(JSON.stringify({ type: 'ping', id: `p${i}` }));
     const { code } = await client.closedWithin();
     expect(code).toBe(1008);
@@ -103,7 +103,7 @@ describe('connection limits', () => {
   });
 
   it('should allow an extension listed in config.json', async () => {
-    const client = await connectPaired(daemon.url, newInstall(), `chrome-extension://${CONFIGURED_ID}`);
+    const client = await connectPaired(daemon, newInstall(), `chrome-extension://${CONFIGURED_ID}`);
     expect(await client.call('ping')).toEqual({ pong: true });
     await client.close();
   });
@@ -118,7 +118,7 @@ describe('connection limits', () => {
     daemon.protect.decide(event.protectId, 'approve');
     await pairing;
     await client.close();
-    const again = await connectPaired(daemon.url, safari, SAFARI_ORIGIN);
+    const again = await connectPaired(daemon, safari, SAFARI_ORIGIN);
     expect(await again.call('ping')).toEqual({ pong: true });
     await again.close();
     // The same install id from another origin is not paired: the pairing is bound to its origin.
@@ -152,7 +152,7 @@ describe('connection limits', () => {
       openDeviceSide: fakeDeviceSide({ totpAccounts: 2000 }).open,
     });
     try {
-      const client = await connectPaired(big.url, newInstall());
+      const client = await connectPaired(big, newInstall());
       expect(await client.request('accounts.list')).toMatchObject({
         ok: false,
         error: { code: 'ERR_MESSAGE_TOO_LARGE' },

@@ -59,7 +59,7 @@ describe('control socket', () => {
   });
 
   it('should approve and deny pending requests when the CLI decides', async () => {
-    const client = await connectPaired(daemon.url, newInstall());
+    const client = await connectPaired(daemon, newInstall());
     const approved = client.request('register', { origin: 'http://localhost:3000', options: sampleCreationOptions() });
     await expect.poll(() => daemon.protect.pending().length).toBe(1);
     const { pending } = (await controlCall(daemon.dataDir, { op: 'protect.pending' })) as {

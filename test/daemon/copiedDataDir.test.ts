@@ -28,7 +28,7 @@ beforeAll(async () => {
     openDeviceSide: onMachine(HOME),
   });
   install = newInstall();
-  await (await connectPaired(home.url, install)).close();
+  await (await connectPaired(home, install)).close();
   await home.stop();
 });
 afterAll(async () => {
@@ -65,7 +65,7 @@ describe('a data dir from another machine', () => {
   it('should work again when the data dir is back on its own machine', async () => {
     const home = await startHarnessDaemon({ dataDir, openDeviceSide: onMachine(HOME) });
     try {
-      const client = await connectPaired(home.url, install);
+      const client = await connectPaired(home, install);
       expect(await client.call('ping')).toEqual({ pong: true });
       await client.close();
     } finally {

@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_FILE } from '../../daemon/src/audit/FileAuditLog.js';
 import { openDaemonState } from '../../daemon/src/openDaemonState.js';
-import { DaemonClient, newInstall } from '../../dev/daemonClient.js';
+import {
+  approvalUrlOf,
+  DaemonClient as Client,
+  connectPaired,
+  type DaemonClient,
+  newInstall,
+  startNativePairing,
+} from '../../dev/daemonClient.js';
 import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { sampleCreationOptions, sampleRequestOptions } from '../../dev/sampleOptions.js';
 import { createLogger, silentLogger } from '../../shared/node/createLogger.js';
@@ -40,11 +47,15 @@ afterAll(async () => {
 });
 
 /** Approves the next Protect request on `client` through the page, and returns its token. */
-async function approveNext(client: DaemonClient, port: number, seen: number): Promise<string> {
+async function approveNext(client: DaemonClient, daemon: HarnessDaemon, seen: number): Promise<string> {
   const event = (await client.waitForEvent(
     (e) => e.event === 'protect.request' && client.events.indexOf(e) >= seen,
   )) as ProtectRequestEvent;
-  const url = new URL(event.url);
+  return approveUrl(await approvalUrlOf(daemon.dataDir, event.protectId), daemon.port);
+}
+
+async function approveUrl(href: string, port: number): Promise<string> {
+  const url = new URL(href);
   const token = url.searchParams.get('token') as string;
   const res = await httpRequest(port, {
     method: 'POST',
@@ -61,34 +72,33 @@ describe('daemon logs and audit log', () => {
     const running = daemon as HarnessDaemon;
     const secrets: string[] = [];
     const install = newInstall();
-    const client = await DaemonClient.connect(running.url);
-    await client.hello(install);
-    const pairing = client.pair(install);
-    secrets.push(await approveNext(client, running.port, 0));
+    const { prompt, pairing } = startNativePairing(running.dataDir, install);
+    secrets.push(await approveUrl((await prompt).url, running.port));
     await pairing;
+    const client = await connectPaired(running, install);
     const secret = install.secret as Uint8Array;
     secrets.push(toBase64url(secret), Buffer.from(secret).toString('hex'), Buffer.from(secret).toString('base64'));
 
     const creation = sampleCreationOptions();
     const registering = client.call('register', { origin: ORIGIN, options: creation });
-    secrets.push(await approveNext(client, running.port, client.events.length));
+    secrets.push(await approveNext(client, running, client.events.length));
     const registered = await registering;
     secrets.push(creation.challenge);
 
     const request = sampleRequestOptions({ allowCredentials: [{ id: registered.credential.id, type: 'public-key' }] });
     const signingIn = client.call('signIn', { origin: ORIGIN, options: request });
-    secrets.push(await approveNext(client, running.port, client.events.length));
+    secrets.push(await approveNext(client, running, client.events.length));
     const signedIn = await signingIn;
     secrets.push(request.challenge, signedIn.credential.response.signature);
     await client.close();
 
     // Proofs the daemon receives, accepted and refused: each is computed as the client sends it.
-    const second = await DaemonClient.connect(running.url);
+    const second = await Client.connect(running.url);
     await second.hello(install);
     secrets.push(await second.proof(install));
     expect((await second.auth(install)).ok).toBe(true);
     await second.close();
-    const forger = await DaemonClient.connect(running.url);
+    const forger = await Client.connect(running.url);
     await forger.hello(install);
     const forged = { ...install, secret: new Uint8Array(secret.length) };
     secrets.push(await forger.proof(forged));

@@ -4,9 +4,11 @@
  * registration with "Configured.", denial).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectPaired, DaemonClient, newInstall, type TestInstall } from '../../dev/daemonClient.js';
+import { controlCall } from '../../daemon/src/control/controlClient.js';
+import { connectPaired, newInstall, TEST_EXTENSION_ORIGIN, type TestInstall } from '../../dev/daemonClient.js';
 import { sampleCreationOptions, sampleRequestOptions } from '../../dev/sampleOptions.js';
 import type { ProtectRequestEvent } from '../../shared/protocol/index.js';
+import { fromBase64url } from '../../shared/webauthn/base64url.js';
 import { type HarnessDaemon, startHarnessDaemon } from '../helpers/daemonHarness.js';
 import { httpRequest } from '../helpers/rawHttp.js';
 
@@ -20,28 +22,48 @@ afterAll(async () => {
   await daemon?.stop();
 });
 
-/** Starts pairing a new install and returns the Protect request it raised. */
-async function startPairing(): Promise<{
-  client: DaemonClient;
-  install: TestInstall;
-  event: ProtectRequestEvent;
-  pairing: Promise<unknown>;
-}> {
-  const install = newInstall();
-  const client = await DaemonClient.connect(daemon.url);
-  const hello = await client.hello(install);
-  expect(hello).toMatchObject({ paired: false, pairingPreauthorized: false });
-  const pairing = client.pair(install).catch((err: unknown) => err);
-  const event = (await client.waitForEvent((e) => e.event === 'protect.request')) as ProtectRequestEvent;
-  return { client, install, event, pairing };
+/** A Protect request as the native host sees it: its id and the window URL with the token. */
+interface PromptSeen {
+  protectId: string;
+  url: string;
 }
 
-function decide(
-  event: ProtectRequestEvent,
-  decision: 'approve' | 'deny',
-  headers: Record<string, string> = {},
-  token?: string,
-) {
+/**
+ * Starts pairing a new install the way the native host does (control socket, browser-vouched
+ * origin); the approval URL arrives there, never on a WebSocket.
+ */
+async function startPairing(): Promise<{ install: TestInstall; event: PromptSeen; pairing: Promise<unknown> }> {
+  const install = newInstall();
+  let seen!: (e: PromptSeen) => void;
+  const prompted = new Promise<PromptSeen>((r) => {
+    seen = r;
+  });
+  const pairing = controlCall(
+    daemon.dataDir,
+    { op: 'native.pair', extensionOrigin: TEST_EXTENSION_ORIGIN, installId: install.installId },
+    60_000,
+    (e) => seen({ protectId: new URL(e.url).pathname.split('/')[2]!, url: e.url }),
+  ).then(
+    (r) => {
+      install.secret = fromBase64url((r as { secret: string }).secret);
+      return r;
+    },
+    (err: unknown) => err,
+  );
+  return { install, event: await prompted, pairing };
+}
+
+/** The approval URL of a request raised on an authenticated connection, as the extension's native host fetches it. */
+async function promptOf(event: ProtectRequestEvent): Promise<PromptSeen> {
+  const { url } = (await controlCall(daemon.dataDir, {
+    op: 'protect.url',
+    protectId: event.protectId,
+    extensionOrigin: TEST_EXTENSION_ORIGIN,
+  })) as { url: string };
+  return { protectId: event.protectId, url };
+}
+
+function decide(event: PromptSeen, decision: 'approve' | 'deny', headers: Record<string, string> = {}, token?: string) {
   const url = new URL(event.url);
   return httpRequest(daemon.port, {
     method: 'POST',
@@ -53,9 +75,8 @@ function decide(
 
 describe('Protect page', () => {
   it('should show the request with anti-framing, no-store headers and no CORS when the token is valid', async () => {
-    const { client, event } = await startPairing();
+    const { event, pairing } = await startPairing();
     expect(event).toMatchObject({
-      action: 'pair',
       url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/protect\/[\w-]+\?token=[\w-]{43}$/),
     });
     const url = new URL(event.url);
@@ -66,27 +87,30 @@ describe('Protect page', () => {
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.headers['access-control-allow-origin']).toBeUndefined();
-    expect(page.body).toContain(client.origin);
+    expect(page.body).toContain(TEST_EXTENSION_ORIGIN);
     expect(page.body).toContain('Approve');
     expect(page.body).not.toContain('<script');
-    await client.close();
+    await decide(event, 'deny');
+    await pairing;
   });
 
   it('should refuse the page when the token is missing or wrong', async () => {
-    const { client, event } = await startPairing();
+    const { event, pairing } = await startPairing();
     const url = new URL(event.url);
     expect((await httpRequest(daemon.port, { path: url.pathname })).status).toBe(404);
     expect((await httpRequest(daemon.port, { path: `${url.pathname}?token=${'A'.repeat(43)}` })).status).toBe(404);
-    await client.close();
+    await decide(event, 'deny');
+    await pairing;
   });
 
   it('should not approve when the decision comes by GET', async () => {
-    const { client, event } = await startPairing();
+    const { event, pairing } = await startPairing();
     const url = new URL(event.url);
     const res = await httpRequest(daemon.port, { path: `${url.pathname}/approve${url.search}` });
     expect(res.status).toBe(405);
     expect(daemon.protect.pending().map((p) => p.id)).toContain(event.protectId);
-    await client.close();
+    await decide(event, 'deny');
+    await pairing;
   });
 
   it.each([
@@ -95,69 +119,69 @@ describe('Protect page', () => {
     ['no Origin', { origin: '' }],
     ['another loopback port', { origin: 'http://127.0.0.1:1' }],
   ])('should refuse a POST with %s', async (_name, headers) => {
-    const { client, event } = await startPairing();
+    const { event, pairing } = await startPairing();
     const res = await decide(event, 'approve', headers);
     expect(res.status).toBe(403);
     expect(daemon.protect.pending().map((p) => p.id)).toContain(event.protectId);
-    await client.close();
+    await decide(event, 'deny');
+    await pairing;
   });
 
   it('should refuse a POST when the Host is not loopback', async () => {
-    const { client, event } = await startPairing();
+    const { event, pairing } = await startPairing();
     const res = await decide(event, 'approve', {
       host: `evil.example:${daemon.port}`,
       origin: `http://evil.example:${daemon.port}`,
     });
     expect(res.status).toBe(403);
     expect(daemon.protect.pending().map((p) => p.id)).toContain(event.protectId);
-    await client.close();
+    await decide(event, 'deny');
+    await pairing;
   });
 
   it('should pair when approved and refuse the token a second time', async () => {
-    const { client, install, event, pairing } = await startPairing();
+    const { install, event, pairing } = await startPairing();
     const res = await decide(event, 'approve');
     expect(res.status).toBe(200);
     expect(res.body).toContain('Paired.');
-    expect(await pairing).toMatchObject({ pairedAt: expect.any(String) });
-    expect(await client.waitForEvent((e) => e.event === 'protect.done')).toMatchObject({ outcome: 'approved' });
-    expect(await client.call('ping')).toEqual({ pong: true });
+    expect(await pairing).toMatchObject({ pairedAt: expect.any(String), secret: expect.any(String) });
     expect((await decide(event, 'approve')).status).toBe(404);
-    await client.close();
-    // The pairing holds on a new connection: hello says paired and the proof is accepted.
-    const again = await connectPaired(daemon.url, install);
+    // The pairing holds on a new connection: the upgrade proof is accepted.
+    const again = await connectPaired(daemon, install);
     expect(await again.call('ping')).toEqual({ pong: true });
     await again.close();
   });
 
   it('should refuse pairing and close when Protect denies it', async () => {
-    const { client, event, pairing } = await startPairing();
+    const { event, pairing } = await startPairing();
     const res = await decide(event, 'deny');
     expect(res.body).toContain('Denied.');
     expect(await pairing).toMatchObject({ code: 'ERR_PAIRING_DENIED' });
-    expect((await client.closedWithin()).code).toBe(1008);
   });
 
   it('should show "Configured. You can return to the previous app." after an approved registration', async () => {
     const paired = await startPairing();
     await decide(paired.event, 'approve');
     await paired.pairing;
-    const client = paired.client;
+    const client = await connectPaired(daemon, paired.install);
     const registering = client.request('register', {
       origin: 'http://localhost:3000',
       options: sampleCreationOptions(),
     });
-    const event = (await client.waitForEvent(
-      (e) => e.event === 'protect.request' && e.action === 'register',
-    )) as ProtectRequestEvent;
+    const event = await promptOf(
+      (await client.waitForEvent(
+        (e) => e.event === 'protect.request' && e.action === 'register',
+      )) as ProtectRequestEvent,
+    );
     const page = await httpRequest(daemon.port, { path: new URL(event.url).pathname + new URL(event.url).search });
     expect(page.body).toContain('http://localhost:3000');
     const res = await decide(event, 'approve');
     expect(res.body).toContain('Configured. You can return to the previous app.');
     expect(await registering).toMatchObject({ ok: true });
     const denied = client.request('signIn', { origin: 'http://localhost:3000', options: sampleRequestOptions() });
-    const signInEvent = (await client.waitForEvent(
-      (e) => e.event === 'protect.request' && e.action === 'signIn',
-    )) as ProtectRequestEvent;
+    const signInEvent = await promptOf(
+      (await client.waitForEvent((e) => e.event === 'protect.request' && e.action === 'signIn')) as ProtectRequestEvent,
+    );
     await decide(signInEvent, 'deny');
     expect(await denied).toMatchObject({ ok: false, error: { code: 'ERR_USER_DENIED' } });
     await client.close();

@@ -9,8 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HeadlessChromium, launchChromium } from '../../dev/browser.js';
-import { DaemonClient, newInstall } from '../../dev/daemonClient.js';
-import type { ProtectRequestEvent } from '../../shared/protocol/index.js';
+import { newInstall, startNativePairing } from '../../dev/daemonClient.js';
 import { type HarnessDaemon, startHarnessDaemon } from '../helpers/daemonHarness.js';
 
 let daemon: HarnessDaemon;
@@ -39,15 +38,12 @@ afterAll(async () => {
   await daemon?.stop();
 });
 
+/** A pairing as the native host starts it; the approval URL comes back to the host only. */
 async function startPairing() {
-  const client = await DaemonClient.connect(daemon.url);
-  const install = newInstall();
-  await client.hello(install);
-  const pairing = client.pair(install).then(
-    () => 'paired',
-    (err: { code?: string }) => err.code,
-  );
-  const event = (await client.waitForEvent((e) => e.event === 'protect.request')) as ProtectRequestEvent;
+  const started = startNativePairing(daemon.dataDir, newInstall());
+  const pairing = started.pairing.then((r: unknown) => (r instanceof Error ? (r as { code?: string }).code : 'paired'));
+  const event = await started.prompt;
+  const client = { close: async () => {} };
   return { client, event, pairing };
 }
 

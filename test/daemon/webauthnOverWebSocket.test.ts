@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 async function signIn(): Promise<{ result: ResultOf<'signIn'>; challenge: string }> {
-  const client = await connectPaired(daemon.url, install);
+  const client = await connectPaired(daemon, install);
   const options = await generateAuthenticationOptions({
     rpID: RP_ID,
     allowCredentials: [{ id: registered.id }],
@@ -74,7 +74,7 @@ function verifySignIn(response: ResultOf<'signIn'>['credential'], challenge: str
 
 describe('WebAuthn over the daemon WebSocket', () => {
   it('should register a credential that @simplewebauthn/server verifies', async () => {
-    const client = await connectPaired(daemon.url, install);
+    const client = await connectPaired(daemon, install);
     const options = await generateRegistrationOptions({
       rpName: 'Keybound Portal',
       rpID: RP_ID,

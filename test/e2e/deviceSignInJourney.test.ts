@@ -24,6 +24,7 @@ describe('device sign-in journey', () => {
     stack = await startE2eStack();
     browser = await launchWithExtension({
       settings: { portalOrigins: [stack.portal.origin], daemonPort: stack.daemon.port },
+      daemonDataDir: stack.daemon.dataDir,
     });
     user = new PortalUser({ portalOrigin: stack.portal.origin, ...stack.user });
   });

@@ -61,6 +61,7 @@ describe('phishing', () => {
     stack = await startE2eStack();
     browser = await launchWithExtension({
       settings: { portalOrigins: [stack.portal.origin], daemonPort: stack.daemon.port },
+      daemonDataDir: stack.daemon.dataDir,
     });
     const user = new PortalUser({ portalOrigin: stack.portal.origin, ...stack.user });
     const tab = await openTrackedPage(browser);

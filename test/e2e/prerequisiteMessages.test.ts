@@ -74,6 +74,7 @@ describe('registration prerequisites in the tab', () => {
     eligible = await stack.editDevice((p) => p);
     browser = await launchWithExtension({
       settings: { portalOrigins: [stack.portal.origin], daemonPort: stack.daemon.port },
+      daemonDataDir: stack.daemon.dataDir,
     });
     user = new PortalUser({ portalOrigin: stack.portal.origin, ...stack.user });
   });

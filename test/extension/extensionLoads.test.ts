@@ -25,7 +25,7 @@ describe('extension in Chromium without a daemon', () => {
 
   beforeAll(async () => {
     server = await servePages({ '/': PAGE });
-    // Port 9 (discard) on loopback: nothing listens there, so the daemon is unavailable.
+    // No native-messaging host installed for this profile: the daemon cannot be found.
     browser = await launchWithExtension({ settings: { portalOrigins: [server.localhostOrigin], daemonPort: 9 } });
   });
 
@@ -61,7 +61,7 @@ describe('extension in Chromium without a daemon', () => {
       result: {
         daemon: 'unavailable',
         registered: false,
-        eligibility: { eligible: false, problem: { code: 'ERR_DAEMON_UNAVAILABLE' } },
+        eligibility: { eligible: false, problem: { code: 'ERR_NATIVE_HOST_UNAVAILABLE' } },
       },
     });
     await page.close();

@@ -111,17 +111,32 @@ describe('page API register and signIn', () => {
     await popup.close();
   });
 
-  it('should explain the problem and the fix in the popup when the daemon is not running', async () => {
+  it('should tell the user and the page, in words IT can act on, when the native messaging host is missing', async () => {
+    // No `native-host install` for this profile: the extension cannot learn the port or pair.
     const other = await launchWithExtension({
-      settings: { portalOrigins: [stack.server.localhostOrigin], daemonPort: 9 },
+      settings: { portalOrigins: [stack.server.localhostOrigin], daemonPort: stack.daemon.port },
     });
     try {
+      const page = await openPage(other.context, `${stack.server.localhostOrigin}/`);
+      expect(await waitForKeyboundReady(page)).toBe(true);
+      expect(await callPageApi(page, 'status', {})).toMatchObject({
+        ok: true,
+        result: {
+          daemon: 'unavailable',
+          eligibility: {
+            eligible: false,
+            problem: {
+              code: 'ERR_NATIVE_HOST_UNAVAILABLE',
+              message: expect.stringContaining('keybound native-host install'),
+            },
+          },
+        },
+      });
       const popup = await openPage(other.context, `chrome-extension://${other.extensionId}/src/popup/popup.html`);
       await expect
         .poll(() => popup.getByTestId('problem-fix').textContent(), { timeout: 15_000 })
-        .toContain('Start the Keybound daemon');
-      expect(await popup.getByTestId('connection').textContent()).toContain('not reachable');
-      expect(await popup.getByTestId('problem').textContent()).toContain('127.0.0.1:9');
+        .toContain('keybound native-host install');
+      expect(await popup.getByTestId('problem').textContent()).toContain('native messaging host');
     } finally {
       await other.close();
     }

@@ -1,7 +1,7 @@
 /**
  * The Protect handoff in a real browser: with a daemon that asks the user (no `--uv auto`, no
- * pre-authorised pairing), the first request pairs the extension; the daemon asks Protect, the
- * extension opens the Protect window, the user clicks Approve, and the extension closes the
+ * pre-authorised pairing), the first request pairs the extension through the native host; the
+ * daemon asks Protect, the URL comes back over native messaging, the extension opens the window, the user clicks Approve, and the extension closes the
  * window and brings the original tab back to the front while the page's request completes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,8 @@ describe('Protect handoff', () => {
     expect(await waitForKeyboundReady(page)).toBe(true);
     const status = callPageApi(page, 'status', {}, 60_000);
 
-    const protect = await waitForProtectWindow(stack.browser.context);
+    // Pairing now starts the native host first (a Node process): give a busy machine time.
+    const protect = await waitForProtectWindow(stack.browser.context, 45_000);
     await protect.getByRole('button', { name: 'Approve' }).click();
     // The extension leaves the confirmation visible briefly, then closes the window itself.
     await protect.waitForEvent('close', { timeout: 15_000 });
@@ -40,5 +41,5 @@ describe('Protect handoff', () => {
     expect(await status).toMatchObject({ ok: true });
     expect(await isPaired(stack.browser.worker)).toBe(true);
     expect(await callPageApi(page, 'status', {})).toMatchObject({ ok: true, result: { daemon: 'connected' } });
-  });
+  }, 120_000);
 });

@@ -28,6 +28,7 @@ export async function startExtensionPageStack(daemonOptions: DevDaemonOptions = 
     daemon = await startDevDaemon({ allowExtensions: [EXTENSION_ID], preauthorizePairing: true, ...daemonOptions });
     const browser = await launchWithExtension({
       settings: { portalOrigins: [server.localhostOrigin], daemonPort: daemon.port },
+      daemonDataDir: daemon.dataDir,
     });
     const started = daemon;
     return {

@@ -24,6 +24,7 @@ import { KEYBOUND_VERSION } from '../../../shared/version.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { UserVerifier } from '../protect/UserVerifier.js';
 import type { PairingStore } from './PairingStore.js';
+import type { PromptPairingGate } from './PromptPairingGate.js';
 
 export type HandshakeState = 'new' | 'greeted' | 'busy' | 'authenticated';
 
@@ -40,6 +41,10 @@ export interface HandshakeDeps {
   clock?: () => Date;
   /** Aborted when the connection closes; cancels a pairing prompt still waiting in Protect. */
   signal?: AbortSignal;
+  /** The install the upgrade already proved (decision 0040); hello then completes authentication. */
+  upgradeInstallId?: string;
+  /** Bounds prompt pairing per origin (one pending, back-off after refusal). */
+  promptGate?: PromptPairingGate;
 }
 
 const BROWSER_NAMES = { chrome: 'Chrome', safari: 'Safari', other: 'Browser' } as const;
@@ -71,6 +76,21 @@ export class PairingHandshake {
     this.nonce = randomBytes(32).toString('base64url');
     this.installId = msg.installId;
     this.browser = BROWSER_NAMES[this.deps.originBrowser ?? msg.client.browser];
+    if (this.deps.upgradeInstallId !== undefined) {
+      if (msg.installId !== this.deps.upgradeInstallId)
+        throw new ChannelError('ERR_PAIRING_PROOF_INVALID', 'hello names another install than the upgrade proved.');
+      this.state = 'authenticated';
+      this.nonce = undefined;
+      await this.deps.store.touch(msg.installId, this.now());
+      return {
+        version,
+        daemonVersion: KEYBOUND_VERSION,
+        nonce: randomBytes(32).toString('base64url'),
+        paired: true,
+        pairingPreauthorized: false,
+        authenticated: true,
+      };
+    }
     const record = await this.deps.store.get(msg.installId);
     const paired = record !== undefined && record.extensionOrigin === this.deps.extensionOrigin;
     return {
@@ -120,6 +140,8 @@ export class PairingHandshake {
     if (this.deps.preauthorized && existing === undefined) {
       this.deps.audit?.record('pairing.preauthorized', fields);
     } else {
+      this.deps.promptGate?.begin(origin);
+      let outcome: 'approved' | 'refused' | 'cancelled' = 'refused';
       try {
         const handle = await this.deps.verifier.verify({
           action: 'pair',
@@ -129,7 +151,9 @@ export class PairingHandshake {
           signal: this.deps.signal,
         });
         handle.complete({ ok: true });
+        outcome = 'approved';
       } catch (err) {
+        if (this.deps.signal?.aborted) outcome = 'cancelled';
         this.state = 'greeted';
         this.deps.audit?.record('pairing.denied', {
           ...fields,
@@ -139,6 +163,8 @@ export class PairingHandshake {
           throw new ChannelError('ERR_PAIRING_DENIED', 'Pairing was denied in Protect.', { cause: err });
         }
         throw err;
+      } finally {
+        this.deps.promptGate?.end(origin, outcome);
       }
       this.deps.audit?.record('pairing.approved', fields);
     }

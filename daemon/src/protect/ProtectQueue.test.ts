@@ -12,6 +12,14 @@ const request = {
   requestId: 'r1',
 };
 
+const EXT = 'chrome-extension://kbkbkbkbkbkbkbkbkbkbkbkbkbkbkbkb';
+
+/** The window URL as the requesting extension's native host gets it (never in the event). */
+function urlOf(q: ProtectQueue, ev: ProtectRequestEvent): URL {
+  expect(ev).not.toHaveProperty('url');
+  return new URL(q.approvalUrl(ev.protectId, EXT)!);
+}
+
 function queue(mode: 'protect' | 'auto' | 'deny' = 'protect', timeoutMs = 60_000) {
   return new ProtectQueue({ mode, timeoutMs, origin: () => 'http://127.0.0.1:1234', logger: silentLogger() });
 }
@@ -19,20 +27,21 @@ function queue(mode: 'protect' | 'auto' | 'deny' = 'protect', timeoutMs = 60_000
 function capture(q: ProtectQueue) {
   const events: (ProtectRequestEvent | ProtectDoneEvent)[] = [];
   const connection = new AbortController();
-  attachProtectSink(connection.signal, { send: (e) => events.push(e) });
+  attachProtectSink(connection.signal, { send: (e) => events.push(e), extensionOrigin: EXT });
   const promise = q.verify({ ...request, signal: connection.signal });
   return { events, promise };
 }
 
 describe('ProtectQueue', () => {
-  it('should emit a protect.request with a tokened URL and resolve when approved by token', async () => {
+  it('should emit a protect.request without URL, give the tokened URL only to the requester, and resolve when approved by token', async () => {
     const q = queue();
     const { events, promise } = capture(q);
     const ev = events[0] as ProtectRequestEvent;
     expect(ev).toMatchObject({ event: 'protect.request', requestId: 'r1', action: 'register' });
-    const url = new URL(ev.url);
+    const url = urlOf(q, ev);
     const token = url.searchParams.get('token')!;
     expect(url.pathname).toBe(`/protect/${ev.protectId}`);
+    expect(q.approvalUrl(ev.protectId, 'chrome-extension://abababababababababababababababab')).toBeUndefined();
     expect(q.lookup(ev.protectId, token)).toMatchObject({ origin: 'http://localhost:3000' });
     const finished = q.decide(ev.protectId, 'approve', token)!;
     const handle = await promise;
@@ -45,7 +54,7 @@ describe('ProtectQueue', () => {
     const q = queue();
     const { events, promise } = capture(q);
     const ev = events[0] as ProtectRequestEvent;
-    const token = new URL(ev.url).searchParams.get('token')!;
+    const token = urlOf(q, ev).searchParams.get('token')!;
     q.decide(ev.protectId, 'deny', token);
     await expect(promise).rejects.toMatchObject({ code: 'ERR_USER_DENIED' });
     expect(q.decide(ev.protectId, 'approve', token)).toBeUndefined();

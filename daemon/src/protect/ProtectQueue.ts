@@ -147,7 +147,6 @@ export class ProtectQueue implements UserVerifier {
         requestId: request.requestId,
         protectId: id,
         action: view.action,
-        url: `${this.options.origin()}/protect/${id}?token=${token.toString('base64url')}`,
       });
     });
   }

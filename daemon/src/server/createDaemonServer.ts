@@ -9,16 +9,19 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../../shared/node/createLogger.js';
+import { WS_SUBPROTOCOL } from '../../../shared/protocol/upgradeProof.js';
 import { MAX_MESSAGE_BYTES } from '../../../shared/protocol/version.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { AuthenticatorApi } from '../authenticator/AuthenticatorApi.js';
 import type { ExtensionPolicy } from '../pairing/loadDaemonConfig.js';
 import type { PairingStore } from '../pairing/PairingStore.js';
+import { PromptPairingGate } from '../pairing/PromptPairingGate.js';
 import { handleProtectHttp } from '../protect/handleProtectHttp.js';
 import type { ProtectQueue } from '../protect/ProtectQueue.js';
 import { authorizeUpgrade } from './authorizeUpgrade.js';
 import { checkHost } from './checkHost.js';
 import { type ConnectionDeps, handleConnection } from './handleConnection.js';
+import { UpgradeAuthenticator } from './UpgradeAuthenticator.js';
 
 export interface DaemonServerOptions {
   port: number;
@@ -31,7 +34,10 @@ export interface DaemonServerOptions {
   audit?: AuditLog;
   clock?: () => Date;
   heartbeatMs?: number;
+  /** Connections whose upgrade proved a pairing (decision 0040). */
   maxConnections?: number;
+  /** Connections without a proof (they may only ask to pair by Protect prompt); the oldest is evicted. */
+  maxUnauthenticated?: number;
   connection?: Pick<ConnectionDeps, 'maxPending' | 'messagesPerSecond' | 'helloTimeoutMs'>;
 }
 
@@ -41,7 +47,12 @@ export interface DaemonServer {
   close(): Promise<void>;
 }
 
-const STATUS_TEXT: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  503: 'Service Unavailable',
+};
 
 /** Starts listening; resolves once every address is bound. */
 export async function createDaemonServer(options: DaemonServerOptions): Promise<DaemonServer> {
@@ -51,7 +62,15 @@ export async function createDaemonServer(options: DaemonServerOptions): Promise<
     maxPayload: MAX_MESSAGE_BYTES,
     clientTracking: true,
     perMessageDeflate: false,
+    // The extension offers `keybound.v1` plus its proof; the browser requires one offer chosen back.
+    handleProtocols: (offered) => (offered.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
   });
+  const upgradeAuth = new UpgradeAuthenticator(options.store, () => (options.clock?.() ?? new Date()).getTime());
+  const promptGate = new PromptPairingGate();
+  /** Two pools: a hostile crowd without proofs can never crowd out a paired extension. */
+  const authenticated = new Set<WebSocket>();
+  const strangers: WebSocket[] = [];
+  const maxStrangers = options.maxUnauthenticated ?? 16;
   const alive = new WeakMap<WebSocket, boolean>();
   let port = options.port;
 
@@ -85,20 +104,65 @@ export async function createDaemonServer(options: DaemonServerOptions): Promise<
       logger.warn({ event: 'upgrade.refused', code: decision.code, status: decision.status }, decision.reason);
       return refuseUpgrade(socket, decision.status);
     }
-    if (wss.clients.size >= (options.maxConnections ?? 128)) {
-      logger.warn({ event: 'upgrade.refused', code: 'ERR_TOO_MANY_PENDING', status: 503 }, 'too many connections');
-      return refuseUpgrade(socket, 503);
-    }
+    upgradeAuth.check(req.headers['sec-websocket-protocol'], decision.extensionOrigin).then(
+      (auth) => {
+        if (socket.destroyed) return;
+        if (auth.kind === 'refused') {
+          logger.warn({ event: 'upgrade.refused', code: 'ERR_PAIRING_PROOF_INVALID', status: 401 }, auth.reason);
+          options.audit?.record('auth.failed', { extensionOrigin: decision.extensionOrigin, reason: auth.reason });
+          return refuseUpgrade(socket, 401);
+        }
+        if (auth.kind === 'ok' && authenticated.size >= (options.maxConnections ?? 128)) {
+          logger.warn({ event: 'upgrade.refused', code: 'ERR_TOO_MANY_PENDING', status: 503 }, 'too many connections');
+          return refuseUpgrade(socket, 503);
+        }
+        if (auth.kind === 'none' && strangers.length >= maxStrangers) {
+          logger.warn(
+            { event: 'connection.evicted', code: 'ERR_TOO_MANY_PENDING' },
+            'oldest unauthenticated connection evicted',
+          );
+          strangers.shift()?.terminate();
+        }
+        accept(req, socket, head, decision, auth.kind === 'ok' ? auth.installId : undefined);
+      },
+      (err: unknown) => {
+        logger.error({ event: 'upgrade.failed', code: 'ERR_INTERNAL', err }, 'upgrade check failed');
+        refuseUpgrade(socket, 503);
+      },
+    );
+  };
+
+  const accept = (
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    decision: Extract<ReturnType<typeof authorizeUpgrade>, { ok: true }>,
+    upgradeInstallId: string | undefined,
+  ) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
-      logger.info({ event: 'connection.opened', extensionOrigin: decision.extensionOrigin }, 'extension connected');
-      const id = /^chrome-extension:\/\/([a-p]{32})$/.exec(decision.extensionOrigin)?.[1];
+      const pool = upgradeInstallId === undefined ? 'unauthenticated' : 'authenticated';
+      if (upgradeInstallId === undefined) strangers.push(ws);
+      else authenticated.add(ws);
+      ws.once('close', () => {
+        authenticated.delete(ws);
+        const i = strangers.indexOf(ws);
+        if (i >= 0) strangers.splice(i, 1);
+      });
+      logger.info(
+        { event: 'connection.opened', extensionOrigin: decision.extensionOrigin, pool },
+        'extension connected',
+      );
       handleConnection(ws, {
         ...options.connection,
         extensionOrigin: decision.extensionOrigin,
         originBrowser: decision.browser,
-        preauthorized: id !== undefined && options.policy.preauthorizedIds.has(id),
+        // Pre-authorisation means "may pair through native messaging without a prompt"; a
+        // WebSocket names its extension only by a forgeable Origin, so it never pairs silently.
+        preauthorized: false,
+        ...(upgradeInstallId !== undefined ? { upgradeInstallId } : {}),
+        promptGate,
         store: options.store,
         verifier: options.queue,
         authenticator: options.authenticator,

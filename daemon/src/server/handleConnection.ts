@@ -20,6 +20,7 @@ import type { AuditLog } from '../audit/AuditLog.js';
 import type { AuthenticatorApi } from '../authenticator/AuthenticatorApi.js';
 import { PairingHandshake } from '../pairing/PairingHandshake.js';
 import type { PairingStore } from '../pairing/PairingStore.js';
+import type { PromptPairingGate } from '../pairing/PromptPairingGate.js';
 import { attachProtectSink } from '../protect/protectEvents.js';
 import type { UserVerifier } from '../protect/UserVerifier.js';
 import { dispatchRequest } from './dispatchRequest.js';
@@ -40,6 +41,9 @@ export interface ConnectionDeps {
   messagesPerSecond?: number;
   /** Time allowed between the upgrade and `hello`. */
   helloTimeoutMs?: number;
+  /** The install whose pairing the upgrade proved (decision 0040); absent on an unauthenticated socket. */
+  upgradeInstallId?: string;
+  promptGate?: PromptPairingGate;
 }
 
 /** Errors after which the connection is closed: the peer failed to authenticate. */
@@ -78,7 +82,12 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
   const refuse = (id: string, error: { code: string; message: string }) => {
     send({ type: 'result', id, ok: false, error });
   };
-  const sink = { send };
+  // Only a connection whose upgrade proved a pairing names its extension to Protect: that
+  // extension's native host may then fetch the approval URL; nobody on the WebSocket can.
+  const sink = {
+    send,
+    ...(deps.upgradeInstallId !== undefined ? { extensionOrigin: deps.extensionOrigin } : {}),
+  };
   attachProtectSink(closed.signal, sink);
   // Each app request's own lifetime: the connection's, cut short by the requester's `cancel`.
   const inflight = new Map<string, AbortController>();

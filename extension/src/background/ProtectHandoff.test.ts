@@ -1,13 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ProtectDoneEvent, ProtectRequestEvent } from '../../../shared/protocol/messages.js';
-import { ProtectHandoff } from './ProtectHandoff.js';
+import type { ProtectDoneEvent } from '../../../shared/protocol/messages.js';
+import { ProtectHandoff, type ProtectPrompt } from './ProtectHandoff.js';
 
-const request: ProtectRequestEvent = {
-  type: 'event',
-  event: 'protect.request',
+const request: ProtectPrompt = {
   requestId: 'x1-abc',
   protectId: 'protect-0001',
-  action: 'register',
   url: 'http://127.0.0.1:28170/protect/protect-0001?t=abc',
 };
 const done = (outcome: ProtectDoneEvent['outcome']): ProtectDoneEvent => ({
@@ -53,7 +50,7 @@ describe('ProtectHandoff', () => {
 
   it('should return to the active tab when the request came from no known tab (pairing)', async () => {
     const { handoff, calls } = setup();
-    await handoff.onRequest({ ...request, action: 'pair', requestId: 'x2-pair' });
+    await handoff.onRequest({ ...request, requestId: 'x2-pair' });
     await handoff.onDone({ ...done('denied'), requestId: 'x2-pair' });
     expect(calls.at(-1)).toBe('focus 1/1');
   });

@@ -8,7 +8,14 @@
  * Open windows are recorded in session storage so a worker woken between the two events still
  * finds and closes them.
  */
-import type { ProtectDoneEvent, ProtectRequestEvent } from '../../../shared/protocol/messages.js';
+import type { ProtectDoneEvent } from '../../../shared/protocol/messages.js';
+
+/** A Protect request to show: its ids and the window URL the native host handed over (decision 0040). */
+export interface ProtectPrompt {
+  requestId: string;
+  protectId: string;
+  url: string;
+}
 
 export interface TabRef {
   tabId: number;
@@ -57,7 +64,7 @@ export class ProtectHandoff {
   }
 
   /** `protect.request`: opens the Protect window. */
-  onRequest(event: ProtectRequestEvent): Promise<void> {
+  onRequest(event: ProtectPrompt): Promise<void> {
     const opened = this.open(event).catch(() => this.deps.log('protect.open_failed', { code: 'ERR_INTERNAL' }));
     this.opening.set(event.protectId, opened);
     return opened;
@@ -80,7 +87,7 @@ export class ProtectHandoff {
     this.deps.log('protect.returned', { code: 'OK', outcome: event.outcome });
   }
 
-  private async open(event: ProtectRequestEvent): Promise<void> {
+  private async open(event: ProtectPrompt): Promise<void> {
     const original = this.requestTabs.get(event.requestId) ?? (await this.deps.activeTab());
     const opened = await this.deps.open(event.url);
     await this.deps.store.set(storeKey(event.protectId), {

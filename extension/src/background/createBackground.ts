@@ -12,12 +12,13 @@ import { isServedOrigin } from '../settings/settingsSchema.js';
 import { createBoundSessions } from './boundSessions/createBoundSessions.js';
 import { DaemonClient, type PairingCredentialStore } from './daemon/DaemonClient.js';
 import type { WebSocketLike } from './daemon/DaemonConnection.js';
+import { createNativeHost, type NativePort } from './daemon/NativeHost.js';
 import { handleContentMessages } from './handleContentMessages.js';
 import { handlePopupMessages } from './handlePopupMessages.js';
 import { interpretSender, type RawSender } from './interpretSender.js';
 import { isDaemonProtectUrl } from './isDaemonProtectUrl.js';
 import { PageCeremonies } from './PageCeremonies.js';
-import { ProtectHandoff } from './ProtectHandoff.js';
+import { ProtectHandoff, type ProtectPrompt } from './ProtectHandoff.js';
 import { contentScriptSync, type ScriptingApi } from './syncContentScripts.js';
 
 type Fields = Record<string, string | number | boolean | undefined>;
@@ -30,11 +31,17 @@ export function log(event: string, fields: Fields): void {
 /** The install id and pairing secret in storage.local (see docs/decisions/0032-…). */
 function pairingCredentials(api: typeof Browser): PairingCredentialStore {
   const KEY = 'pairing';
-  let loading: Promise<{ installId: string; secret?: string }> | undefined;
+  let loading: Promise<{ installId: string; secret?: string; port?: number }> | undefined;
   const read = async () => {
-    const stored = (await api.storage.local.get(KEY))[KEY] as { installId?: unknown; secret?: unknown } | undefined;
+    const stored = (await api.storage.local.get(KEY))[KEY] as
+      | { installId?: unknown; secret?: unknown; port?: unknown }
+      | undefined;
     if (typeof stored?.installId === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(stored.installId)) {
-      return { installId: stored.installId, ...(typeof stored.secret === 'string' ? { secret: stored.secret } : {}) };
+      return {
+        installId: stored.installId,
+        ...(typeof stored.secret === 'string' ? { secret: stored.secret } : {}),
+        ...(typeof stored.port === 'number' && Number.isInteger(stored.port) ? { port: stored.port } : {}),
+      };
     }
     const installId = toBase64url(crypto.getRandomValues(new Uint8Array(24)));
     await api.storage.local.set({ [KEY]: { installId } });
@@ -48,9 +55,9 @@ function pairingCredentials(api: typeof Browser): PairingCredentialStore {
       });
       return loading;
     },
-    saveSecret: async (secret) => {
+    saveSecret: async (secret, port) => {
       const { installId } = await read();
-      await api.storage.local.set({ [KEY]: { installId, secret } });
+      await api.storage.local.set({ [KEY]: { installId, secret, port } });
     },
     clearSecret: async () => {
       const { installId } = await read();
@@ -117,17 +124,51 @@ export function createBackground(api: typeof Browser, bridgeFile?: string) {
     store: sessionStore(api),
     log,
   });
+  const credentials = pairingCredentials(api);
+  const native = createNativeHost({
+    connect: (name) => api.runtime.connectNative(name) as unknown as NativePort,
+    lastError: () =>
+      (globalThis as { chrome?: { runtime?: { lastError?: { message?: string } } } }).chrome?.runtime?.lastError
+        ?.message,
+  });
+  /** Opens a Protect window only for a URL on the daemon's own port and /protect/ path. */
+  const showPrompt = async (prompt: ProtectPrompt) => {
+    const { port } = await credentials.load();
+    if (port !== undefined && isDaemonProtectUrl(prompt.url, port)) return handoff.onRequest(prompt);
+    log('protect.url_refused', { code: 'ERR_INVALID_MESSAGE' });
+  };
+  let pairingPrompt: string | undefined;
   const daemon = new DaemonClient({
-    openSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
-    daemonPort: async () => (await settings.current()).daemonPort,
-    credentials: pairingCredentials(api),
+    openSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike,
+    native,
+    onPairingPrompt: (url) => {
+      const protectId = new URL(url).pathname.split('/')[2] ?? '';
+      if (!isDaemonProtectUrl(url, Number(new URL(url).port))) return;
+      pairingPrompt = protectId;
+      void handoff.onRequest({ requestId: 'pairing', protectId, url });
+    },
+    // The native host reports no protect.done: when the pairing ends, close its window as for one.
+    onPairingSettled: (approved) => {
+      if (pairingPrompt === undefined) return;
+      const protectId = pairingPrompt;
+      pairingPrompt = undefined;
+      void handoff.onDone({
+        type: 'event',
+        event: 'protect.done',
+        requestId: 'pairing',
+        protectId,
+        outcome: approved ? 'approved' : 'denied',
+      });
+    },
+    credentials,
     extensionOrigin: extensionOrigin(api),
     client: { browser: browserName(api), extensionVersion: version },
     onEvent: (event) => {
       if (event.event === 'protect.request') {
-        void settings.current().then(({ daemonPort }) => {
-          if (isDaemonProtectUrl(event.url, daemonPort)) return handoff.onRequest(event);
-          log('protect.url_refused', { code: 'ERR_INVALID_MESSAGE' });
+        // The WebSocket carries no approval capability: the URL comes from the native host.
+        void native.protectUrl(event.protectId).then((answer) => {
+          if (answer.ok) return showPrompt({ ...event, url: answer.result.url });
+          log('protect.url_unavailable', { code: answer.error.code });
         });
       } else void handoff.onDone(event);
     },

@@ -13,6 +13,9 @@ export interface Explanation {
 const FIXES: Record<string, string> = {
   ERR_DAEMON_UNAVAILABLE:
     'Start the Keybound daemon (run "keybound daemon", or sign out and back in so its service starts), then press Try again.',
+  ERR_NATIVE_HOST_UNAVAILABLE:
+    'Ask IT to run "keybound native-host install" (or "keybound install") for your user account, then restart the browser.',
+  ERR_CONTROL_SOCKET_UNSAFE: "Ask IT to check the Keybound daemon's data folder: it must belong to you and be private.",
   ERR_EXTENSION_UNAVAILABLE: 'Reload the page. If that does not help, restart the browser.',
   ERR_NOT_PAIRED: 'Press Try again and approve the pairing in the Protect window that opens.',
   ERR_PAIRING_PROOF_INVALID: 'Press Try again and approve the pairing in the Protect window that opens.',

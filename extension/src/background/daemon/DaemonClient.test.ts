@@ -2,13 +2,15 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
-  createPairingKeyPair,
-  derivePairingSecret,
-  verifyPairingProof,
-} from '../../../../shared/protocol/pairingProof.js';
-import { fromBase64url, toBase64url } from '../../../../shared/webauthn/base64url.js';
+  isUpgradeProof,
+  parseUpgradeProof,
+  verifyUpgradeMac,
+  WS_SUBPROTOCOL,
+} from '../../../../shared/protocol/upgradeProof.js';
+import { toBase64url } from '../../../../shared/webauthn/base64url.js';
 import { DaemonClient, type PairingCredentialStore } from './DaemonClient.js';
 import type { DaemonEvent, WebSocketLike } from './DaemonConnection.js';
+import { type NativeHostApi, nativeHostUnavailable } from './NativeHost.js';
 
 const EXT_ORIGIN = 'chrome-extension://cafmddpjkeccackiphahemkdaplnpfdf';
 const STATUS = {
@@ -24,15 +26,29 @@ const STATUS = {
   registered: false,
 };
 
-/** A small fake daemon speaking protocol v1 with the real pairing crypto. */
+/**
+ * A small fake daemon speaking protocol v1 with the real upgrade-proof check (decision 0040), and
+ * a fake native host that issues its secrets, as `keybound native-host` does for the real one.
+ */
 async function fakeDaemon(behaviour: { statusResult?: unknown; events?: DaemonEvent[] } = {}) {
   const secrets = new Map<string, Uint8Array<ArrayBuffer>>();
   const seen: string[] = [];
-  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  const server = new WebSocketServer({
+    port: 0,
+    host: '127.0.0.1',
+    handleProtocols: (offered) => (offered.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
+    verifyClient: (info, done) => {
+      const offer = String(info.req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .find(isUpgradeProof);
+      const proof = offer ? parseUpgradeProof(offer) : undefined;
+      const secret = proof && secrets.get(proof.installId);
+      if (!proof || !secret) return done(false, 401);
+      void verifyUpgradeMac(proof, secret, EXT_ORIGIN).then((ok) => done(ok, 401));
+    },
+  });
   server.on('connection', (ws) => {
-    let nonce = '';
-    let installId = '';
-    let authed = false;
     const reply = (id: string, result: unknown) => ws.send(JSON.stringify({ type: 'result', id, ok: true, result }));
     const fail = (id: string, code: string) =>
       ws.send(JSON.stringify({ type: 'result', id, ok: false, error: { code, message: code } }));
@@ -41,43 +57,16 @@ async function fakeDaemon(behaviour: { statusResult?: unknown; events?: DaemonEv
       seen.push(msg.type);
       switch (msg.type) {
         case 'hello':
-          nonce = toBase64url(crypto.getRandomValues(new Uint8Array(32)));
-          installId = msg.installId;
+          for (const event of behaviour.events ?? []) ws.send(JSON.stringify({ ...event, requestId: msg.id }));
           return reply(msg.id, {
             version: 1,
             daemonVersion: '0.1.0',
-            nonce,
-            paired: secrets.has(installId),
-            pairingPreauthorized: true,
+            nonce: toBase64url(crypto.getRandomValues(new Uint8Array(32))),
+            paired: true,
+            pairingPreauthorized: false,
+            authenticated: true,
           });
-        case 'pair': {
-          for (const event of behaviour.events ?? []) ws.send(JSON.stringify({ ...event, requestId: msg.id }));
-          const { keyPair, publicKey } = await createPairingKeyPair();
-          const secret = await derivePairingSecret({
-            privateKey: keyPair.privateKey,
-            peerPublicKey: msg.publicKey,
-            nonce,
-            installId,
-            extensionOrigin: EXT_ORIGIN,
-          });
-          secrets.set(installId, secret);
-          authed = true;
-          return reply(msg.id, { publicKey, pairedAt: new Date().toISOString() });
-        }
-        case 'auth': {
-          const secret = secrets.get(installId);
-          const ok =
-            secret &&
-            (await verifyPairingProof({ secret, nonce, installId, extensionOrigin: EXT_ORIGIN, proof: msg.proof }));
-          if (!ok) {
-            fail(msg.id, 'ERR_PAIRING_PROOF_INVALID');
-            return ws.close(1008);
-          }
-          authed = true;
-          return reply(msg.id, { authenticated: true });
-        }
         case 'status':
-          if (!authed) return fail(msg.id, 'ERR_HANDSHAKE_REQUIRED');
           return reply(msg.id, behaviour.statusResult ?? STATUS);
         case 'ping':
           return reply(msg.id, { pong: true });
@@ -89,10 +78,27 @@ async function fakeDaemon(behaviour: { statusResult?: unknown; events?: DaemonEv
     });
   });
   await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as AddressInfo).port;
+  const calls: string[] = [];
+  const native: NativeHostApi = {
+    discover: async (installId) => {
+      calls.push('discover');
+      return { ok: true, result: { port, daemonVersion: '0.1.0', paired: secrets.has(installId) } };
+    },
+    pair: async (installId) => {
+      calls.push('pair');
+      const secret = crypto.getRandomValues(new Uint8Array(32));
+      secrets.set(installId, secret);
+      return { ok: true, result: { port, secret: toBase64url(secret), pairedAt: new Date().toISOString() } };
+    },
+    protectUrl: async () => ({ ok: false, error: { code: 'ERR_NOT_FOUND', message: 'none' } }),
+  };
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     secrets,
     seen,
+    native,
+    calls,
     dropConnections: () => {
       for (const client of server.clients) client.terminate();
     },
@@ -104,11 +110,16 @@ async function fakeDaemon(behaviour: { statusResult?: unknown; events?: DaemonEv
   };
 }
 
-function memoryCredentials(): PairingCredentialStore & { secret?: string } {
-  const store: PairingCredentialStore & { secret?: string } = {
-    load: async () => ({ installId: 'install-0123456789abcdef', ...(store.secret ? { secret: store.secret } : {}) }),
-    saveSecret: async (secret) => {
+function memoryCredentials(): PairingCredentialStore & { secret?: string; port?: number } {
+  const store: PairingCredentialStore & { secret?: string; port?: number } = {
+    load: async () => ({
+      installId: 'install-0123456789abcdef',
+      ...(store.secret ? { secret: store.secret } : {}),
+      ...(store.port ? { port: store.port } : {}),
+    }),
+    saveSecret: async (secret, port) => {
       store.secret = secret;
+      store.port = port;
     },
     clearSecret: async () => {
       store.secret = undefined;
@@ -122,11 +133,17 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-function client(port: number, credentials = memoryCredentials(), onEvent = vi.fn(), keepAliveMs = 20_000) {
+const MISSING_HOST: NativeHostApi = {
+  discover: async () => ({ ok: false, error: nativeHostUnavailable('Specified native messaging host not found.') }),
+  pair: async () => ({ ok: false, error: nativeHostUnavailable('Specified native messaging host not found.') }),
+  protectUrl: async () => ({ ok: false, error: nativeHostUnavailable(undefined) }),
+};
+
+function client(native: NativeHostApi, credentials = memoryCredentials(), onEvent = vi.fn(), keepAliveMs = 20_000) {
   const c = new DaemonClient({
     keepAliveMs,
-    openSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
-    daemonPort: async () => port,
+    openSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike,
+    native,
     credentials,
     extensionOrigin: EXT_ORIGIN,
     client: { browser: 'chrome', extensionVersion: '0.1.0' },
@@ -139,54 +156,61 @@ function client(port: number, credentials = memoryCredentials(), onEvent = vi.fn
 }
 
 describe('DaemonClient', () => {
-  it('should pair once and keep the secret when it connects the first time', async () => {
+  it('should pair once through the native host and keep the secret and port', async () => {
     const daemon = await fakeDaemon();
     closers.push(daemon.close);
-    const { c, credentials } = client(daemon.port);
-    const outcome = await c.request('status', {});
-    expect(outcome).toEqual({ ok: true, result: STATUS });
-    expect(daemon.seen).toEqual(['hello', 'pair', 'status']);
-    expect(fromBase64url(credentials.secret!)).toEqual(daemon.secrets.get('install-0123456789abcdef'));
+    const { c, credentials } = client(daemon.native);
+    expect(await c.request('status', {})).toMatchObject({ ok: true });
+    expect(daemon.calls).toEqual(['pair']);
+    expect(credentials).toMatchObject({ secret: expect.stringMatching(/^[\w-]{43}$/), port: daemon.port });
     expect(c.state).toBe('connected');
   });
 
-  it('should authenticate with the proof instead of pairing when it reconnects', async () => {
-    const daemon = await fakeDaemon();
-    closers.push(daemon.close);
-    const { c } = client(daemon.port);
-    await c.request('status', {});
-    c.disconnect();
-    expect((await c.request('status', {})).ok).toBe(true);
-    expect(daemon.seen).toEqual(['hello', 'pair', 'status', 'hello', 'auth', 'status']);
-  });
-
-  it('should pair again when the daemon has forgotten the pairing', async () => {
+  it('should authenticate at the upgrade without asking the host when it reconnects', async () => {
     const daemon = await fakeDaemon();
     closers.push(daemon.close);
     const credentials = memoryCredentials();
-    credentials.secret = toBase64url(new Uint8Array(32));
-    const { c } = client(daemon.port, credentials);
-    expect((await c.request('status', {})).ok).toBe(true);
-    expect(daemon.seen).toEqual(['hello', 'pair', 'status']);
+    await client(daemon.native, credentials).c.request('ping', {});
+    const { c } = client(daemon.native, credentials);
+    expect((await c.request('ping', {})).ok).toBe(true);
+    expect(daemon.calls).toEqual(['pair']);
+    expect(daemon.seen.filter((t) => t === 'pair' || t === 'auth')).toEqual([]);
   });
 
-  it('should re-pair when the daemon rejects the proof', async () => {
+  it('should pair again when the daemon has forgotten the pairing (upgrade refused, host says not paired)', async () => {
     const daemon = await fakeDaemon();
     closers.push(daemon.close);
-    const { c, credentials } = client(daemon.port);
-    await c.request('status', {});
-    c.disconnect();
-    daemon.secrets.set('install-0123456789abcdef', new Uint8Array(32)); // the daemon's secret changed
-    const first = credentials.secret;
-    expect((await c.request('status', {})).ok).toBe(true);
-    expect(daemon.seen.slice(3)).toEqual(['hello', 'auth', 'hello', 'pair', 'status']);
-    expect(credentials.secret).not.toBe(first);
+    const credentials = memoryCredentials();
+    await client(daemon.native, credentials).c.request('ping', {});
+    daemon.secrets.clear();
+    const { c } = client(daemon.native, credentials);
+    expect((await c.request('ping', {})).ok).toBe(true);
+    expect(daemon.calls).toEqual(['pair', 'discover', 'pair']);
+  });
+
+  it('should follow the daemon to a new port the host reports', async () => {
+    const daemon = await fakeDaemon();
+    closers.push(daemon.close);
+    const credentials = memoryCredentials();
+    await client(daemon.native, credentials).c.request('ping', {});
+    credentials.port = 1; // where nothing listens
+    const { c } = client(daemon.native, credentials);
+    expect((await c.request('ping', {})).ok).toBe(true);
+    expect(credentials.port).toBe(daemon.port);
+  });
+
+  it('should say what IT must do when the native host is missing', async () => {
+    const { c } = client(MISSING_HOST);
+    const outcome = await c.request('status', {});
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'ERR_NATIVE_HOST_UNAVAILABLE' } });
+    expect(!outcome.ok && outcome.error.message).toContain('keybound native-host install');
+    expect(c.problem?.code).toBe('ERR_NATIVE_HOST_UNAVAILABLE');
   });
 
   it('should reconnect lazily when the connection dropped', async () => {
     const daemon = await fakeDaemon();
     closers.push(daemon.close);
-    const { c } = client(daemon.port);
+    const { c } = client(daemon.native);
     await c.request('status', {});
     daemon.dropConnections();
     await vi.waitFor(() => expect(c.state).toBe('idle'));
@@ -196,8 +220,10 @@ describe('DaemonClient', () => {
   it('should answer ERR_DAEMON_UNAVAILABLE after retrying when nothing listens', async () => {
     const daemon = await fakeDaemon();
     const port = daemon.port;
+    const credentials = memoryCredentials();
+    await client(daemon.native, credentials).c.request('ping', {});
     await daemon.close();
-    const { c } = client(port);
+    const { c } = client(daemon.native, credentials);
     const outcome = await c.request('status', {});
     expect(outcome).toMatchObject({ ok: false, error: { code: 'ERR_DAEMON_UNAVAILABLE' } });
     expect(!outcome.ok && outcome.error.message).toContain(`127.0.0.1:${port}`);
@@ -208,7 +234,7 @@ describe('DaemonClient', () => {
   it('should refuse a result when it does not match the result schema', async () => {
     const daemon = await fakeDaemon({ statusResult: { ...STATUS, extra: true } });
     closers.push(daemon.close);
-    const { c } = client(daemon.port);
+    const { c } = client(daemon.native);
     expect(await c.request('status', {})).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_MESSAGE' } });
   });
 
@@ -218,20 +244,19 @@ describe('DaemonClient', () => {
       event: 'protect.request',
       requestId: 'set-by-fake',
       protectId: 'protect-123456',
-      action: 'pair',
-      url: 'http://127.0.0.1:1234/protect/protect-123456?token=x',
+      action: 'signIn',
     };
     const daemon = await fakeDaemon({ events: [event] });
     closers.push(daemon.close);
-    const { c, onEvent } = client(daemon.port);
+    const { c, onEvent } = client(daemon.native);
     await c.request('ping', {});
-    expect(onEvent).toHaveBeenCalledWith(expect.objectContaining({ event: 'protect.request', action: 'pair' }));
+    expect(onEvent).toHaveBeenCalledWith(expect.objectContaining({ event: 'protect.request', action: 'signIn' }));
   });
 
   it('should time a request out when the daemon does not answer', async () => {
     const daemon = await fakeDaemon();
     closers.push(daemon.close);
-    const { c } = client(daemon.port);
+    const { c } = client(daemon.native);
     await c.request('ping', {});
     const outcome = await c.request('accounts.list', {}, { timeoutMs: 50 });
     expect(outcome).toMatchObject({ ok: false, error: { code: 'ERR_TIMEOUT' } });
@@ -241,8 +266,10 @@ describe('DaemonClient', () => {
   it('should ping while a request waits when it takes long (keeps the worker alive)', async () => {
     const daemon = await fakeDaemon();
     closers.push(daemon.close);
-    const { c } = client(daemon.port, memoryCredentials(), vi.fn(), 20);
+    const { c } = client(daemon.native, memoryCredentials(), vi.fn(), 20);
     await c.request('accounts.list', {}, { timeoutMs: 200 });
+    // A ping sent just before the timeout may still be on its way.
+    await new Promise((r) => setTimeout(r, 50));
     const pings = daemon.seen.filter((type) => type === 'ping').length;
     expect(pings).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 100));

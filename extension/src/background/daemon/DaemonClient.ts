@@ -9,13 +9,9 @@
  */
 
 import type { RequestType, ResultOf } from '../../../../shared/protocol/messages.js';
-import {
-  computePairingProof,
-  createPairingKeyPair,
-  derivePairingSecret,
-} from '../../../../shared/protocol/pairingProof.js';
+import { computeUpgradeProof, WS_SUBPROTOCOL } from '../../../../shared/protocol/upgradeProof.js';
 import { PROTECT_TIMEOUT_MS, SUPPORTED_PROTOCOL_VERSIONS } from '../../../../shared/protocol/version.js';
-import { fromBase64url, toBase64url } from '../../../../shared/webauthn/base64url.js';
+import { fromBase64url } from '../../../../shared/webauthn/base64url.js';
 import {
   DaemonConnection,
   type DaemonEvent,
@@ -25,19 +21,26 @@ import {
   type RemoteError,
   type WebSocketLike,
 } from './DaemonConnection.js';
+import type { NativeHostApi } from './NativeHost.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'pairing' | 'connected' | 'unavailable';
 
 export interface PairingCredentialStore {
-  /** The install id (created once) and the pairing secret, base64url, if paired. */
-  load(): Promise<{ installId: string; secret?: string }>;
-  saveSecret(secret: string): Promise<void>;
+  /** The install id (created once), the pairing secret (base64url) and the daemon's port, if paired. */
+  load(): Promise<{ installId: string; secret?: string; port?: number }>;
+  saveSecret(secret: string, port: number): Promise<void>;
   clearSecret(): Promise<void>;
 }
 
 export interface DaemonClientDeps {
-  openSocket: (url: string) => WebSocketLike;
-  daemonPort: () => Promise<number>;
+  /** Opens the WebSocket offering `protocols` (the subprotocol and the upgrade proof). */
+  openSocket: (url: string, protocols: string[]) => WebSocketLike;
+  /** The native-messaging host: the daemon's port and the pairing secret come from it (decision 0040). */
+  native: NativeHostApi;
+  /** A Protect window to open for a pairing the daemon asked the user about. */
+  onPairingPrompt?: (url: string) => void;
+  /** The pairing that prompted ended (approved or not): its window may close. */
+  onPairingSettled?: (approved: boolean) => void;
   credentials: PairingCredentialStore;
   /** This extension's origin as the daemon sees it in `Origin` (part of the pairing transcript). */
   extensionOrigin: string;
@@ -54,7 +57,6 @@ export interface DaemonClientDeps {
 export const QUICK_TIMEOUT_MS = 10_000;
 export const PROTECT_REQUEST_TIMEOUT_MS = PROTECT_TIMEOUT_MS + 15_000;
 const OPEN_TIMEOUT_MS = 3_000;
-const REPAIR_CODES = new Set(['ERR_NOT_PAIRED', 'ERR_PAIRING_PROOF_INVALID']);
 
 class HandshakeFailure extends Error {
   constructor(readonly error: RemoteError) {
@@ -69,6 +71,7 @@ export class DaemonClient {
   private connection: DaemonConnection | undefined;
   private connecting: Promise<DaemonConnection> | undefined;
   private keepAlive: ReturnType<typeof setInterval> | undefined;
+  private lastPort: number | undefined;
 
   constructor(private readonly deps: DaemonClientDeps) {}
 
@@ -82,7 +85,7 @@ export class DaemonClient {
     try {
       connection = await this.connect();
     } catch (err) {
-      return { ok: false, error: err instanceof HandshakeFailure ? err.error : unavailable(await this.port()) };
+      return { ok: false, error: err instanceof HandshakeFailure ? err.error : unavailable(this.lastPort) };
     }
     this.startKeepAlive();
     const outcome = await connection.request(type, payload, options.timeoutMs ?? QUICK_TIMEOUT_MS, options.onId);
@@ -112,7 +115,7 @@ export class DaemonClient {
     this.setState('connecting');
     for (let attempt = 0; ; attempt++) {
       try {
-        const connection = await this.handshake(true);
+        const connection = await this.handshake();
         this.connection = connection;
         connection.onClose = () => {
           if (this.connection === connection) this.connection = undefined;
@@ -124,7 +127,7 @@ export class DaemonClient {
         return connection;
       } catch (err) {
         if (err instanceof HandshakeFailure || attempt >= backoff.length) {
-          this.problem = err instanceof HandshakeFailure ? err.error : unavailable(await this.port());
+          this.problem = err instanceof HandshakeFailure ? err.error : unavailable(this.lastPort);
           this.setState('unavailable');
           this.deps.log('daemon.connect_failed', { code: this.problem.code });
           throw err;
@@ -134,53 +137,70 @@ export class DaemonClient {
     }
   }
 
-  /** hello → auth with the stored secret, or pair (once per install, or again if the daemon forgot us). */
-  private async handshake(mayRepair: boolean): Promise<DaemonConnection> {
-    const port = await this.port();
-    const socket = this.deps.openSocket(`ws://127.0.0.1:${port}/v1`);
+  /**
+   * Authenticates at the upgrade with the stored secret. Without one — or when the daemon refuses
+   * it or moved — asks the native host: `discover` for the current port, `pair` for a new secret.
+   */
+  private async handshake(): Promise<DaemonConnection> {
+    let { installId, secret, port } = await this.deps.credentials.load();
+    if (secret === undefined || port === undefined) ({ secret, port } = await this.pairNatively(installId));
+    try {
+      return await this.open(port, installId, secret);
+    } catch (first) {
+      if (first instanceof HandshakeFailure && first.error.code !== 'ERR_PAIRING_PROOF_INVALID') throw first;
+      const found = await this.deps.native.discover(installId);
+      if (!found.ok) throw new HandshakeFailure(found.error);
+      if (found.result.paired && found.result.port === port) throw first;
+      if (found.result.paired) {
+        port = found.result.port;
+        await this.deps.credentials.saveSecret(secret, port);
+      } else {
+        this.deps.log('daemon.repair', { code: 'ERR_NOT_PAIRED' });
+        ({ secret, port } = await this.pairNatively(installId));
+      }
+      return this.open(port, installId, secret);
+    }
+  }
+
+  private async pairNatively(installId: string): Promise<{ secret: string; port: number }> {
+    let prompted = false;
+    const paired = await this.deps.native.pair(installId, (url) => {
+      // Only now does pairing wait for the user ("pairing" for the page and the popup).
+      prompted = true;
+      this.setState('pairing');
+      this.deps.onPairingPrompt?.(url);
+    });
+    if (prompted) {
+      this.deps.onPairingSettled?.(paired.ok);
+      this.setState('connecting');
+    }
+    if (!paired.ok) throw new HandshakeFailure(paired.error);
+    await this.deps.credentials.saveSecret(paired.result.secret, paired.result.port);
+    this.deps.log('daemon.paired', { code: 'OK' });
+    return paired.result;
+  }
+
+  /** Opens the socket with the upgrade proof, then hello (version negotiation). */
+  private async open(port: number, installId: string, secret: string): Promise<DaemonConnection> {
+    this.lastPort = port;
+    const extensionOrigin = this.deps.extensionOrigin;
+    const proof = await computeUpgradeProof({ secret: fromBase64url(secret), installId, extensionOrigin });
+    const socket = this.deps.openSocket(`ws://127.0.0.1:${port}/v1`, [WS_SUBPROTOCOL, proof]);
     const connection = await DaemonConnection.open(socket, this.deps.log, OPEN_TIMEOUT_MS);
     connection.onEvent = (event) => this.deps.onEvent(event);
-    const fail = (error: RemoteError) => {
-      connection.close();
-      return new HandshakeFailure(error);
-    };
-    const { installId, secret } = await this.deps.credentials.load();
     const hello = await connection.request(
       'hello',
       { versions: [...SUPPORTED_PROTOCOL_VERSIONS], installId, client: this.deps.client },
       QUICK_TIMEOUT_MS,
     );
-    if (!hello.ok) throw fail(hello.error);
-    const { nonce, paired } = hello.result;
-    const extensionOrigin = this.deps.extensionOrigin;
-
-    if (secret !== undefined && paired) {
-      const proof = await computePairingProof({ secret: fromBase64url(secret), nonce, installId, extensionOrigin });
-      const auth = await connection.request('auth', { proof }, QUICK_TIMEOUT_MS);
-      if (auth.ok) return connection;
-      if (!REPAIR_CODES.has(auth.error.code) || !mayRepair) throw fail(auth.error);
-      // The daemon no longer knows this secret (its state was reset): pair again on a new connection.
-      this.deps.log('daemon.repair', { code: auth.error.code });
+    if (!hello.ok || hello.result.authenticated !== true) {
       connection.close();
-      await this.deps.credentials.clearSecret();
-      return this.handshake(false);
+      throw new HandshakeFailure(
+        hello.ok
+          ? { code: 'ERR_PAIRING_PROOF_INVALID', message: 'The daemon did not accept the pairing.' }
+          : hello.error,
+      );
     }
-
-    if (secret !== undefined) await this.deps.credentials.clearSecret();
-    this.setState('pairing');
-    const { keyPair, publicKey } = await createPairingKeyPair();
-    const pair = await connection.request('pair', { publicKey }, PROTECT_REQUEST_TIMEOUT_MS);
-    if (!pair.ok) throw fail(pair.error);
-    const derived = await derivePairingSecret({
-      privateKey: keyPair.privateKey,
-      peerPublicKey: pair.result.publicKey,
-      nonce,
-      installId,
-      extensionOrigin,
-    });
-    await this.deps.credentials.saveSecret(toBase64url(derived));
-    derived.fill(0);
-    this.deps.log('daemon.paired', { code: 'OK' });
     return connection;
   }
 
@@ -202,15 +222,11 @@ export class DaemonClient {
   private setState(state: ConnectionState): void {
     this.state = state;
   }
-
-  private async port(): Promise<number> {
-    return this.deps.daemonPort();
-  }
 }
 
-function unavailable(port: number): RemoteError {
+function unavailable(port: number | undefined): RemoteError {
   return {
     code: 'ERR_DAEMON_UNAVAILABLE',
-    message: `The Keybound daemon is not reachable on 127.0.0.1:${port}. Start it (keybound daemon), then try again.`,
+    message: `The Keybound daemon is not reachable${port === undefined ? '' : ` on 127.0.0.1:${port}`}. Start it (keybound daemon, or its service), then try again.`,
   };
 }
