@@ -16,6 +16,8 @@ export interface StackInfo {
   dbFile: string;
   daemonPort: number;
   daemonUrl: string;
+  /** The daemon's data dir: the browser's native-messaging host is installed for it. */
+  daemonDataDir: string;
   email: string;
   password: string;
   totpSecret: string;
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
     dbFile: join(dataRoot, 'portal.db'),
     daemonPort: stack.daemon.port,
     daemonUrl: stack.daemon.url,
+    daemonDataDir: stack.daemon.dataDir,
     email: stack.user.email,
     password: stack.user.password,
     totpSecret: stack.user.totpSecret,

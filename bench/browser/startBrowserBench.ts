@@ -41,7 +41,11 @@ export async function startBrowserBench(progress: (m: string) => void): Promise<
 
     progress('browser: launching Chromium with the extension, registering its device');
     const settings = { portalOrigins: [origin], daemonPort: stack.daemonPort };
-    const browser = await launchWithExtension({ settings, ...(extensionDir ? { extensionDir } : {}) });
+    const browser = await launchWithExtension({
+      settings,
+      daemonDataDir: stack.daemonDataDir,
+      ...(extensionDir ? { extensionDir } : {}),
+    });
     closers.push(() => browser.close());
     await instrumentWorker(browser.worker, settings);
     const oursPage = await browser.context.newPage();

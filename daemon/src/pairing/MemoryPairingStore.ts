@@ -1,5 +1,6 @@
 /** An in-memory {@link PairingStore} for tests and for running without persistent pairings. */
 import type { PairingRecord, PairingStore } from './PairingStore.js';
+import { prunePairings } from './prunePairings.js';
 
 export class MemoryPairingStore implements PairingStore {
   private readonly records = new Map<string, PairingRecord>();
@@ -11,6 +12,7 @@ export class MemoryPairingStore implements PairingStore {
 
   async put(record: PairingRecord): Promise<void> {
     this.records.set(record.installId, { ...record, secret: new Uint8Array(record.secret) });
+    prunePairings(this.records, record.extensionOrigin, Date.parse(record.pairedAt));
   }
 
   async list(): Promise<PairingRecord[]> {

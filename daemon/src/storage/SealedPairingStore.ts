@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { fromBase64url, toBase64url } from '../../../shared/webauthn/base64url.js';
 import type { Sealer } from '../keys/MachineSealer.js';
 import type { PairingRecord, PairingStore } from '../pairing/PairingStore.js';
+import { prunePairings, touchNeedsWrite } from '../pairing/prunePairings.js';
 import { SealedJsonFile } from './SealedJsonFile.js';
 
 export const PAIRINGS_FILE = 'pairings.sealed';
@@ -51,10 +52,20 @@ export class SealedPairingStore implements PairingStore {
   }
 
   async put(record: PairingRecord): Promise<void> {
-    await this.mutate((m) => m.set(record.installId, { ...record, secret: new Uint8Array(record.secret) }));
+    await this.mutate((m) => {
+      m.set(record.installId, { ...record, secret: new Uint8Array(record.secret) });
+      prunePairings(m, record.extensionOrigin, Date.parse(record.pairedAt));
+    });
   }
 
+  /** Records use; the sealed file is rewritten at most hourly per pairing, not on every connection. */
   async touch(installId: string, at: string): Promise<void> {
+    const current = (await this.load()).get(installId);
+    if (!current) return;
+    if (!touchNeedsWrite(current.lastSeenAt, at)) {
+      current.lastSeenAt = at;
+      return;
+    }
     await this.mutate((m) => {
       const r = m.get(installId);
       if (r) r.lastSeenAt = at;

@@ -210,6 +210,10 @@ export function createBackground(api: typeof Browser, bridgeFile?: string) {
 
   return {
     boundSessions,
+    /** Connects (pairing through the native host if needed) without waiting for a page to ask. */
+    warmUp(): void {
+      void daemon.request('ping', {}).then((r) => log('daemon.warm_up', { code: r.ok ? 'OK' : r.error.code }));
+    },
     /** Sender check first, then the channel receiver for that kind of sender. */
     async onMessage(raw: unknown, sender: RawSender): Promise<unknown> {
       let current = await settings.current();

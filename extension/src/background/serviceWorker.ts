@@ -51,3 +51,8 @@ browser.alarms.onAlarm.addListener((alarm) => {
 });
 
 void background.boundSessions.resume().catch(() => log('dbsc.failed', { code: 'ERR_INTERNAL' }));
+
+// Pair (through the native host) and connect as soon as the browser starts or installs the
+// extension, so the first sign-in does not wait for the host process (docs/performance.md).
+browser.runtime.onStartup.addListener(() => background.warmUp());
+browser.runtime.onInstalled.addListener(() => background.warmUp());
