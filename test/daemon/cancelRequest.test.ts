@@ -47,7 +47,7 @@ afterAll(async () => {
 
 describe('cancel', () => {
   it('should end the Protect prompt of the requester’s own pending request as cancelled', async () => {
-    const client = await connectPaired(daemon.url, install);
+    const client = await connectPaired(daemon, install);
     const options = await registrationOptions('ada@example.com');
     const registering = client.request('register', { origin: ORIGIN, options }, 'reg-1');
     const asked = await client.waitForEvent((e) => e.event === 'protect.request');
@@ -68,8 +68,8 @@ describe('cancel', () => {
   });
 
   it('should not cancel another connection’s request, nor an unknown one', async () => {
-    const owner = await connectPaired(daemon.url, install);
-    const other = await connectPaired(daemon.url, install);
+    const owner = await connectPaired(daemon, install);
+    const other = await connectPaired(daemon, install);
     const options = await registrationOptions('bob@example.com');
     const registering = owner.request('register', { origin: ORIGIN, options }, 'reg-2');
     const asked = await owner.waitForEvent((e) => e.event === 'protect.request' && e.requestId === 'reg-2');

@@ -35,7 +35,7 @@ let credentialId: string | undefined;
 const savedAgentState = process.env.KEYBOUND_AGENT_STATE;
 
 async function register(): Promise<Awaited<ReturnType<typeof verifyRegistrationResponse>>> {
-  const client = await connectPaired(daemon.url, install);
+  const client = await connectPaired(daemon, install);
   try {
     const options = await generateRegistrationOptions({
       rpName: 'Keybound Portal',
@@ -115,7 +115,7 @@ describe.skipIf(!supported)('host mode: user verification through polkit', () =>
 
   it('should refuse the sign-in with ERR_USER_DENIED and produce no assertion when polkit denies', async () => {
     await mock.setAllowed([]);
-    const client = await connectPaired(daemon.url, install);
+    const client = await connectPaired(daemon, install);
     try {
       const options = await signInOptions();
       const answer = await client.request('signIn', { origin: ORIGIN, options });
@@ -132,7 +132,7 @@ describe.skipIf(!supported)('host mode: user verification through polkit', () =>
     await mock.setAllowed([POLKIT_ACTION_ID]);
     await mock.setHang(true);
     try {
-      const client = await connectPaired(daemon.url, install);
+      const client = await connectPaired(daemon, install);
       const options = await signInOptions();
       void client.request('signIn', { origin: ORIGIN, options }).catch(() => undefined);
       await waitUntil(async () => (await mock.calls('CheckAuthorization')).length === 1);
@@ -170,7 +170,7 @@ describe.skipIf(!supported)('host mode: user verification through polkit', () =>
 
   it('should sign in with UV once polkit authorises', async () => {
     await mock.setAllowed([POLKIT_ACTION_ID]);
-    const client = await connectPaired(daemon.url, install);
+    const client = await connectPaired(daemon, install);
     try {
       const { credential } = await client.call('signIn', { origin: ORIGIN, options: await signInOptions() });
       const flags = Buffer.from(credential.response.authenticatorData, 'base64url')[32] ?? 0;
@@ -182,7 +182,7 @@ describe.skipIf(!supported)('host mode: user verification through polkit', () =>
 
   it('should answer ERR_UV_NO_AGENT with a sentence the user can act on when no polkit agent can ask', async () => {
     await mock.scriptCheck('ret = (False, True, {})');
-    const client = await connectPaired(daemon.url, install);
+    const client = await connectPaired(daemon, install);
     try {
       const answer = await client.request('signIn', { origin: ORIGIN, options: await signInOptions() });
       expect(answer.ok ? undefined : answer.error).toMatchObject({
