@@ -30,7 +30,7 @@ async function deviceWithCredential(): Promise<string> {
   await makeDeviceEligible(state.device);
   await state.close();
   const daemon = await start(dataDir);
-  const client = await connectPaired(daemon.url, newInstall());
+  const client = await connectPaired(daemon, newInstall());
   await client.call('register', { origin: ORIGIN, options: await options() });
   await client.close();
   await daemon.stop();
@@ -67,7 +67,7 @@ function expectNoPathOnWire(client: DaemonClient, dataDir: string): void {
 async function expectCredentialsRefused(dataDir: string): Promise<void> {
   const daemon = await start(dataDir);
   // Pairing and ping do not need credentials.db: they still work.
-  const client = await connectPaired(daemon.url, newInstall());
+  const client = await connectPaired(daemon, newInstall());
   expect(await client.call('ping')).toEqual({ pong: true });
   const status = await client.call('status', { rpId: 'localhost', userName: 'alice@acme.test' });
   expect(status.eligibility).toMatchObject({ eligible: false, problem: { code: 'ERR_STATE_CORRUPT' } });
@@ -114,7 +114,7 @@ describe('unusable audit.log', () => {
     await mkdir(join(dataDir, 'audit.log'));
     const lines: string[] = [];
     const daemon = await start(dataDir, lines);
-    const client = await connectPaired(daemon.url, newInstall());
+    const client = await connectPaired(daemon, newInstall());
     const answer = await client.request('register', { origin: ORIGIN, options: await options() });
     expect(answer).toMatchObject({ ok: false, error: { code: 'ERR_STATE_CORRUPT' } });
     expect(!answer.ok && answer.error.message).toMatch(/^audit\.log in Keybound's data folder cannot be written/);
@@ -140,7 +140,7 @@ describe('crash leftovers', () => {
     const lines: string[] = [];
     const daemon = await start(dataDir, lines);
     // The sweep runs while the device side opens: a request waits for it.
-    const client = await connectPaired(daemon.url, newInstall());
+    const client = await connectPaired(daemon, newInstall());
     expect(await client.call('status', { rpId: 'localhost' })).toMatchObject({ registered: true });
     await client.close();
     expect((await readdir(join(dataDir, 'keys'))).sort()).toEqual(keysBefore.sort());

@@ -153,7 +153,7 @@ describe.skipIf(!supported)('host mode: user verification through polkit', () =>
   it('should cancel the polkit check when the requester cancels its request (protocol cancel)', async () => {
     await mock.clearCalls();
     await mock.setHang(true);
-    const client = await connectPaired(daemon.url, install);
+    const client = await connectPaired(daemon, install);
     try {
       const options = await signInOptions();
       const answer = client.request('signIn', { origin: ORIGIN, options }, 'held');
