@@ -6,6 +6,7 @@
  */
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { faultPoint } from '../storage/faultPoint.js';
 import { stateCorrupt } from '../storage/stateCorrupt.js';
 import type { AuditEvent, AuditLog } from './AuditLog.js';
 
@@ -80,6 +81,7 @@ export class FileAuditLog implements AuditLog {
     const text = this.pending;
     this.pending = '';
     try {
+      faultPoint('before audit write');
       writeSync(this.fd, text);
     } catch (cause) {
       // Runs from setImmediate: a throw here would end the daemon. Refuse ceremonies instead.

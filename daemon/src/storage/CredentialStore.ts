@@ -24,6 +24,7 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { faultPoint } from './faultPoint.js';
 import { openCredentialsDatabase } from './openCredentialsDatabase.js';
 
 export interface CredentialRecord {
@@ -171,7 +172,9 @@ export class CredentialStore {
 
   /** Inserts a new credential, fsynced before it returns. A duplicate credentialId throws. */
   add(record: CredentialRecord): void {
+    faultPoint('before credential insert');
     this.durably(() => this.stmts.insert.run(record));
+    faultPoint('after credential insert');
   }
 
   /** Inserts many credentials in one transaction (imports, benchmarks): one fsync instead of one per row. */
@@ -206,6 +209,7 @@ export class CredentialStore {
         return undefined;
       }
       use.reserved = reserved;
+      faultPoint('after counter reservation');
     }
     use.counter = next;
     use.lastUsedAt = at;

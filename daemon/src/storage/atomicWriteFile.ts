@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { faultPoint } from './faultPoint.js';
 
 /** The file-system calls atomicWriteFile makes; tests inject failures between steps. */
 export interface AtomicFs {
@@ -40,12 +41,14 @@ export async function atomicWriteFile(
     } finally {
       await handle.close();
     }
+    faultPoint(`before rename ${basename(path)}`);
     await fs.rename(tmp, path);
   } catch (err) {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw err;
   }
   await syncDirectory(dir, fs);
+  faultPoint(`after rename ${basename(path)}`);
 }
 
 /** fsync the directory so the rename itself survives a power loss (no-op where unsupported). */
