@@ -56,7 +56,7 @@ describe('keybound portal / admin', () => {
       `http://localhost:${port}`,
     );
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(await health.json()).toEqual({ ok: true });
+    expect(await health.json()).toMatchObject({ ok: true });
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await within(exited, 'the process to exit after SIGTERM')).toBe(0);

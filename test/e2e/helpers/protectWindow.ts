@@ -3,7 +3,7 @@
  * click Approve (or Deny) as a person would, read what Protect says afterwards, and wait for the
  * extension to close it. Also: which tab the browser shows in front afterwards.
  */
-import type { BrowserContext, Page, Worker } from 'playwright-core';
+import type { BrowserContext, Page, Response, Worker } from 'playwright-core';
 import type { ExtensionBrowser } from '../../../dev/browser.js';
 
 export interface ProtectAnswer {
@@ -57,12 +57,36 @@ export async function answerProtect(
   await button.waitFor({ timeout });
   const asked = (await protect.locator('h1').first().textContent())?.trim() ?? '';
   const closed = protect.waitForEvent('close', { timeout: timeout + 15_000 });
+  // The decision is a form POST whose answer is the outcome page, and the extension closes the
+  // window ~1.5 s after Protect finishes: on a loaded machine the page can be gone before a
+  // locator reads it. So the outcome is read from the POST's answer as it arrives.
+  const answered = protect.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith('/protect/'),
+    { timeout },
+  );
   await button.click();
-  const outcome = protect.getByText(options.expectText, { exact: false });
-  await outcome.first().waitFor({ timeout });
-  const said = ((await protect.locator('main').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  const said = await outcomeText(await answered, protect, options.expectText, timeout);
   await closed;
   return { asked, said };
+}
+
+/** The outcome page's main text, from the POST's answer (or, should that be gone, from the page). */
+async function outcomeText(response: Response, protect: Page, expectText: string, timeout: number): Promise<string> {
+  const fromAnswer = await response.text().catch(() => undefined);
+  const main = fromAnswer === undefined ? undefined : /<main[^>]*>([\s\S]*?)<\/main>/i.exec(fromAnswer)?.[1];
+  if (main !== undefined) {
+    return main
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&#39;|&apos;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ')
+      .trim();
+  }
+  await protect.getByText(expectText, { exact: false }).first().waitFor({ timeout });
+  return ((await protect.locator('main').textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
 interface TabsApi {
