@@ -48,6 +48,7 @@ describe('device-bound session in Chromium with the extension', () => {
     await setOrgSessionRefresh(stack.portal.db, Date.now(), REFRESH_SECONDS);
     browser = await launchWithExtension({
       settings: { portalOrigins: [stack.portal.origin], daemonPort: stack.daemon.port },
+      daemonDataDir: stack.daemon.dataDir,
     });
     user = new PortalUser({ portalOrigin: stack.portal.origin, ...stack.user });
   }, 60_000);

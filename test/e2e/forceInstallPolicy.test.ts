@@ -81,7 +81,7 @@ describe('extension force-installed by managed policy', () => {
     const release = await acquirePolicyLock();
     try {
       await writeFile(policyFile, linuxPolicyJson(testPolicy as typeof policy), { mode: 0o644 });
-      browser = await launchPolicyBrowser(extensionId);
+      browser = await launchPolicyBrowser(extensionId, 60_000, stack.daemon.dataDir);
       expect(browser.extensionId).toBe(extensionId);
 
       // The user's own options say otherwise; the policy must win.

@@ -27,7 +27,11 @@ describe('managed policy configures the extension', () => {
       { portalOrigins: [stack.portal.origin], daemonPort: stack.daemon.port, pairingPreauthorized: true },
       { extensionId: extension.extensionId },
     );
-    browser = await launchWithExtension({ extensionDir: extension.dir });
+    browser = await launchWithExtension({
+      extensionDir: extension.dir,
+      daemonDataDir: stack.daemon.dataDir,
+      nativeHostExtensionIds: [extension.extensionId],
+    });
   }, 420_000); // may wait for another test's policy file (helpers/managedPolicy.ts)
 
   afterAll(async () => {

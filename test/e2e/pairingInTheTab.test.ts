@@ -57,8 +57,10 @@ describe('pairing, as the tab and the popup show it', () => {
     await expect
       .poll(() => user.reasonText(page), { timeout: 10_000 })
       .toBe(
-        `The Keybound daemon is not reachable on 127.0.0.1:${stack.daemon.port}. Start it (keybound daemon), then try again.`,
+        'The Keybound daemon is not running for this user (no control socket). Start it (keybound daemon, or its service), then try again.',
       );
+    // The page learns what is wrong, never where the user's files are.
+    expect(await page.locator('body').textContent()).not.toContain(stack.daemon.dataDir);
     await page.close();
   }, 90_000);
 });

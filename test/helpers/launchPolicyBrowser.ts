@@ -8,13 +8,27 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Worker } from 'playwright-core';
+import { installNativeHost } from '../../daemon/src/nativeHost/installNativeHost.js';
 import { CHROMIUM_PATH, type ExtensionBrowser } from '../../dev/browser.js';
 
 /** Starts Chromium and waits (bounded by `timeoutMs`) for the policy-installed extension's worker. */
-export async function launchPolicyBrowser(extensionId: string, timeoutMs = 60_000): Promise<ExtensionBrowser> {
+export async function launchPolicyBrowser(
+  extensionId: string,
+  timeoutMs = 60_000,
+  /** The daemon's data dir: the native-messaging host is installed into the profile for `extensionId`. */
+  daemonDataDir?: string,
+): Promise<ExtensionBrowser> {
   const profileDir = await mkdtemp(join(tmpdir(), 'keybound-chromium-policy-'));
   let context: BrowserContext | undefined;
   try {
+    if (daemonDataDir !== undefined) {
+      await installNativeHost({
+        browsers: ['chromium'],
+        userDataDir: profileDir,
+        dataDir: daemonDataDir,
+        extensionIds: [extensionId],
+      });
+    }
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,

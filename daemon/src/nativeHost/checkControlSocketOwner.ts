@@ -22,13 +22,15 @@ export async function checkControlSocketOwner(dataDir: string): Promise<void> {
     } catch {
       throw new ChannelError(
         'ERR_DAEMON_UNAVAILABLE',
-        `The Keybound daemon is not running for this user (no ${what} at ${path}). Start it (keybound daemon, or its service), then try again.`,
+        // No local path: this sentence reaches the extension and the page (a page must not learn
+        // the user's home directory); `keybound doctor` names the files.
+        `The Keybound daemon is not running for this user (no ${what}). Start it (keybound daemon, or its service), then try again.`,
       );
     }
     if (stat.uid !== uid || (stat.mode & 0o077) !== 0) {
       throw new ChannelError(
         'ERR_CONTROL_SOCKET_UNSAFE',
-        `The daemon's ${what} ${path} belongs to another user or is open to others (owner ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}); refusing to use it.`,
+        `The daemon's ${what} belongs to another user or is open to others (owner ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}); refusing to use it. Run keybound doctor to see which file.`,
       );
     }
   }

@@ -19,6 +19,7 @@ export async function startE2eUser(options: E2eStackOptions = {}): Promise<E2eUs
   try {
     const browser = await launchWithExtension({
       settings: { portalOrigins: [stack.portal.origin], daemonPort: stack.daemon.port },
+      daemonDataDir: stack.daemon.dataDir,
     });
     const user = new PortalUser({ portalOrigin: stack.portal.origin, ...stack.user });
     return {
