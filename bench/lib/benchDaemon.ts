@@ -59,7 +59,10 @@ export async function startBenchDaemon(options: BenchDaemonOptions = {}): Promis
     });
     const url = daemon.url;
     const install = newInstall();
-    const client = await connectPaired(url, install);
+    // As the extension does: paired through the native host, authenticated at the upgrade
+    // (in-band auth on a plain URL stays in the small unauthenticated pool and is evicted).
+    const target = { url, dataDir };
+    const client = await connectPaired(target, install);
     clients.push(client);
     const credentialId = await registerCredential(client);
     const running = daemon;
@@ -69,7 +72,7 @@ export async function startBenchDaemon(options: BenchDaemonOptions = {}): Promis
       credentialId,
       client,
       async connect() {
-        const c = await connectPaired(url, install);
+        const c = await connectPaired(target, install);
         clients.push(c);
         return c;
       },
