@@ -95,6 +95,9 @@ export type PortalErrorCode =
   | 'ERR_DEVICE_REVOKED'
   | 'ERR_DEVICE_NOT_TRUSTED'
   | 'ERR_ENROLLMENT_TOKEN_INVALID'
+  // Hardware keys, issue 10: attestation refused; a software key where the policy requires hardware.
+  | 'ERR_ATTESTATION_INVALID'
+  | 'ERR_HARDWARE_KEY_REQUIRED'
   // Device-bound sessions (DBSC) and posture, issue 11: each refusal of a refresh has its own code.
   | 'ERR_DBSC_SESSION_UNKNOWN'
   | 'ERR_DBSC_PROOF_FORGED'
@@ -215,6 +218,8 @@ const portalStatus: Record<PortalErrorCode, number> = {
   ERR_DEVICE_REVOKED: 403,
   ERR_DEVICE_NOT_TRUSTED: 403,
   ERR_ENROLLMENT_TOKEN_INVALID: 401,
+  ERR_ATTESTATION_INVALID: 400,
+  ERR_HARDWARE_KEY_REQUIRED: 403,
   // DBSC clients terminate a session on 4xx other than 403; 403 asks them to sign a new challenge.
   ERR_DBSC_SESSION_UNKNOWN: 401,
   ERR_DBSC_PROOF_FORGED: 401,

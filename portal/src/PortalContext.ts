@@ -19,6 +19,8 @@ export interface PortalConfig {
   issuer: string;
   /** True when the origin is https: cookies get `Secure`. */
   secureCookies: boolean;
+  /** TPM manufacturer roots and intermediates trusted for EK certificates (`--tpm-roots`); none: no TPM attestation. */
+  tpmRoots?: readonly import('node:crypto').X509Certificate[];
 }
 
 /** Everything a route or an extension (OIDC) needs; passed in, never global. */

@@ -15,6 +15,7 @@ import { resolvePortalConfig } from './resolvePortalConfig.js';
 import { HashingBudget, type HashingBudgetOptions } from './security/HashingBudget.js';
 import { dummyPasswordHash } from './security/passwordHash.js';
 import { purgeExpired } from './store/sessions.js';
+import { loadTpmRoots } from './verify/tpm/loadTpmRoots.js';
 
 export interface StartPortalOptions {
   /** 0 picks a free port. */
@@ -31,6 +32,8 @@ export interface StartPortalOptions {
   host?: string;
   /** Password-hashing budgets and concurrency (defaults: DEFAULT_HASHING_BUDGET). */
   hashing?: HashingBudgetOptions;
+  /** PEM bundle of TPM manufacturer certificates trusted for device attestation (issue 10). */
+  tpmRoots?: string;
 }
 
 export interface RunningPortal {
@@ -73,6 +76,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
       ...(options.issuer ? { issuer: options.issuer } : {}),
       ...(options.rpId ? { rpId: options.rpId } : {}),
     });
+    if (options.tpmRoots) config.tpmRoots = loadTpmRoots(options.tpmRoots);
     ctx = { db, config, logger: options.logger, clock, hashing: new HashingBudget(clock, options.hashing) };
     // Compute the unknown-email stand-in hash now, not during the first unknown email's check.
     void dummyPasswordHash();

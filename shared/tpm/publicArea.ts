@@ -33,16 +33,23 @@ export interface ParsedPublicArea {
   rsa?: { keyBits: number; exponent: number; modulus: Uint8Array };
 }
 
-/** A P-256 ECDSA-SHA256 signing key (credential, identity: unrestricted; attestation key: restricted). */
+/**
+ * A P-256 signing key. The attestation key (restricted) fixes its scheme, ECDSA-SHA256, as a
+ * restricted key must. Credential and identity keys leave the scheme NULL and name ECDSA-SHA256
+ * at each TPM2_Sign, as Windows' TPM keys do: WebAuthn verifiers (@simplewebauthn/server's
+ * parsePubArea among them) read the `tpm` statement's pubArea with a NULL scheme.
+ */
 export function eccSigningTemplate(attributes: number): Uint8Array<ArrayBuffer> {
-  return new TpmWriter()
+  const restricted = (attributes & TPMA.restricted) !== 0;
+  const w = new TpmWriter()
     .u16(TPM_ALG_ECC)
     .u16(TPM_ALG_SHA256)
     .u32(attributes)
     .sized(new Uint8Array(0))
-    .u16(TPM_ALG_NULL) // symmetric
-    .u16(TPM_ALG_ECDSA)
-    .u16(TPM_ALG_SHA256) // scheme
+    .u16(TPM_ALG_NULL); // symmetric
+  if (restricted) w.u16(TPM_ALG_ECDSA).u16(TPM_ALG_SHA256);
+  else w.u16(TPM_ALG_NULL);
+  return w
     .u16(TPM_ECC_NIST_P256)
     .u16(TPM_ALG_NULL) // kdf
     .sized(new Uint8Array(0))

@@ -12,6 +12,7 @@ import { audit, listAudit } from '../store/audit.js';
 import { deleteCredential, getCredential, listCredentials } from '../store/credentials.js';
 import { getDevice, listDevices, revokeDevice } from '../store/devices.js';
 import { createEnrollmentToken } from '../store/enrollmentTokens.js';
+import { hardwareKeysPolicy } from '../store/keyProtection.js';
 import {
   defaultOrganisation,
   findOrganisationByName,
@@ -22,6 +23,7 @@ import {
   setSessionRefreshSeconds,
 } from '../store/organisations.js';
 import { findUserInOrg, getUser, insertUser, listUsers, setTotpSecret } from '../store/users.js';
+import { keyProtectionOf } from './hardwareKeysActions.js';
 
 const ACTOR = 'admin:cli';
 
@@ -71,6 +73,7 @@ export async function showOrganisation(db: PortalDb, now: number, orgName?: stri
     deviceTrust: org.deviceTrust,
     mfaRequired: org.mfaRequired,
     sessionRefreshSeconds: org.sessionRefreshSeconds,
+    hardwareKeys: await hardwareKeysPolicy(db, org.id),
   };
 }
 
@@ -144,6 +147,7 @@ export async function deviceList(db: PortalDb, now = Date.now()) {
   const names = await orgNames(db);
   const devices = await listDevices(db);
   const postures = await Promise.all(devices.map((d) => postureSummary(db, d.orgId, d.id, now)));
+  const protections = await Promise.all(devices.map((d) => keyProtectionOf(db, d.id)));
   return devices.map((d, i) => ({
     id: d.id,
     name: d.name,
@@ -153,6 +157,7 @@ export async function deviceList(db: PortalDb, now = Date.now()) {
     enrolledAt: new Date(d.enrolledAt).toISOString(),
     revokedAt: d.revokedAt === null ? null : new Date(d.revokedAt).toISOString(),
     posture: postures[i] as string,
+    ...(protections[i] as Awaited<ReturnType<typeof keyProtectionOf>>),
   }));
 }
 

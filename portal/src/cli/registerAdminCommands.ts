@@ -49,6 +49,19 @@ export function registerAdminCommands(program: Command): void {
       );
     });
   set
+    .command('hardware-keys <policy>')
+    .description('Device sign-in keys in a TPM: required (software keys refused and untrusted), preferred, off')
+    .option('--org <name>', 'organisation (default: the only one)')
+    .action(async (policy: string, opts: { org?: string }, cmd: Command) => {
+      const { setOrgHardwareKeys } = await import('../admin/hardwareKeysActions.js');
+      await runAdmin(
+        cmd,
+        (db, now) => setOrgHardwareKeys(db, now, policy, opts.org),
+        (r: { organisation: string; hardwareKeys: string }) =>
+          `Hardware keys are ${r.hardwareKeys} for ${r.organisation}.`,
+      );
+    });
+  set
     .command('mfa <policy>')
     .description('Multi-factor authentication after the password (required|optional)')
     .option('--org <name>', 'organisation (default: the only one)')
@@ -207,7 +220,10 @@ export function registerAdminCommands(program: Command): void {
       cmd,
       (db, now) => a.deviceList(db, now),
       (rows: Record<string, unknown>[]) =>
-        table(rows, ['id', 'name', 'platform', 'enrollmentType', 'enrolledAt', 'revokedAt', 'posture']),
+        table(
+          rows.map((r) => ({ ...r, keyProtection: describeProtection(r) })),
+          ['id', 'name', 'platform', 'enrollmentType', 'keyProtection', 'enrolledAt', 'revokedAt', 'posture'],
+        ),
     );
   });
   device.command('revoke <id>').action(async (id: string, _opts: unknown, cmd: Command) => {
@@ -256,4 +272,10 @@ export function registerAdminCommands(program: Command): void {
 
   // SSO apps: `admin app add|assign|list` (the OIDC part's portal/src/cli/appCommands.ts).
   registerAppCommands(admin);
+}
+
+/** `tpm (Infineon SLB9670)` or `software`, for the device table. */
+function describeProtection(row: Record<string, unknown>): string {
+  const tpm = row.tpm as { manufacturer: string | null; model: string | null } | null;
+  return tpm ? `tpm (${[tpm.manufacturer, tpm.model].filter(Boolean).join(' ')})` : 'software';
 }

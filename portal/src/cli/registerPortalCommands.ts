@@ -27,15 +27,26 @@ export function registerPortalCommands(program: Command): void {
     .option('--issuer <url>', 'canonical origin / OIDC issuer (default: http://localhost:<port>)')
     .option('--rp-id <id>', 'WebAuthn RP ID (default: the issuer host, "localhost")')
     .option('--extension-dir <dir>', 'serve a packed extension (keybound extension pack --out) at /extension/')
-    .action(async (opts: { port: number; db?: string; issuer?: string; rpId?: string; extensionDir?: string }) => {
-      const { runPortal } = await import('./runPortal.js');
-      await runPortal({
-        port: opts.port,
-        database: opts.db ?? defaultPortalDb(),
-        ...(opts.issuer ? { issuer: opts.issuer } : {}),
-        ...(opts.rpId ? { rpId: opts.rpId } : {}),
-        ...(opts.extensionDir ? { extensionDir: opts.extensionDir } : {}),
-      });
-    });
+    .option('--tpm-roots <file>', 'PEM bundle of TPM manufacturer certificates trusted for device attestation')
+    .action(
+      async (opts: {
+        port: number;
+        db?: string;
+        issuer?: string;
+        rpId?: string;
+        extensionDir?: string;
+        tpmRoots?: string;
+      }) => {
+        const { runPortal } = await import('./runPortal.js');
+        await runPortal({
+          port: opts.port,
+          database: opts.db ?? defaultPortalDb(),
+          ...(opts.issuer ? { issuer: opts.issuer } : {}),
+          ...(opts.rpId ? { rpId: opts.rpId } : {}),
+          ...(opts.extensionDir ? { extensionDir: opts.extensionDir } : {}),
+          ...(opts.tpmRoots ? { tpmRoots: opts.tpmRoots } : {}),
+        });
+      },
+    );
   registerAdminCommands(program);
 }

@@ -14,6 +14,7 @@ export async function runPortal(options: {
   issuer?: string;
   rpId?: string;
   extensionDir?: string;
+  tpmRoots?: string;
 }): Promise<void> {
   const logger = createLogger('portal');
   const unsupported = unsupportedNodeMessage();

@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import { PortalError } from '../../../shared/errors.js';
 import { getSignedIn } from '../auth/sessionMiddleware.js';
 import type { PortalContext } from '../PortalContext.js';
+import { sessionKeyProtection } from '../store/keyProtection.js';
 import { deviceEnrollRoutes } from './deviceEnrollRoutes.js';
 import { webauthnRoutes } from './webauthnRoutes.js';
 
@@ -40,6 +41,7 @@ export function apiRoutes(ctx: PortalContext): Router {
       trusted: signedIn.trust.trusted,
       trustReason: signedIn.trust.reason,
       deviceTrustRequired: signedIn.trust.required,
+      keyProtection: await sessionKeyProtection(ctx.db, signedIn.session),
     });
   });
 

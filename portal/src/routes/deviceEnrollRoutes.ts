@@ -14,8 +14,15 @@ import type { PortalContext } from '../PortalContext.js';
 import { randomId } from '../security/tokens.js';
 import { audit } from '../store/audit.js';
 import { insertDevice } from '../store/devices.js';
-import { consumeEnrollmentToken } from '../store/enrollmentTokens.js';
+import { consumeEnrollmentToken, enrollmentTokenUsable } from '../store/enrollmentTokens.js';
+import { recordTpmDevice } from '../store/keyProtection.js';
 import { getOrganisation } from '../store/organisations.js';
+import {
+  tpmActivationChallenge,
+  tpmEnrollmentBody,
+  tpmEvidence,
+  verifyTpmEnrollment,
+} from '../verify/tpm/verifyTpmEnrollment.js';
 
 const coordinate = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a 32-byte base64url coordinate');
 const publicJwk = z
@@ -37,11 +44,24 @@ const enrollBody = z
     enrollmentType,
     platform,
     name: z.string().trim().min(1).max(128),
+    /** TPM key stores: the attestation evidence and the activation secret (decision 0061). */
+    tpm: tpmEnrollmentBody.optional(),
   })
   .strict();
+const tpmChallengeBody = tpmEvidence.extend({ token: z.string().min(1).max(256) }).strict();
 
 export function deviceEnrollRoutes(ctx: PortalContext): Router {
   const router = Router();
+  router.post('/enroll/tpm-challenge', async (req, res) => {
+    const body = parseBody(tpmChallengeBody, req.body);
+    if (!(await enrollmentTokenUsable(ctx.db, body.token, ctx.clock()))) {
+      throw new PortalError(
+        'ERR_ENROLLMENT_TOKEN_INVALID',
+        'The enrollment token is not valid: it is unknown, expired or already used. Ask your admin for a new one.',
+      );
+    }
+    res.status(200).json(await tpmActivationChallenge(ctx, body));
+  });
   router.post('/enroll', async (req, res) => {
     const body = parseBody(enrollBody, req.body);
     const jwk = { kty: 'EC', crv: 'P-256', x: body.publicKey.x, y: body.publicKey.y };
@@ -51,6 +71,10 @@ export function deviceEnrollRoutes(ctx: PortalContext): Router {
     } catch {
       throw new PortalError('ERR_BAD_REQUEST', 'publicKey is not a valid P-256 public key');
     }
+    // A TPM device proves its keys are in a genuine TPM before the token is spent.
+    const tpm = body.tpm
+      ? await verifyTpmEnrollment(ctx, { tpm: body.tpm, token: body.token, identityJwk: jwk })
+      : undefined;
     const now = ctx.clock();
     const deviceId = randomId('dev');
     const orgId = await ctx.db.transaction(async (tx) => {
@@ -65,6 +89,7 @@ export function deviceEnrollRoutes(ctx: PortalContext): Router {
         name: body.name,
         enrolledAt: now,
       });
+      if (tpm) await recordTpmDevice(tx, deviceId, tpm);
       return org;
     });
     if (!orgId) {
@@ -82,12 +107,22 @@ export function deviceEnrollRoutes(ctx: PortalContext): Router {
         actor: `device:${deviceId}`,
         orgId,
         deviceId,
-        details: { enrollmentType: body.enrollmentType, platform: body.platform, name: body.name },
+        details: {
+          enrollmentType: body.enrollmentType,
+          platform: body.platform,
+          name: body.name,
+          keyProtection: tpm ? `tpm (${tpm.manufacturer} ${tpm.model})` : 'software',
+        },
       },
       now,
     );
     ctx.logger.info({ event: 'device.enrolled', deviceId }, 'device enrolled');
-    res.status(201).json({ deviceId, organisation: org?.name ?? orgId });
+    res.status(201).json({
+      deviceId,
+      organisation: org?.name ?? orgId,
+      keyProtection: tpm ? 'tpm' : 'software',
+      ...(tpm ? { attestationCertificate: tpm.attestationCertificate } : {}),
+    });
   });
   return router;
 }

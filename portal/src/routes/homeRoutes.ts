@@ -5,6 +5,7 @@ import { getSignedIn, type SignedIn } from '../auth/sessionMiddleware.js';
 import { sendHtml } from '../http/sendHtml.js';
 import type { PortalContext } from '../PortalContext.js';
 import { postureReport } from '../posture/postureReport.js';
+import { sessionKeyProtection } from '../store/keyProtection.js';
 import { deviceSignInAvailability } from '../trust/deviceSignInAvailability.js';
 import { deviceHealthPage, postureBanner } from '../views/deviceHealthPage.js';
 import { homePage } from '../views/portalPages.js';
@@ -36,6 +37,7 @@ export function homeRoutes(ctx: PortalContext): Router {
         // No device sign-in offer that could only be refused: say why instead.
         deviceSignInRefusal: (await deviceSignInAvailability(ctx.db, signedIn.user)).refusal?.message,
         postureNotice: report ? postureBanner(report) : '',
+        keyProtection: await sessionKeyProtection(ctx.db, signedIn.session),
       }),
     );
   });

@@ -38,3 +38,12 @@ export async function consumeEnrollmentToken(
   );
   return row?.org_id ?? null;
 }
+
+/** True when a token exists, is unused and unexpired (checked, not spent: a TPM activation comes first). */
+export async function enrollmentTokenUsable(db: SqlRunner, token: string, now: number): Promise<boolean> {
+  const row = await db.get<{ one: number }>(
+    'SELECT 1 AS one FROM enrollment_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?',
+    [hashToken(token), now],
+  );
+  return row !== undefined;
+}

@@ -7,6 +7,7 @@
 import type { SqlRunner } from '../db/PortalDb.js';
 import { getCredential } from '../store/credentials.js';
 import { getDevice } from '../store/devices.js';
+import { credentialKeyProtection, hardwareKeysPolicy } from '../store/keyProtection.js';
 import { getOrganisation } from '../store/organisations.js';
 import type { Session } from '../store/sessions.js';
 import { getUser } from '../store/users.js';
@@ -17,7 +18,8 @@ export type TrustReason =
   | 'not-device-sign-in'
   | 'credential-deleted'
   | 'device-unknown'
-  | 'device-revoked';
+  | 'device-revoked'
+  | 'software-key';
 
 export interface TrustDecision {
   /** The session comes from device sign-in on an enrolled, unrevoked device. */
@@ -36,6 +38,8 @@ const MESSAGES: Record<TrustReason, string> = {
   'credential-deleted': 'The device sign-in token you used has been deleted.',
   'device-unknown': 'The device you signed in from is not in your organisation’s device inventory.',
   'device-revoked': 'The device you signed in from has been removed from device management by your admin.',
+  'software-key':
+    'Your organisation requires device sign-in keys kept in a TPM, and the key you signed in with is kept in software. Ask IT to enroll this device with its TPM.',
 };
 
 /** Evaluates trust for `session` now. Pure reads; safe to call on every request. */
@@ -57,6 +61,13 @@ export async function evaluateDeviceTrust(db: SqlRunner, session: Session | unde
   const device = await getDevice(db, session.deviceId);
   if (!device || device.orgId !== user.orgId) return decide('device-unknown');
   if (device.revokedAt !== null) return decide('device-revoked');
+  // hardware-keys required: a credential whose key is not attested as in a TPM is not trusted.
+  if (
+    (await hardwareKeysPolicy(db, user.orgId)) === 'required' &&
+    (await credentialKeyProtection(db, credential.id)) !== 'tpm'
+  ) {
+    return decide('software-key');
+  }
   return decide('trusted-device');
 }
 

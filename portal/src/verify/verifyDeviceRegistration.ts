@@ -13,9 +13,11 @@ import { audit } from '../store/audit.js';
 import { consumeChallenge } from '../store/challenges.js';
 import { getCredential, insertCredential } from '../store/credentials.js';
 import { getDevice } from '../store/devices.js';
+import { deviceKeyProtection, hardwareKeysPolicy, setCredentialKeyProtection } from '../store/keyProtection.js';
 import type { Session } from '../store/sessions.js';
 import type { User } from '../store/users.js';
 import { readClientChallenge } from './readClientChallenge.js';
+import { credentialKeyProtection, HARDWARE_KEYS_REQUIRED_MESSAGE } from './tpm/credentialKeyProtection.js';
 
 /** COSE ES256: the only algorithm offered and accepted (the daemon's keys are P-256). */
 export const SUPPORTED_ALGORITHMS = [-7];
@@ -122,20 +124,43 @@ export async function verifyDeviceRegistration(
   if (!statement.verified)
     throw await refuse(new PortalError('ERR_DEVICE_STATEMENT_INVALID', statement.message), enrolled.id);
 
+  // Where the key lives: a 'tpm' attestation must be certified by this device's own AK.
+  const kept = credentialKeyProtection({
+    fmt: info.fmt,
+    attestationObject: info.attestationObject,
+    device: await deviceKeyProtection(ctx.db, enrolled.id),
+  });
+  if (!kept.ok) {
+    throw await refuse(
+      new PortalError('ERR_ATTESTATION_INVALID', `Registration refused: ${kept.message}`),
+      enrolled.id,
+    );
+  }
+  const protection = kept.protection;
+  if (protection !== 'tpm' && (await hardwareKeysPolicy(ctx.db, user.orgId)) === 'required') {
+    throw await refuse(new PortalError('ERR_HARDWARE_KEY_REQUIRED', HARDWARE_KEYS_REQUIRED_MESSAGE), enrolled.id);
+  }
+
   if (await getCredential(ctx.db, info.credential.id)) {
     throw await refuse(
       new PortalError('ERR_CONFLICT', 'This device sign-in token is already registered.'),
       enrolled.id,
     );
   }
-  await insertCredential(ctx.db, {
-    id: info.credential.id,
+  const credentialId = info.credential.id;
+  const stored = {
+    id: credentialId,
     userId: user.id,
     deviceId: enrolled.id,
     publicKey: info.credential.publicKey,
     counter: info.credential.counter,
     transports: input.credential.response.transports ?? ['internal'],
     createdAt: now,
+  };
+  // One transaction: a credential is never stored without the protection it was verified with.
+  await ctx.db.transaction(async (tx) => {
+    await insertCredential(tx, stored);
+    await setCredentialKeyProtection(tx, credentialId, protection);
   });
   await audit(
     ctx.db,
@@ -145,7 +170,7 @@ export async function verifyDeviceRegistration(
       orgId: user.orgId,
       userId: user.id,
       deviceId: enrolled.id,
-      details: { credentialId: info.credential.id, enrollmentType: enrolled.enrollmentType },
+      details: { credentialId: info.credential.id, enrollmentType: enrolled.enrollmentType, keyProtection: protection },
     },
     now,
   );

@@ -1,4 +1,5 @@
 /** Signed-in pages (home, untrusted-session refusal) and the error page. */
+import type { SessionKeyProtection } from '../store/keyProtection.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
 
@@ -17,7 +18,17 @@ export function homePage(o: {
   deviceSignInRefusal?: string | undefined;
   /** Posture policy: the warn/block banner (views/deviceHealthPage.ts). */
   postureNotice?: SafeHtml | '';
+  /** Where the key this session signed in with lives (device sign-in sessions only). */
+  keyProtection?: SessionKeyProtection | null;
 }): SafeHtml {
+  const kp = o.keyProtection;
+  const keyLine = kp
+    ? html` <span id="key-protection" data-key-protection="${kp.keyProtection}">${
+        kp.keyProtection === 'tpm'
+          ? `Key protection: TPM (${[kp.manufacturer, kp.model].filter(Boolean).join(' ')}).`
+          : 'Key protection: software (not in a TPM).'
+      }</span>`
+    : '';
   const tiles = o.apps.map(
     (a) =>
       html`<li class="app"><a href="${a.launchUrl}" data-app="${a.name}">${a.name}</a>${
@@ -31,7 +42,7 @@ export function homePage(o: {
     body: html`${o.postureNotice ?? ''}<h1 id="heading">Your apps</h1>
 <p id="trust" class="${o.trust.trusted ? 'trusted' : 'untrusted'}" data-trusted="${String(o.trust.trusted)}">${
       o.trust.trusted ? 'This session is trusted: ' : 'This session is not trusted: '
-    }${o.trust.message}</p>
+    }${o.trust.message}${keyLine}</p>
 ${
   // Right after registering, the user is on a password session: say what opens protected apps.
   !o.trust.trusted && o.trust.required

@@ -30,7 +30,9 @@ export interface TestPortal {
   close(): Promise<void>;
 }
 
-export async function startTestPortal(options: Pick<StartPortalOptions, 'hashing'> = {}): Promise<TestPortal> {
+export async function startTestPortal(
+  options: Pick<StartPortalOptions, 'hashing'> & { tpmRoots?: string } = {},
+): Promise<TestPortal> {
   const clock: TestClock = {
     now: Date.now(),
     advance(ms) {

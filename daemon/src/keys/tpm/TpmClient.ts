@@ -8,6 +8,7 @@
  */
 import { KeyStoreError } from '../../../../shared/errors.js';
 import {
+  TPM_ALG_ECDSA,
   TPM_ALG_NULL,
   TPM_ALG_SHA256,
   TPM_CAP_HANDLES,
@@ -89,11 +90,12 @@ export class TpmClient {
     return (await this.call('Load', [parent], [PASSWORD], params, 1)).handles[0] as number;
   }
 
-  /** ECDSA over a SHA-256 digest with the key's own scheme; returns raw r‖s (64 bytes). */
+  /** ECDSA-SHA256 over a SHA-256 digest (the key's scheme is NULL: named here); returns raw r‖s (64 bytes). */
   async sign(key: number, digest: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
     const params = new TpmWriter()
       .sized(digest)
-      .u16(TPM_ALG_NULL)
+      .u16(TPM_ALG_ECDSA)
+      .u16(TPM_ALG_SHA256)
       .u16(TPM_ST_HASHCHECK)
       .u32(TPM_RH_NULL)
       .sized(new Uint8Array(0))

@@ -17,7 +17,7 @@ import {
   SubjectAlternativeName,
 } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
-import type { TpmIdentity } from './tpmManufacturer.js';
+import { type TpmIdentity, tcgVendorId } from './tpmManufacturer.js';
 
 const ISSUER = 'CN=Keybound portal attestation key CA';
 let issuerKeys: Promise<CryptoKeyPair> | undefined;
@@ -47,13 +47,14 @@ export async function issueAkCertificate(args: {
   const san = new SubjectAlternativeName([
     new GeneralName({
       directoryName: new Name([
-        attr('2.23.133.2.1', args.tpm.manufacturer),
+        attr('2.23.133.2.1', tcgVendorId(args.tpm.manufacturer)),
         attr('2.23.133.2.2', args.tpm.model),
         attr('2.23.133.2.3', args.tpm.version),
       ]),
     }),
   ]);
-  const notBefore = new Date(args.now.getTime() - 60_000);
+  // A day of margin: verifiers compare with their own clocks.
+  const notBefore = new Date(args.now.getTime() - 86_400_000);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: Buffer.from(crypto.getRandomValues(new Uint8Array(16)))
       .toString('hex')

@@ -38,6 +38,7 @@ const VENDORS: Record<string, string> = {
   'id:41544D4C': 'Atmel',
   'id:4252434D': 'Broadcom',
   'id:00001014': 'IBM (swtpm)',
+  'id:49424D00': 'IBM',
   'id:49465800': 'Infineon',
   'id:494E5443': 'Intel',
   'id:4D534654': 'Microsoft',
@@ -50,4 +51,13 @@ const VENDORS: Record<string, string> = {
 
 export function manufacturerName(id: string): string {
   return VENDORS[id.toUpperCase().replace(/^ID:/, 'id:')] ?? id;
+}
+
+/**
+ * The TCG vendor id for the AK certificate: swtpm (libtpms, IBM's software TPM) reports IBM's
+ * PCI vendor id 0x1014 ("id:00001014") instead of IBM's TCG registry id "id:49424D00", which
+ * WebAuthn verifiers look up in the TCG vendor registry. Everything else passes unchanged.
+ */
+export function tcgVendorId(id: string): string {
+  return id.toUpperCase() === 'ID:00001014' ? 'id:49424D00' : id;
 }
