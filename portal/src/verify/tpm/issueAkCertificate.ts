@@ -16,7 +16,6 @@ import {
   RelativeDistinguishedName,
   SubjectAlternativeName,
 } from '@peculiar/asn1-x509';
-import * as x509 from '@peculiar/x509';
 import { type TpmIdentity, tcgVendorId } from './tpmManufacturer.js';
 
 const ISSUER = 'CN=Keybound portal attestation key CA';
@@ -27,6 +26,10 @@ export async function issueAkCertificate(args: {
   tpm: TpmIdentity;
   now: Date;
 }): Promise<Uint8Array> {
+  // @peculiar/x509 uses tsyringe, which needs a Reflect metadata polyfill loaded first; loading
+  // both here (not at module load) keeps the polyfill out of every other import path.
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
   x509.cryptoProvider.set(globalThis.crypto);
   issuerKeys ??= crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
     'sign',
