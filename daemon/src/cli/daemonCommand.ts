@@ -3,10 +3,10 @@
  * when ready (`keybound daemon listening on ws://127.0.0.1:<port>`); logs go to stderr.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_DAEMON_PORT } from '../../../shared/protocol/version.js';
 
 export interface DaemonCommandOptions {
-  port: number;
+  /** Absent: this user's port (config.json, else recorded in the data dir, else picked and recorded). */
+  port?: number;
   dataDir?: string;
   device: 'emulator' | 'host';
   uv: 'protect' | 'auto' | 'deny';
@@ -41,7 +41,11 @@ export function registerDaemonCommand(program: Command): void {
     .description(
       'Run the companion daemon (loopback WebSocket for the extension; user verification by the OS with --device host)',
     )
-    .option('--port <n>', `loopback port (0 picks a free one)`, parsePort, DEFAULT_DAEMON_PORT)
+    .option(
+      '--port <n>',
+      'loopback port (default: "port" in config.json, else the one recorded in the data dir, else a free one, recorded; 0: a free one, not recorded)',
+      parsePort,
+    )
     .option('--data-dir <dir>', 'state directory (default: KEYBOUND_DATA_DIR or the per-user data folder)')
     .addOption(
       new Option(

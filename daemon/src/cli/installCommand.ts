@@ -44,7 +44,11 @@ export function registerInstallCommands(program: Command): void {
         collectId,
         [],
       )
-      .option('--daemon-port <n>', 'the daemon’s loopback port (default 28170)', port)
+      .option(
+        '--daemon-port <n>',
+        'a fixed loopback port for the daemon (default: picked once per user and recorded in the data dir)',
+        port,
+      )
       .action(async (opts: InstallCommandOptions) => {
         const { runInstall } = await import('./runInstall.js');
         process.exitCode = await runInstall(name, opts);

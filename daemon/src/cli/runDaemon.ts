@@ -4,17 +4,21 @@
  */
 import { createLogger } from '../../../shared/node/createLogger.js';
 import { defaultDataDir } from '../../../shared/node/dataDir.js';
+import { recordDaemonPort } from '../server/recordDaemonPort.js';
+import { resolveDaemonPort } from '../server/resolveDaemonPort.js';
 import { startDaemon } from '../startDaemon.js';
 import type { DaemonCommandOptions } from './daemonCommand.js';
 
 /** Runs until a stop signal; resolves to the exit code. */
 export async function runDaemon(opts: DaemonCommandOptions): Promise<number> {
   const logger = createLogger('daemon');
+  const dataDir = opts.dataDir ?? defaultDataDir();
   let daemon: Awaited<ReturnType<typeof startDaemon>>;
-  try {
-    daemon = await startDaemon({
-      port: opts.port,
-      dataDir: opts.dataDir ?? defaultDataDir(),
+  let port = opts.port ?? 0;
+  const start = (listenPort: number) =>
+    startDaemon({
+      port: listenPort,
+      dataDir,
       device: opts.device,
       uv: opts.uv,
       allowExtensions: opts.allowExtension,
@@ -25,11 +29,26 @@ export async function runDaemon(opts: DaemonCommandOptions): Promise<number> {
       ...(opts.tpm ? { tpm: opts.tpm } : {}),
       logger,
     });
+  try {
+    // This user's port (decision 0041): --port, config.json, the recorded one, else a free one.
+    const chosen = await resolveDaemonPort({ dataDir, ...(opts.port !== undefined ? { flag: opts.port } : {}) });
+    if (chosen.ignored) logger.warn({ event: 'daemon.port_file_ignored', code: 'ERR_STATE_CORRUPT' }, chosen.ignored);
+    port = chosen.port;
+    try {
+      daemon = await start(port);
+    } catch (err) {
+      // Someone took the recorded port meanwhile: pick another; the native host tells the extension.
+      if (chosen.source !== 'recorded' || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      logger.warn({ event: 'daemon.port_taken', port }, `the recorded port ${port} is taken; picking another`);
+      daemon = await start(0);
+    }
+    if ((chosen.source === 'recorded' || chosen.source === 'picked') && daemon.port !== chosen.port)
+      await recordDaemonPort(dataDir, daemon.port);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const message =
       code === 'EADDRINUSE'
-        ? `Port ${opts.port} is in use. Is another keybound daemon running? Use --port to pick another.`
+        ? `Port ${port} is in use. Is another keybound daemon running? Use --port (or "port" in config.json) to pick another.`
         : err instanceof Error
           ? err.message
           : String(err);

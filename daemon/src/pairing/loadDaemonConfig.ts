@@ -16,8 +16,26 @@ export const daemonConfigFile = z
     allowExtensions: z.array(extensionId).max(64).optional(),
     /** true: every allow-listed extension pairs without a prompt; a list: only those ids. */
     preauthorizePairing: z.union([z.boolean(), z.array(extensionId).max(64)]).optional(),
+    /** This user's loopback port; absent: the one recorded in the data dir, else a free one (decision 0041). */
+    port: z.number().int().min(1).max(65_535).optional(),
   })
   .strict();
+
+export type DaemonConfigFile = z.infer<typeof daemonConfigFile>;
+
+/** Reads and strictly parses `config.json` in `dataDir`; `{}` when there is none. */
+export async function readDaemonConfigFile(dataDir: string): Promise<DaemonConfigFile> {
+  const path = join(dataDir, 'config.json');
+  let raw: string | undefined;
+  try {
+    raw = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const parsed = raw === undefined ? { ok: true as const, value: {} } : parseMessage(daemonConfigFile, raw);
+  if (!parsed.ok) throw new TypeError(`Invalid ${path}: ${parsed.error.message}`);
+  return parsed.value as DaemonConfigFile;
+}
 
 /** The effective extension policy. */
 export interface ExtensionPolicy {
@@ -32,16 +50,7 @@ export async function loadDaemonConfig(args: {
   allowExtensions?: readonly string[];
   preauthorizePairing?: boolean;
 }): Promise<ExtensionPolicy> {
-  const path = join(args.dataDir, 'config.json');
-  let raw: string | undefined;
-  try {
-    raw = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const parsed = raw === undefined ? { ok: true as const, value: {} } : parseMessage(daemonConfigFile, raw);
-  if (!parsed.ok) throw new TypeError(`Invalid ${path}: ${parsed.error.message}`);
-  const file = parsed.value as z.infer<typeof daemonConfigFile>;
+  const file = await readDaemonConfigFile(args.dataDir);
   for (const id of args.allowExtensions ?? []) {
     if (!extensionId.safeParse(id).success)
       throw new TypeError(`Invalid --allow-extension "${id}": expected 32 letters a–p`);

@@ -13,7 +13,7 @@ import type { SenderContext } from './interpretSender.js';
 type PageContext = Extract<SenderContext, { kind: 'extension-page' }>;
 
 export interface PopupHandlerDeps {
-  daemon: Pick<DaemonClient, 'request' | 'state' | 'problem' | 'disconnect'>;
+  daemon: Pick<DaemonClient, 'request' | 'state' | 'problem' | 'disconnect' | 'port'>;
   settings: () => Promise<EffectiveSettings>;
   extensionVersion: string;
   /** How long the overview waits for the daemon before showing what it has. */
@@ -46,7 +46,7 @@ async function overview(deps: PopupHandlerDeps): Promise<Overview> {
   ].map((entry) => ({ ...entry, rpId: new URL(entry.origin).hostname, registered: null as boolean | null }));
   const base: Overview = {
     extensionVersion: deps.extensionVersion,
-    daemonPort: settings.daemonPort,
+    ...(deps.daemon.port !== undefined ? { daemonPort: deps.daemon.port } : {}),
     connection: deps.daemon.state,
     portals,
     pairingPreauthorized: settings.pairingPreauthorized,

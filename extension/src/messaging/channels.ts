@@ -61,7 +61,8 @@ export const portalEntry = z
 export const overview = z
   .object({
     extensionVersion: z.string().max(32),
-    daemonPort: z.number().int(),
+    /** The port the native host named for this user's daemon (decision 0041); absent until known. */
+    daemonPort: z.number().int().optional(),
     connection: connectionState,
     problem: wireError.optional(),
     device: deviceSummary.optional(),

@@ -66,7 +66,8 @@ function render(view: Overview): void {
   // IT set at least one value by policy; those win over the user's own settings.
   $('managed').hidden = view.managedKeys.length === 0;
   renderChecks(view);
-  $('connection').textContent = `${CONNECTION_TEXT[view.connection]} (port ${view.daemonPort})`;
+  $('connection').textContent =
+    `${CONNECTION_TEXT[view.connection]}${view.daemonPort === undefined ? '' : ` (port ${view.daemonPort})`}`;
   showProblem(view.problem ?? (view.eligibility?.eligible === false ? view.eligibility.problem : undefined));
 
   const device = $('device');

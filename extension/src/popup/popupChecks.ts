@@ -10,11 +10,13 @@ export function popupChecks(view: Overview): DoctorResult[] {
   const connected = view.connection === 'connected';
   const results: DoctorResult[] = [
     connected
-      ? doctorResult('port', 'ok', `ws://127.0.0.1:${view.daemonPort} answers`)
+      ? doctorResult('port', 'ok', `ws://127.0.0.1:${view.daemonPort ?? '?'} answers`)
       : doctorResult(
           'port',
           view.connection === 'unavailable' ? 'fail' : 'warn',
-          `ws://127.0.0.1:${view.daemonPort}: ${view.connection}`,
+          view.daemonPort === undefined
+            ? `this user's daemon: ${view.connection}`
+            : `ws://127.0.0.1:${view.daemonPort}: ${view.connection}`,
           'run `keybound doctor` on this device',
         ),
     connected

@@ -75,6 +75,11 @@ export class DaemonClient {
 
   constructor(private readonly deps: DaemonClientDeps) {}
 
+  /** The port this user's daemon was last tried on, as the native host named it (decision 0041). */
+  get port(): number | undefined {
+    return this.lastPort;
+  }
+
   /** Sends a request, connecting first if needed; resolves with the validated result or a coded error. */
   async request<T extends RequestType>(
     type: T,
