@@ -9,6 +9,7 @@ import Provider, { type Configuration, interactionPolicy, type KoaContextWithOID
 import type { Logger } from '../../../shared/node/createLogger.js';
 import type { PortalDb } from '../db/PortalDb.js';
 import { getUser } from '../store/users.js';
+import { answerStoreUnavailable, renderStoreUnavailable } from './answerStoreUnavailable.js';
 import { compareHashedClientSecret } from './compareHashedClientSecret.js';
 import { createStoreAdapter } from './createStoreAdapter.js';
 import { ACR_VALUES } from './describeAuthentication.js';
@@ -132,7 +133,8 @@ export async function createOidcProvider(options: CreateOidcProviderOptions): Pr
       policy: portalPolicy(),
     },
     ttl: { ...OIDC_TTL },
-    renderError: (ctx: KoaContextWithOIDC, out) => {
+    renderError: (ctx: KoaContextWithOIDC, out, err) => {
+      if (renderStoreUnavailable(ctx, err)) return;
       logger.info({ event: 'oidc.error_page', code: out.error }, 'OIDC error page');
       ctx.type = 'html';
       ctx.body = oidcErrorPage({
@@ -144,9 +146,16 @@ export async function createOidcProvider(options: CreateOidcProviderOptions): Pr
 
   const provider = new Provider(issuer, configuration);
   compareHashedClientSecret(provider);
-  provider.on('server_error', (_ctx, err) =>
-    logger.error({ event: 'oidc.server_error', code: 'ERR_INTERNAL', err }, 'OIDC server error'),
-  );
+  provider.on('server_error', (ctx, err) => {
+    if (answerStoreUnavailable(ctx, err)) {
+      logger.warn(
+        { event: 'oidc.store_unavailable', code: 'ERR_STORE_UNAVAILABLE' },
+        'OIDC request: database unreachable',
+      );
+      return;
+    }
+    logger.error({ event: 'oidc.server_error', code: 'ERR_INTERNAL', err }, 'OIDC server error');
+  });
   provider.on('grant.error', (_ctx, err) =>
     logger.info({ event: 'oidc.grant_error', code: (err as { error?: string }).error }, 'OIDC token request refused'),
   );
