@@ -22,6 +22,9 @@ export interface PrepareDemoDeviceOptions {
   /** The demo user's `otpauth://` URI, added to Protect's TOTP accounts once. */
   otpauthUri: string;
   logger: Logger;
+  /** The daemon's key store (`--key-store`) and TPM (`--tpm`), as the daemon will be started. */
+  keyStore?: 'file' | 'tpm';
+  tpm?: string;
 }
 
 export interface PreparedDevice {
@@ -34,7 +37,13 @@ export interface PreparedDevice {
 
 export async function prepareDemoDevice(options: PrepareDemoDeviceOptions): Promise<PreparedDevice> {
   const { db, logger } = options;
-  const state = await openDaemonState({ dataDir: options.dataDir, device: 'emulator', logger });
+  const state = await openDaemonState({
+    dataDir: options.dataDir,
+    device: 'emulator',
+    logger,
+    ...(options.keyStore ? { keyStoreChoice: options.keyStore } : {}),
+    ...(options.tpm ? { tpm: options.tpm } : {}),
+  });
   try {
     const control = state.device;
     const { profile } = await control.show();

@@ -4,6 +4,9 @@
  * SSO app, both assigned), the two demo apps, and the daemon with an emulated device enrolled in
  * the portal's inventory and Protect ready. The daemon allow-lists the extension's pinned id with
  * pairing pre-authorised (what IT policy would do; fine here because everything is local).
+ * `keyStore: 'tpm'` keeps the daemon's keys in a private swtpm instead of sealed files: the portal
+ * trusts swtpm-localca (`--tpm-roots`), the device enrolls with TPM attestation, and the
+ * organisation's `hardware-keys` policy is `required`, so Device Trust rests on the TPM.
  * Used by `npm start`, `npm run demo` and the browser end-to-end tests.
  *
  *   const stack = await startDemoStack({ portalPort: 0, daemonPort: 0, uv: 'protect' });
@@ -19,8 +22,10 @@ import { ensureDemoApp } from '../portal/src/demoApp/ensureDemoApp.js';
 import { startDemoApp } from '../portal/src/demoApp/startDemoApp.js';
 import { totpCode } from '../portal/src/security/totp.js';
 import { startPortal } from '../portal/src/startPortal.js';
+import { setHardwareKeysPolicy } from '../portal/src/store/keyProtection.js';
 import { createLogger, type Logger } from '../shared/node/createLogger.js';
 import { prepareDemoDevice } from './prepareDemoDevice.js';
+import { startDemoTpm } from './startDemoTpm.js';
 import { startDevDaemon } from './startDevDaemon.js';
 
 export const DEMO_APP_NAME = 'Demo App';
@@ -40,6 +45,8 @@ export interface StartDemoStackOptions {
   logger?: Logger;
   /** The portal serves a packed extension from this folder under /extension/ (keybound extension pack). */
   extensionDir?: string;
+  /** `tpm`: the daemon's keys in a private swtpm, attested to the portal (default `file`). */
+  keyStore?: 'file' | 'tpm';
 }
 
 export interface DemoAppHandle {
@@ -62,6 +69,8 @@ export interface DemoStack {
   protectedAppName: string;
   user: { email: string; password: string; organisation: string; totpSecret: string; totpCode(): string };
   device: { deviceId: string; enrolledNow: boolean; totpAccountId: string };
+  /** The daemon's key store, and with `tpm` the swtpm's address. */
+  keyStore: { kind: 'file' } | { kind: 'tpm'; address: string };
   extensionId: string;
   dataRoot: string;
   /** Stops the daemon, the demo apps and the portal (and removes a temporary data root). */
@@ -85,14 +94,19 @@ export async function startDemoStack(options: StartDemoStackOptions): Promise<De
   };
 
   try {
+    const tpm = options.keyStore === 'tpm' ? await startDemoTpm(dataRoot) : undefined;
+    if (tpm) stops.push(() => tpm.stop());
     const portal = await startPortal({
       ...(options.extensionDir ? { extensionDir: options.extensionDir } : {}),
+      ...(tpm ? { tpmRoots: tpm.rootsFile } : {}),
       port: options.portalPort ?? 0,
       database: join(dataRoot, 'portal.db'),
       logger: logger.child({ component: 'portal' }),
     });
     stops.push(() => portal.close());
     const seed = await seedDemo(portal.db);
+    if (tpm) await setHardwareKeysPolicy(portal.db, seed.orgId, 'required');
+    const daemonKeys = tpm ? { keyStore: 'tpm' as const, tpm: tpm.address } : {};
 
     const startApp = async (name: string, isProtected: boolean): Promise<DemoAppHandle> => {
       const app = await startDemoApp({
@@ -115,6 +129,7 @@ export async function startDemoStack(options: StartDemoStackOptions): Promise<De
       organisation: seed.organisation,
       otpauthUri: seed.otpauthUri,
       logger: logger.child({ component: 'daemon' }),
+      ...daemonKeys,
     });
     const daemon = await startDevDaemon({
       port: options.daemonPort ?? 0,
@@ -124,6 +139,7 @@ export async function startDemoStack(options: StartDemoStackOptions): Promise<De
       allowExtensions: [EXTENSION_ID],
       preauthorizePairing: options.preauthorizePairing ?? true,
       logger: logger.child({ component: 'daemon' }),
+      ...daemonKeys,
     });
     stops.push(() => daemon.close());
 
@@ -142,6 +158,7 @@ export async function startDemoStack(options: StartDemoStackOptions): Promise<De
         totpCode: () => totpCode(seed.totpSecret, Date.now()),
       },
       device,
+      keyStore: tpm ? { kind: 'tpm', address: tpm.address } : { kind: 'file' },
       extensionId: EXTENSION_ID,
       dataRoot,
       close: stopAll,

@@ -6,9 +6,11 @@
  * Protect runs as users meet it: each request is approved by clicking in the Protect window.
  * Prints each step with its time, saves screenshots to .keybound-dev/demo/ (git-ignored; pass
  * `--screenshots docs/demo` to refresh the README's pictures), exits non-zero on failure.
- * Every run starts from a fresh temporary data root, so it is repeatable.
+ * Every run starts from a fresh temporary data root, so it is repeatable. `--key-store tpm` keeps
+ * the daemon's keys in a private swtpm (attested to the portal, `hardware-keys required`), and the
+ * home page's session line must then say the key is in a TPM.
  *
- *   npm run demo [-- --no-screenshots] [-- --screenshots DIR]
+ *   npm run demo [-- --no-screenshots] [-- --screenshots DIR] [-- --key-store tpm|file]
  */
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -41,8 +43,17 @@ async function approve(protect: Page, confirmation: string): Promise<Page> {
   return protect;
 }
 
+function keyStoreOf(argv: string[]): 'file' | 'tpm' {
+  const i = argv.indexOf('--key-store');
+  if (i < 0) return 'file';
+  const value = argv[i + 1];
+  if (value !== 'file' && value !== 'tpm') throw new Error(`--key-store "${value ?? ''}", expected tpm or file`);
+  return value;
+}
+
 async function main(): Promise<void> {
   const dir = screenshotDir(process.argv.slice(2));
+  const keyStore = keyStoreOf(process.argv.slice(2));
   const total = performance.now();
   let stack: DemoStack | undefined;
   let browser: ExtensionBrowser | undefined;
@@ -52,11 +63,15 @@ async function main(): Promise<void> {
     await run.step('Build the extension (if stale)', async () => {
       await ensureExtensionBuilt();
     });
-    await run.step('Start portal, demo apps and daemon (enrolled device)', async () => {
-      stack = await startDemoStack({ uv: 'protect' });
-    });
+    await run.step(
+      `Start portal, demo apps and daemon (enrolled device${keyStore === 'tpm' ? ', keys in swtpm' : ''})`,
+      async () => {
+        stack = await startDemoStack({ uv: 'protect', keyStore });
+      },
+    );
     const s = stack as DemoStack;
     console.log(`    portal ${s.portal.origin} · daemon ${s.daemon.url} · user ${s.user.email}`);
+    if (s.keyStore.kind === 'tpm') console.log(`    TPM ${s.keyStore.address} · hardware keys required`);
     await run.step('Launch headless Chromium with the extension', async () => {
       browser = await launchWithExtension({
         settings: { portalOrigins: [s.portal.origin], daemonPort: s.daemon.port },
@@ -151,6 +166,12 @@ async function main(): Promise<void> {
         await approve(protect as Page, 'You can return to the previous app.');
         await page.bringToFront();
         await page.locator('#trust[data-trusted="true"]').waitFor();
+        // Device Trust's session line says where the key lives.
+        const line = page.locator('#key-protection');
+        const where = await line.getAttribute('data-key-protection');
+        const expected = keyStore === 'tpm' ? 'tpm' : 'software';
+        if (where !== expected) throw new Error(`the session line shows key protection ${where}, expected ${expected}`);
+        console.log(`    session line: ${await line.textContent()}`);
         return page;
       },
       'signed-in-trusted',

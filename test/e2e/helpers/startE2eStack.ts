@@ -45,6 +45,8 @@ export interface E2eStackOptions {
   extensionDir?: string;
   /** false: the first pairing waits for Approve in the Protect window (default: pre-authorised). */
   preauthorizePairing?: boolean;
+  /** `tpm`: the daemon's keys in a private swtpm, attested, `hardware-keys required` (default `file`). */
+  keyStore?: 'file' | 'tpm';
 }
 
 /** Starts the stack; `close()` stops everything and removes the data root. */
@@ -65,6 +67,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       uv: 'protect',
       ...(options.extensionDir ? { extensionDir: options.extensionDir } : {}),
       ...(options.preauthorizePairing === false ? { preauthorizePairing: false } : {}),
+      ...(options.keyStore ? { keyStore: options.keyStore } : {}),
       logger: createLogger('e2e', { level: process.env.KEYBOUND_TEST_LOG_LEVEL ?? 'silent' }),
     });
     const profile = new EmulatedProfileSource(stack.daemon.dataDir);
