@@ -105,22 +105,37 @@
     go(`/signin/password?reason=${encodeURIComponent(code)}`);
   }
 
-  async function getStatus() {
-    return extensionRequest('status', { userName: data.email, rpId: data.rpId }, STATUS_TIMEOUT_MS);
+  /**
+   * The extension's status for this user. `known` is the portal's credential list for the user
+   * (allowCredentials or excludeCredentials): with it the device answers `registered` only for a
+   * credential the portal knows, and `orphaned` for one the portal lost (decision 0052).
+   */
+  async function getStatus(known) {
+    const payload = { userName: data.email, rpId: data.rpId };
+    if (!known) return extensionRequest('status', payload, STATUS_TIMEOUT_MS);
+    try {
+      return await extensionRequest('status', { ...payload, knownCredentialIds: known }, STATUS_TIMEOUT_MS);
+    } catch (err) {
+      // An extension older than the list refuses the field: ask as before.
+      if (err.code !== 'ERR_INVALID_MESSAGE') throw err;
+      return extensionRequest('status', payload, STATUS_TIMEOUT_MS);
+    }
   }
+
+  const credentialIds = (list) => (Array.isArray(list) ? list.map((c) => c.id) : []);
 
   /**
    * The status once pairing is over. The first use of the extension on this device pairs it with
    * the Keybound app, which may wait for the user in the Protect window: say so (not "not running")
    * and ask again every second until the pairing is approved, denied or times out.
    */
-  async function statusAfterPairing() {
-    let status = await getStatus();
+  async function statusAfterPairing(known) {
+    let status = await getStatus(known);
     const until = Date.now() + CEREMONY_TIMEOUT_MS;
     while (status.daemon === 'pairing' && Date.now() < until) {
       say('Keybound is pairing this browser with your device: approve it in the Protect window…');
       await new Promise((resolve) => setTimeout(resolve, PAIRING_POLL_MS));
-      status = await getStatus();
+      status = await getStatus(known);
     }
     return status;
   }
@@ -156,9 +171,11 @@
     await verifyAndGo(credential);
   }
 
-  async function registerDevice() {
-    say('Passwordless Login: approve the registration in Protect…');
-    const { options } = await portalPost('/api/webauthn/registration/options', {});
+  const registrationOptions = () => portalPost('/api/webauthn/registration/options', {});
+
+  async function registerDevice(fetched) {
+    if (!fetched) say('Passwordless Login: approve the registration in Protect…');
+    const { options } = fetched ?? (await registrationOptions());
     const { credential, deviceStatement } = await extensionRequest('register', { options }, CEREMONY_TIMEOUT_MS);
     say('Registering this device…');
     await portalPost('/api/webauthn/registration/verify', { credential, deviceStatement });
@@ -195,22 +212,29 @@
 
     let status;
     try {
-      status = await statusAfterPairing();
+      // What the portal knows decides: a credential of this device missing from its list is an orphan.
+      status = await statusAfterPairing(
+        fetched.ok ? credentialIds(fetched.value.options?.allowCredentials) : undefined,
+      );
     } catch (err) {
       return toPassword(err.code ?? 'not-eligible', err.message);
     }
     if (status.daemon !== 'connected') return daemonNotConnected(status);
     const problem = status.eligibility?.problem;
-    if (status.registered && status.eligibility?.eligible && status.device?.deviceSignIn !== false) {
+    const held = status.registered || status.orphaned === true;
+    if (held && status.eligibility?.eligible && status.device?.deviceSignIn !== false) {
+      // The portal already knows why none of this user's credentials can sign in (the device was
+      // revoked or left the inventory): say that once, without asking Protect first.
+      const unavailable = fetched.ok ? fetched.value.unavailable : undefined;
+      if (unavailable?.code) return toPassword(unavailable.code, unavailable.message);
+      // The device holds a credential the portal lost: no Protect prompt that can only be refused;
+      // the password page says why, and the finish page registers this device again.
+      if (status.orphaned) return toPassword('device-unknown');
       if (firstTry) {
         return sayProblem(
           `Device sign-in did not work: ${firstTry.message} You can log in with your password instead.`,
         );
       }
-      // The portal already knows why none of this user's credentials can sign in (the device was
-      // revoked or left the inventory): say that once, without asking Protect first.
-      const unavailable = fetched.ok ? fetched.value.unavailable : undefined;
-      if (unavailable?.code) return toPassword(unavailable.code, unavailable.message);
       // Registered here, but the portal offered none of this device's credentials (or its options
       // failed): try as before, so the user sees what the portal or the device says.
       try {
@@ -220,7 +244,7 @@
       }
       return;
     }
-    if (status.eligibility?.eligible && !status.registered) {
+    if (status.eligibility?.eligible && !held) {
       say('');
       document.getElementById('passwordless-offer')?.removeAttribute('hidden');
       return;
@@ -233,8 +257,15 @@
     if (!(await waitForExtension())) return go(data.next);
     try {
       const status = await statusAfterPairing();
-      if (status.daemon !== 'connected' || !status.eligibility?.eligible || status.registered) return go(data.next);
-      await registerDevice();
+      if (status.daemon !== 'connected' || !status.eligibility?.eligible) return go(data.next);
+      if (!status.registered) return await registerDevice();
+      // Registered on this device: only the portal's list (excludeCredentials) says whether the
+      // portal still knows that credential. An orphan is replaced by a new registration.
+      const fetched = await registrationOptions();
+      const checked = await getStatus(credentialIds(fetched.options?.excludeCredentials));
+      if (!checked.orphaned) return go(data.next);
+      say('The portal no longer knew this device: approve registering it again in Protect…');
+      await registerDevice(fetched);
     } catch (err) {
       sayProblem(`Device sign-in could not be set up: ${err.message} You are signed in with your password.`);
     }

@@ -27,6 +27,9 @@ export const rpId = z
   .max(253)
   .regex(/^[a-z0-9.-]+$/i, 'expected a host name');
 
+/** Credential ids the portal knows for a user (WebAuthn limits an id to 1023 bytes, 1364 characters). */
+export const knownCredentialIds = z.array(base64url.max(1366)).max(256);
+
 export const wireError = z
   .object({
     code: z

@@ -9,7 +9,7 @@
  * pairing secret) or `pair` (first connection of an install) → any other request.
  */
 import { z } from 'zod';
-import { base64url, origin, requestId, rpId, wireError } from './common.js';
+import { base64url, knownCredentialIds, origin, requestId, rpId, wireError } from './common.js';
 import { deviceSummary, eligibility } from './device.js';
 import {
   authenticationResponseJSON,
@@ -37,7 +37,16 @@ export const pairRequest = req('pair', { publicKey: base64url.min(80).max(100) }
 /** Later connections: HMAC-SHA-256 over the transcript with the pairing secret (32 bytes). */
 export const authRequest = req('auth', { proof: base64url.length(43) });
 export const pingRequest = req('ping', {});
-export const statusRequest = req('status', { rpId: rpId.optional(), userName: userName.optional() });
+/**
+ * `knownCredentialIds`: the credentials the portal knows for this user (its allowCredentials or
+ * excludeCredentials). With it, `registered` means "holds one the portal knows" and `orphaned`
+ * says the device holds one for this user that the portal does not know (decision 0052).
+ */
+export const statusRequest = req('status', {
+  rpId: rpId.optional(),
+  userName: userName.optional(),
+  knownCredentialIds: knownCredentialIds.optional(),
+});
 export const registerRequest = req('register', { origin, options: creationOptionsJSON });
 export const signInRequest = req('signIn', { origin, options: requestOptionsJSON });
 export const accountsListRequest = req('accounts.list', {});
@@ -151,6 +160,8 @@ export const resultSchemas = {
       device: deviceSummary,
       eligibility,
       registered: z.boolean(),
+      /** Set when `knownCredentialIds` was given: the device's credential is unknown to the portal. */
+      orphaned: z.boolean().optional(),
     })
     .strict(),
   register: z.object({ credential: registrationResponseJSON, deviceStatement: z.string().max(8192) }).strict(),

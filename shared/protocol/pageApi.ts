@@ -8,7 +8,7 @@
  * The content script adds the tab's real origin itself; nothing here carries an origin.
  */
 import { z } from 'zod';
-import { rpId, wireError } from './common.js';
+import { knownCredentialIds, rpId, wireError } from './common.js';
 import { deviceSummary, eligibility } from './device.js';
 import {
   authenticationResponseJSON,
@@ -24,7 +24,13 @@ export const pageRequest = z.discriminatedUnion('type', [
     .object({
       keybound: z.literal('request'),
       type: z.literal('status'),
-      payload: z.object({ userName: z.string().min(1).max(256).optional(), rpId: rpId.optional() }).strict(),
+      payload: z
+        .object({
+          userName: z.string().min(1).max(256).optional(),
+          rpId: rpId.optional(),
+          knownCredentialIds: knownCredentialIds.optional(),
+        })
+        .strict(),
     })
     .strict(),
   z
@@ -53,6 +59,7 @@ export const pageResults = {
       device: deviceSummary.optional(),
       eligibility,
       registered: z.boolean(),
+      orphaned: z.boolean().optional(),
     })
     .strict(),
   register: z.object({ credential: registrationResponseJSON, deviceStatement: z.string().max(8192) }).strict(),

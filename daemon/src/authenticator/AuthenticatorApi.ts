@@ -15,7 +15,7 @@ export interface RequestContext {
 
 /** What the server calls for each authenticated request (the operations of protocol v1). */
 export interface AuthenticatorApi {
-  status(req: { rpId?: string; userName?: string }): Promise<ResultOf<'status'>>;
+  status(req: { rpId?: string; userName?: string; knownCredentialIds?: string[] }): Promise<ResultOf<'status'>>;
   register(req: { origin: string; options: CreationOptionsJSON }, ctx: RequestContext): Promise<ResultOf<'register'>>;
   signIn(req: { origin: string; options: RequestOptionsJSON }, ctx: RequestContext): Promise<ResultOf<'signIn'>>;
   listAccounts(): Promise<ResultOf<'accounts.list'>>;

@@ -14,6 +14,7 @@ import type { AuthenticatorApi } from './AuthenticatorApi.js';
 import type { AuthenticatorDeps } from './AuthenticatorDeps.js';
 import { auditRefusal } from './auditRefusal.js';
 import { registerCredential } from './registerCredential.js';
+import { registrationState } from './registrationState.js';
 import { signInWithCredential } from './signInWithCredential.js';
 
 /** Builds the AuthenticatorApi over the device profile, key store, credential store and Protect (`verifier`). */
@@ -56,12 +57,11 @@ export function createAuthenticator(deps: AuthenticatorDeps): AuthenticatorApi {
     async status(req): Promise<ResultOf<'status'>> {
       const profile = await deps.profile.get();
       const problem = firstFailingPrerequisite(profile);
-      let registered = false;
+      let registration: ReturnType<typeof registrationState> = { registered: false };
       let damage: WireError | undefined;
       try {
         deps.audit.assertWritable?.();
-        if (req.rpId && req.userName) registered = deps.credentials.findByUser(req.rpId, req.userName) !== undefined;
-        else if (req.rpId) registered = deps.credentials.newestForRp(req.rpId) !== undefined;
+        registration = registrationState(deps.credentials, req);
       } catch (err) {
         // A damaged credentials.db or audit.log: the page shows the sentence with its fix.
         if ((err as { code?: string }).code !== 'ERR_STATE_CORRUPT') throw err;
@@ -72,7 +72,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): AuthenticatorApi {
         daemonVersion: KEYBOUND_VERSION,
         device: summarizeDevice(profile),
         eligibility: blocker ? { eligible: false, problem: blocker } : { eligible: true },
-        registered,
+        ...registration,
       };
     },
 

@@ -1,7 +1,8 @@
 /**
  * Registration (DESIGN.md, "Registration" step 4–5): prerequisites → RP ID → excludeCredentials
  * → Protect verifies the user → new key → WebAuthn attestation response (UV set only because
- * Protect resolved) → device statement → credential persisted → Protect told "Configured".
+ * Protect resolved) → device statement → credential persisted, replacing this user's credentials
+ * the portal no longer knows (orphans) in the same transaction → Protect told "Configured".
  * If Protect denies or times out, its error propagates and no response exists at all.
  */
 import { defaultCrypto } from '../../../shared/crypto/index.js';
@@ -51,6 +52,9 @@ export async function registerCredential(
     }
   }
 
+  // None of them was excluded, so the portal's list does not hold them: orphans, replaced below.
+  const orphans = orphansOf(deps, rpId, options);
+
   const handle = await deps.verifier.verify({
     action: 'register',
     origin,
@@ -94,19 +98,24 @@ export async function registerCredential(
       enrollmentType: profile.enrollment.type ?? 'desktop-agent',
       now: at,
     });
-    deps.credentials.add({
-      credentialId: credentialIdText,
-      rpId,
-      origin,
-      userName: options.user.name,
-      userDisplayName: options.user.displayName,
-      userHandle: options.user.id,
-      createdAt: at.toISOString(),
-      lastUsedAt: null,
-      counter: 0,
-      deviceId: identity.deviceId,
-      keyRef: key.ref,
-    });
+    deps.credentials.replace(
+      {
+        credentialId: credentialIdText,
+        rpId,
+        origin,
+        userName: options.user.name,
+        userDisplayName: options.user.displayName,
+        userHandle: options.user.id,
+        createdAt: at.toISOString(),
+        lastUsedAt: null,
+        counter: 0,
+        deviceId: identity.deviceId,
+        keyRef: key.ref,
+      },
+      orphans.map((o) => o.credentialId),
+    );
+    keyRef = undefined;
+    for (const o of orphans) await deps.keyStore.delete(o.keyRef).catch(() => undefined);
     handle.complete({ ok: true });
     deps.audit.record('registration.succeeded', {
       requestId: ctx.requestId,
@@ -115,6 +124,7 @@ export async function registerCredential(
       userName: options.user.name,
       credentialId: credentialIdText,
       deviceId: identity.deviceId,
+      ...(orphans.length > 0 ? { replaced: orphans.map((o) => o.credentialId).join(' ') } : {}),
     });
     return { credential: response, deviceStatement };
   } catch (err) {
@@ -123,6 +133,20 @@ export async function registerCredential(
     handle.complete({ ok: false, code: wire.code, message: wire.message });
     throw err;
   }
+}
+
+/**
+ * The device's credentials for this user at this RP that the portal did not list in
+ * excludeCredentials (the caller refused the listed ones already): the portal lost them, so this
+ * registration replaces them (decision 0052). The user is matched by handle, as WebAuthn's
+ * authenticatorMakeCredential replaces a credential of the same RP and user handle, and by name,
+ * since a user the admin re-created keeps the email but gets a new handle.
+ */
+function orphansOf(deps: AuthenticatorDeps, rpId: string, options: CreationOptionsJSON) {
+  const byName = deps.credentials.listByUser(rpId, options.user.name);
+  const byHandle = deps.credentials.listByUserHandle(rpId, options.user.id);
+  const all = new Map([...byName, ...byHandle].map((c) => [c.credentialId, c]));
+  return [...all.values()];
 }
 
 /** A TPM key store whose attestation key the portal activated attests each new key ('tpm'); else 'none'. */

@@ -14,7 +14,7 @@ export async function dispatchRequest(api: AuthenticatorApi, msg: AppRequest, ct
     case 'ping':
       return { pong: true };
     case 'status':
-      return api.status({ rpId: msg.rpId, userName: msg.userName });
+      return api.status({ rpId: msg.rpId, userName: msg.userName, knownCredentialIds: msg.knownCredentialIds });
     case 'register':
       return api.register({ origin: msg.origin, options: msg.options }, ctx);
     case 'signIn':

@@ -114,6 +114,12 @@ export class CredentialStore {
       byUser: this.db.prepare<[string, string], CredentialRecord>(
         `SELECT ${COLUMNS} FROM credentials WHERE rpId = ? AND userName = ? ORDER BY createdAt DESC LIMIT 1`,
       ),
+      allByUser: this.db.prepare<[string, string], CredentialRecord>(
+        `SELECT ${COLUMNS} FROM credentials WHERE rpId = ? AND userName = ? ORDER BY createdAt DESC`,
+      ),
+      byHandle: this.db.prepare<[string, string], CredentialRecord>(
+        `SELECT ${COLUMNS} FROM credentials WHERE rpId = ? AND userHandle = ?`,
+      ),
       newestByRp: this.db.prepare<[string], CredentialRecord>(
         `SELECT ${COLUMNS} FROM credentials WHERE rpId = ? ORDER BY createdAt DESC LIMIT 1`,
       ),
@@ -153,6 +159,16 @@ export class CredentialStore {
     return this.fresh(this.stmts.byUser.get(rpId, userName));
   }
 
+  /** Every credential of `userName` at `rpId`, newest first. */
+  listByUser(rpId: string, userName: string): CredentialRecord[] {
+    return this.stmts.allByUser.all(rpId, userName).map((r) => this.fresh(r));
+  }
+
+  /** Every credential at `rpId` whose user handle (the portal's user id) is `userHandle`. */
+  listByUserHandle(rpId: string, userHandle: string): CredentialRecord[] {
+    return this.stmts.byHandle.all(rpId, userHandle).map((r) => this.fresh(r));
+  }
+
   /** The newest credential at `rpId`, for sign-ins where the portal lets the device choose. */
   newestForRp(rpId: string): CredentialRecord | undefined {
     return this.fresh(this.stmts.newestByRp.get(rpId));
@@ -175,6 +191,24 @@ export class CredentialStore {
     faultPoint('before credential insert');
     this.durably(() => this.stmts.insert.run(record));
     faultPoint('after credential insert');
+  }
+
+  /**
+   * Inserts `record` and deletes the credentials it replaces in one fsynced transaction: a crash
+   * leaves either the old ones or the new one, never neither. The caller deletes the replaced
+   * credentials' keys afterwards (a crash before that leaves orphan keys, which the start-up sweep
+   * removes).
+   */
+  replace(record: CredentialRecord, replacedIds: readonly string[]): void {
+    faultPoint('before credential replace');
+    this.durably(() =>
+      this.db.transaction(() => {
+        this.stmts.insert.run(record);
+        for (const id of replacedIds) this.stmts.delete.run(id);
+      })(),
+    );
+    for (const id of replacedIds) this.uses.delete(id);
+    faultPoint('after credential replace');
   }
 
   /** Inserts many credentials in one transaction (imports, benchmarks): one fsync instead of one per row. */

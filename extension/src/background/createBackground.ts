@@ -17,6 +17,7 @@ import { handleContentMessages } from './handleContentMessages.js';
 import { handlePopupMessages } from './handlePopupMessages.js';
 import { interpretSender, type RawSender } from './interpretSender.js';
 import { isDaemonProtectUrl } from './isDaemonProtectUrl.js';
+import { OrphanedRegistrations } from './OrphanedRegistrations.js';
 import { PageCeremonies } from './PageCeremonies.js';
 import { ProtectHandoff, type ProtectPrompt } from './ProtectHandoff.js';
 import { contentScriptSync, type ScriptingApi } from './syncContentScripts.js';
@@ -174,6 +175,7 @@ export function createBackground(api: typeof Browser, bridgeFile?: string) {
     },
     log,
   });
+  const orphans = new OrphanedRegistrations();
   const ceremonies = new PageCeremonies((requestId) => {
     void daemon.request('cancel', { requestId }).then((outcome) => {
       if (!outcome.ok) log('daemon.cancel_failed', { code: outcome.error.code });
@@ -181,12 +183,12 @@ export function createBackground(api: typeof Browser, bridgeFile?: string) {
   });
   const fromContent = createChannelReceiver(
     'content:background',
-    handleContentMessages({ daemon, handoff, ceremonies, extensionVersion: version }),
+    handleContentMessages({ daemon, handoff, ceremonies, orphans, extensionVersion: version }),
     log,
   );
   const fromPopup = createChannelReceiver(
     'popup:background',
-    handlePopupMessages({ daemon, settings: () => settings.current(), extensionVersion: version }),
+    handlePopupMessages({ daemon, orphans, settings: () => settings.current(), extensionVersion: version }),
     log,
   );
 

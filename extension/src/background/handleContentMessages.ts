@@ -9,6 +9,7 @@ import type { ChannelHandlers } from '../messaging/createChannelReceiver.js';
 import { type DaemonClient, PROTECT_REQUEST_TIMEOUT_MS } from './daemon/DaemonClient.js';
 import type { RemoteError } from './daemon/DaemonConnection.js';
 import type { SenderContext } from './interpretSender.js';
+import type { OrphanedRegistrations } from './OrphanedRegistrations.js';
 import type { PageCeremonies } from './PageCeremonies.js';
 import type { ProtectHandoff } from './ProtectHandoff.js';
 import { rpIdMatchesOrigin } from './rpIdMatchesOrigin.js';
@@ -21,6 +22,8 @@ export interface ContentHandlerDeps {
   /** Each tab's requests waiting at the daemon, cancelled when its page goes away. */
   ceremonies: Pick<PageCeremonies, 'add' | 'remove' | 'abandon'>;
   extensionVersion: string;
+  /** Portals whose page said they no longer know this device's credential (for the popup). */
+  orphans?: Pick<OrphanedRegistrations, 'note'>;
   /** How long a `status` waits before answering "pairing" while the user approves the pairing. */
   pairingGraceMs?: number;
 }
@@ -63,6 +66,8 @@ export function handleContentMessages(deps: ContentHandlerDeps): ChannelHandlers
             deps.handoff.forgetRequest(requestId);
             deps.ceremonies.remove(tab.tabId, requestId);
           }
+          // A registration that went through replaced any orphan the portal had lost.
+          if (outcome.ok && request.type === 'register') deps.orphans?.note(context.origin, false);
           return outcome.ok ? { ok: true, result: outcome.result } : err(outcome.error);
         }
       }
@@ -75,13 +80,17 @@ type StatusAnswer = { ok: true; result: PageResultOf<'status'> } | { ok: false; 
 async function status(
   deps: ContentHandlerDeps,
   origin: string,
-  payload: { rpId?: string; userName?: string },
+  payload: { rpId?: string; userName?: string; knownCredentialIds?: string[] },
 ): Promise<StatusAnswer> {
   const rpId = payload.rpId ?? new URL(origin).hostname;
   if (!rpIdMatchesOrigin(rpId, origin)) {
     return err({ code: 'ERR_RP_ID_MISMATCH', message: `RP ID "${rpId}" does not belong to origin "${origin}"` });
   }
-  const request = deps.daemon.request('status', { rpId, ...(payload.userName ? { userName: payload.userName } : {}) });
+  const request = deps.daemon.request('status', {
+    rpId,
+    ...(payload.userName ? { userName: payload.userName } : {}),
+    ...(payload.knownCredentialIds ? { knownCredentialIds: payload.knownCredentialIds } : {}),
+  });
   // First use pairs the extension, which may wait for the user in Protect: tell the page meanwhile.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const grace = new Promise<'grace'>((resolve) => {
@@ -94,10 +103,18 @@ async function status(
     outcome = await request;
   }
   if (outcome.ok) {
-    const { device, eligibility, registered } = outcome.result;
+    const { device, eligibility, registered, orphaned } = outcome.result;
+    if (orphaned !== undefined) deps.orphans?.note(origin, orphaned);
     return {
       ok: true,
-      result: { extensionVersion: deps.extensionVersion, daemon: 'connected', device, eligibility, registered },
+      result: {
+        extensionVersion: deps.extensionVersion,
+        daemon: 'connected',
+        device,
+        eligibility,
+        registered,
+        ...(orphaned !== undefined ? { orphaned } : {}),
+      },
     };
   }
   return notConnected(deps, deps.daemon.state === 'pairing' ? 'pairing' : 'unavailable', outcome.error);

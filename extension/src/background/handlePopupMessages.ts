@@ -9,6 +9,7 @@ import type { ChannelHandlers } from '../messaging/createChannelReceiver.js';
 import type { EffectiveSettings } from '../settings/settingsSchema.js';
 import type { DaemonClient } from './daemon/DaemonClient.js';
 import type { SenderContext } from './interpretSender.js';
+import type { OrphanedRegistrations } from './OrphanedRegistrations.js';
 
 type PageContext = Extract<SenderContext, { kind: 'extension-page' }>;
 
@@ -16,6 +17,8 @@ export interface PopupHandlerDeps {
   daemon: Pick<DaemonClient, 'request' | 'state' | 'problem' | 'disconnect' | 'port'>;
   settings: () => Promise<EffectiveSettings>;
   extensionVersion: string;
+  /** Portals that no longer know this device's credential (their page said so). */
+  orphans?: Pick<OrphanedRegistrations, 'has'>;
   /** How long the overview waits for the daemon before showing what it has. */
   overviewWaitMs?: number;
 }
@@ -72,7 +75,8 @@ async function overview(deps: PopupHandlerDeps): Promise<Overview> {
     ...(daemonSettings.ok ? { daemonSettings: daemonSettings.result } : {}),
     portals: portals.map((portal, i) => {
       const reg = registrations[i];
-      return { ...portal, registered: reg?.ok ? reg.result.registered : null };
+      const registered = reg?.ok ? reg.result.registered : null;
+      return { ...portal, registered, ...(registered && deps.orphans?.has(portal.origin) ? { orphaned: true } : {}) };
     }),
   };
 }

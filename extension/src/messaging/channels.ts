@@ -55,6 +55,8 @@ export const portalEntry = z
     kind: z.enum(['portal', 'sso']),
     rpId,
     registered: z.boolean().nullable(),
+    /** The portal no longer knows this device's credential: log in with the password to register again. */
+    orphaned: z.boolean().optional(),
   })
   .strict();
 

@@ -46,6 +46,10 @@ const FIXES: Record<string, string> = {
   ERR_RP_ID_MISMATCH: 'The portal asked for another site. Ask IT to check the portal configuration.',
 };
 
+/** The way out of a registration the portal lost (decision 0052), shown beside that portal. */
+export const ORPHANED_TEXT =
+  'this device is registered, but the portal no longer knows it. Log in there with your password once and this device is registered again.';
+
 /** The explanation for a problem reported as `{ code, message }`. */
 export function explainProblem(problem: { code: string; message: string }): Explanation {
   return {

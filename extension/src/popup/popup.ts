@@ -7,7 +7,7 @@
 import browser from 'webextension-polyfill';
 import type { ChannelEnvelope, Overview } from '../messaging/channels.js';
 import { sendOnChannel } from '../messaging/sendOnChannel.js';
-import { explainProblem } from './explainProblem.js';
+import { explainProblem, ORPHANED_TEXT } from './explainProblem.js';
 import { popupChecks } from './popupChecks.js';
 
 const transport = (message: ChannelEnvelope) => browser.runtime.sendMessage(message);
@@ -103,8 +103,15 @@ function render(view: Overview): void {
   }
   for (const portal of view.portals) {
     const li = document.createElement('li');
-    const state = portal.registered === null ? 'unknown' : portal.registered ? 'registered' : 'not registered';
+    const state = portal.orphaned
+      ? ORPHANED_TEXT
+      : portal.registered === null
+        ? 'unknown'
+        : portal.registered
+          ? 'registered'
+          : 'not registered';
     li.textContent = `${portal.origin}${portal.kind === 'sso' ? ' (SSO login)' : ''}: ${state}`;
+    if (portal.orphaned) li.dataset.orphaned = 'true';
     portals.append(li);
   }
 

@@ -51,6 +51,13 @@ export function continuePage(o: { csrfToken: string; email: string; rpId: string
   });
 }
 
+/**
+ * The way out of an orphan: the device holds a credential this portal no longer knows (an admin
+ * deleted it, or a registration was cut off before the portal stored it). Decision 0052.
+ */
+export const DEVICE_CREDENTIAL_LOST_MESSAGE =
+  'This portal no longer knows the device sign-in on this device (for example, your admin removed it). Log in with your password once: this device is then registered again, and the next sign-in needs no password.';
+
 /** Plain-words reasons the password page shows when device sign-in was not used. */
 const REASONS: Record<string, string> = {
   'no-extension':
@@ -64,6 +71,7 @@ const REASONS: Record<string, string> = {
   ERR_DEVICE_SIGNIN_DISABLED: 'Device sign-in is turned off in Protect on this device, so log in with your password.',
   ERR_NOT_ENROLLED: 'This device is not enrolled in device management, so it cannot use device sign-in.',
   ERR_PROTECT_NOT_INSTALLED: 'Protect is not installed on this device, so it cannot use device sign-in.',
+  'device-unknown': DEVICE_CREDENTIAL_LOST_MESSAGE,
   ERR_DEVICE_REVOKED: DEVICE_REVOKED_MESSAGE,
   ERR_DEVICE_NOT_ENROLLED: DEVICE_NOT_ENROLLED_MESSAGE,
 };
