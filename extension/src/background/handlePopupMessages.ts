@@ -49,7 +49,6 @@ async function overview(deps: PopupHandlerDeps): Promise<Overview> {
   ].map((entry) => ({ ...entry, rpId: new URL(entry.origin).hostname, registered: null as boolean | null }));
   const base: Overview = {
     extensionVersion: deps.extensionVersion,
-    ...(deps.daemon.port !== undefined ? { daemonPort: deps.daemon.port } : {}),
     connection: deps.daemon.state,
     portals,
     pairingPreauthorized: settings.pairingPreauthorized,
@@ -59,6 +58,8 @@ async function overview(deps: PopupHandlerDeps): Promise<Overview> {
   if (deps.daemon.state === 'pairing') return base;
 
   const status = await withDeadline(deps.daemon.request('status', {}), deps.overviewWaitMs ?? 6_000);
+  // Known once the native host named it (decision 0041), i.e. after the request above connected.
+  if (deps.daemon.port !== undefined) base.daemonPort = deps.daemon.port;
   if (!status?.ok) {
     const problem = status?.error ?? deps.daemon.problem;
     return { ...base, connection: deps.daemon.state, ...(problem ? { problem } : {}) };
