@@ -4,7 +4,7 @@
  * tests may open another (an in-memory one, or the real one pretending to be another machine).
  */
 import type { Logger } from '../../shared/node/createLogger.js';
-import type { AuditLog } from './audit/AuditLog.js';
+import type { FileAuditLog } from './audit/FileAuditLog.js';
 import type { AuthenticatorApi } from './authenticator/AuthenticatorApi.js';
 import type { DeviceControlApi } from './control/DeviceControlApi.js';
 import type { PairingStore } from './pairing/PairingStore.js';
@@ -14,7 +14,6 @@ import type { UserVerifier } from './protect/UserVerifier.js';
 export interface DeviceSide {
   authenticator: AuthenticatorApi;
   pairings: PairingStore;
-  audit: AuditLog;
   device: DeviceControlApi;
   /** Flushes state; called on shutdown. */
   close(): Promise<void>;
@@ -24,6 +23,8 @@ export type OpenDeviceSide = (args: {
   dataDir: string;
   device: 'emulator' | 'host';
   verifier: UserVerifier;
+  /** The daemon's audit log, open before the device side (Protect records into it meanwhile). */
+  audit: FileAuditLog;
   logger: Logger;
   clock: () => Date;
 }) => Promise<DeviceSide>;

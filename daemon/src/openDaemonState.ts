@@ -54,6 +54,11 @@ export interface DaemonStateOptions {
   fetch?: typeof fetch;
   /** Remove crash leftovers (sweepCrashLeftovers) — only the daemon, never a CLI process, sets this. */
   sweep?: boolean;
+  /**
+   * The audit log, when the caller opened it first (the daemon does, so Protect can record
+   * before the rest is open); the caller then closes it. Otherwise audit.log is opened here.
+   */
+  audit?: FileAuditLog;
 }
 
 export interface DaemonState {
@@ -68,7 +73,7 @@ export interface DaemonState {
   readonly device: DeviceControl;
   /** The protocol's device side, with Protect (`verifier`) doing user verification. */
   createAuthenticator(verifier: UserVerifier): AuthenticatorApi;
-  /** Releases counter reservations, closes the credential database and the audit log. Idempotent. */
+  /** Releases counter reservations, closes the credential database and the audit log it opened. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -124,7 +129,7 @@ export async function openDaemonState(options: DaemonStateOptions): Promise<Daem
   const totp = new TotpStore(dataDir, sealer, (n) => crypto.getRandomValues(new Uint8Array(n)));
   const pairings = new SealedPairingStore(dataDir, sealer);
   const sessionKeys = new SessionKeyFile(dataDir);
-  const audit = new FileAuditLog(dataDir, now, (err) => damaged(AUDIT_FILE, err));
+  const audit = options.audit ?? new FileAuditLog(dataDir, now, (err) => damaged(AUDIT_FILE, err));
   if (options.sweep) {
     const sessionsIntact = await sessionKeys.list().then(
       () => true,
@@ -178,7 +183,7 @@ export async function openDaemonState(options: DaemonStateOptions): Promise<Daem
       createAuthenticator({ profile, keyStore, credentials, totp, verifier, audit, logger, crypto, now, sessionKeys }),
     async close() {
       credentials.close();
-      audit.close();
+      if (!options.audit) audit.close();
       await keyStore.close?.();
     },
   };

@@ -16,7 +16,6 @@ export async function openDeviceSide(args: OpenDeviceSideArgs): Promise<DeviceSi
   return {
     authenticator: state.createAuthenticator(verifier),
     pairings: state.pairings,
-    audit: state.audit,
     device: state.device,
     close: () => state.close(),
   };

@@ -1,21 +1,19 @@
 /**
  * Composition of the daemon: loopback server (extension WebSocket + Protect window), Protect
- * queue, control socket, and the device side (authenticator, key store, pairings, audit).
+ * queue, audit log, control socket, and the device side (authenticator, key store, pairings).
  *
  * Ready fast: the listener comes up first; the device side (sealed files, machine id) opens in
- * the background, and requests that need it wait for it. A device side that fails to open turns
- * every such request into an error (and is logged), never an unhandled rejection.
+ * the background as a `Promise<DeviceSide>` that the servers await where a request needs it. A
+ * device side that fails to open turns every such request into its error (and is logged once),
+ * never an unhandled rejection.
  */
 import { chmod, mkdir } from 'node:fs/promises';
 import type { Logger } from '../../shared/node/createLogger.js';
 import { KEYBOUND_VERSION } from '../../shared/version.js';
-import type { AuditLog } from './audit/AuditLog.js';
-import type { AuthenticatorApi } from './authenticator/AuthenticatorApi.js';
+import { AUDIT_FILE, FileAuditLog } from './audit/FileAuditLog.js';
 import { createControlServer } from './control/createControlServer.js';
-import type { DeviceControlApi } from './control/DeviceControlApi.js';
 import type { DeviceSide, OpenDeviceSide } from './DeviceSide.js';
 import { loadDaemonConfig } from './pairing/loadDaemonConfig.js';
-import type { PairingStore } from './pairing/PairingStore.js';
 import { chooseUserVerifier } from './protect/chooseUserVerifier.js';
 import { ProtectQueue, type UvMode } from './protect/ProtectQueue.js';
 import type { UserVerifier } from './protect/UserVerifier.js';
@@ -85,19 +83,14 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
   }
 
   let origin = 'http://127.0.0.1:0';
-  let side: Promise<DeviceSide> | undefined;
-  /** The device side once open: calls then go straight to it, with no promise per call. */
-  let opened: DeviceSide | undefined;
-  const sideReady = () => side ?? Promise.reject(new Error('device side not opened'));
-  const audit: AuditLog = {
-    record: (event, fields) => {
-      if (opened) return opened.audit.record(event, fields);
-      sideReady().then(
-        (s) => s.audit.record(event, fields),
-        () => {},
-      );
-    },
-  };
+  // The audit log opens first (one file, no sealing): Protect records into it while the rest of
+  // the device side is still opening.
+  const audit = new FileAuditLog(dataDir, clock, (err) =>
+    logger.error(
+      { event: 'state.damaged', code: 'ERR_STATE_CORRUPT', file: AUDIT_FILE, err: err.message },
+      'a state file is damaged; requests that need it are refused',
+    ),
+  );
   const queue = new ProtectQueue({
     mode: uv,
     origin: () => origin,
@@ -106,20 +99,16 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     clock,
     ...(options.protectTimeoutMs ? { timeoutMs: options.protectTimeoutMs } : {}),
   });
-  const authenticator = lazyProxy<AuthenticatorApi>(
-    () => opened?.authenticator,
-    () => sideReady().then((s) => s.authenticator),
-  );
-  const pairings = lazyProxy<PairingStore>(
-    () => opened?.pairings,
-    () => sideReady().then((s) => s.pairings),
-  );
-  const device = lazyProxy<DeviceControlApi>(
-    () => opened?.device,
-    () => sideReady().then((s) => s.device),
-  );
   let port = 0;
   let url = '';
+  // Settles once the device side opened or failed to; what needs it awaits it.
+  let openingSide!: (opening: Promise<DeviceSide>) => void;
+  const side = new Promise<DeviceSide>((resolve) => {
+    openingSide = resolve;
+  });
+  side.catch((err: unknown) =>
+    logger.error({ event: 'daemon.device_side_failed', code: 'ERR_INTERNAL', err }, 'device side failed to open'),
+  );
 
   // The control socket first: it refuses to start when another daemon owns this data dir,
   // before anything opens the device side's files.
@@ -128,12 +117,13 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     logger,
     deps: {
       queue,
-      authenticator,
-      device,
-      pairings,
+      side,
       policy,
       daemon: () => ({ version: KEYBOUND_VERSION, pid: process.pid, url, port, dataDir, uv, startedAt }),
     },
+  }).catch((err: unknown) => {
+    audit.close();
+    throw err;
   });
   const deviceKind = options.device ?? 'emulator';
   const verifier = await chooseUserVerifier({
@@ -143,29 +133,19 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     audit,
     ...(options.protectTimeoutMs ? { timeoutMs: options.protectTimeoutMs } : {}),
     ...(options.osVerifier ? { osVerifier: options.osVerifier } : {}),
+  }).catch(async (err: unknown) => {
+    await control.close();
+    audit.close();
+    throw err;
   });
-  // The real device side is imported only now, so `keybound --help` stays fast.
-  const open: OpenDeviceSide =
-    options.openDeviceSide ??
-    (async (args) =>
-      (await import('./openDeviceSide.js')).openDeviceSide({
-        ...args,
-        ...(options.keyStore ? { keyStoreChoice: options.keyStore } : {}),
-        ...(options.tpm ? { tpm: options.tpm } : {}),
-      }));
-  side = open({ dataDir, device: deviceKind, verifier, logger, clock });
-  side.then(
-    (s) => {
-      opened = s;
-    },
-    (err: unknown) =>
-      logger.error({ event: 'daemon.device_side_failed', code: 'ERR_INTERNAL', err }, 'device side failed to open'),
-  );
-  const closeSide = () =>
-    side?.then(
+  openingSide(openSide(options, { dataDir, device: deviceKind, verifier, audit, logger, clock }));
+  const closeSide = async () => {
+    await side.then(
       (s) => s.close(),
       () => {},
     );
+    audit.close();
+  };
 
   let server: Awaited<ReturnType<typeof createDaemonServer>>;
   try {
@@ -173,9 +153,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
       port: options.port,
       ...(options.listenIpv6 ? { listenIpv6: true } : {}),
       policy,
-      store: pairings,
+      side,
       queue,
-      authenticator,
       logger,
       audit,
       clock,
@@ -214,29 +193,16 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
 }
 
 /**
- * An object whose every method awaits the real implementation first — or, once `ready()` has
- * it, calls it directly (a request then costs no extra promise or closure).
+ * Opens the device side in the background: the one given in the options (tests), else the real
+ * one, imported only now so `keybound --help` stays fast.
  */
-function lazyProxy<T extends object>(ready: () => T | undefined, get: () => Promise<T>): T {
-  type Methods = Record<string | symbol, (...a: unknown[]) => unknown>;
-  const bound = new Map<string | symbol, (...a: unknown[]) => unknown>();
-  return new Proxy({} as T, {
-    get: (_t, name) => {
-      // `then` stays undefined so the proxy itself is never mistaken for a promise.
-      if (name === 'then') return undefined;
-      const target = ready() as Methods | undefined;
-      if (target) {
-        let method = bound.get(name);
-        if (!method) {
-          method = target[name]!.bind(target);
-          bound.set(name, method);
-        }
-        return method;
-      }
-      return async (...args: unknown[]) => {
-        const later = (await get()) as Methods;
-        return later[name]!.apply(later, args);
-      };
-    },
-  });
+function openSide(options: StartDaemonOptions, args: Parameters<OpenDeviceSide>[0]): Promise<DeviceSide> {
+  if (options.openDeviceSide) return options.openDeviceSide(args);
+  return import('./openDeviceSide.js').then(({ openDeviceSide }) =>
+    openDeviceSide({
+      ...args,
+      ...(options.keyStore ? { keyStoreChoice: options.keyStore } : {}),
+      ...(options.tpm ? { tpm: options.tpm } : {}),
+    }),
+  );
 }

@@ -22,10 +22,8 @@ const summary = {
 export function fakeDeviceSide(options: { totpAccounts?: number } = {}): {
   open: OpenDeviceSide;
   pairings: MemoryPairingStore;
-  audit: { event: string }[];
 } {
   const pairings = new MemoryPairingStore();
-  const audit: { event: string }[] = [];
   const open: OpenDeviceSide = async ({ verifier }) => {
     const soft = new SoftwareAuthenticator({ deviceId: 'dev-test' });
     await soft.enrollIdentity();
@@ -52,6 +50,7 @@ export function fakeDeviceSide(options: { totpAccounts?: number } = {}): {
           browser: ctx.browser,
           requestId: ctx.requestId,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
+          ...(ctx.events ? { events: ctx.events } : {}),
         });
         const result = await soft.register(req.origin, req.options);
         handle.complete({ ok: true });
@@ -64,6 +63,7 @@ export function fakeDeviceSide(options: { totpAccounts?: number } = {}): {
           browser: ctx.browser,
           requestId: ctx.requestId,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
+          ...(ctx.events ? { events: ctx.events } : {}),
         });
         const result = await soft.signIn(req.origin, req.options);
         handle.complete({ ok: true });
@@ -93,7 +93,6 @@ export function fakeDeviceSide(options: { totpAccounts?: number } = {}): {
     const side: DeviceSide = {
       authenticator,
       pairings,
-      audit: { record: (event) => audit.push({ event }) },
       device: {
         status: async () => ({ source: 'emulator', profile: summary, eligible: true }),
         setNotifications: async (on) => ({ notifications: on }),
@@ -106,5 +105,5 @@ export function fakeDeviceSide(options: { totpAccounts?: number } = {}): {
     };
     return side;
   };
-  return { open, pairings, audit };
+  return { open, pairings };
 }

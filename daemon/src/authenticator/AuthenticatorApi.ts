@@ -5,12 +5,16 @@
  */
 import type { RegistrationResponseJSON, RequestOf, ResultOf } from '../../../shared/protocol/index.js';
 import type { CreationOptionsJSON, RequestOptionsJSON } from '../../../shared/protocol/webauthnJson.js';
+import type { ProtectEventSink } from '../protect/ProtectEventSink.js';
 
 /** Context of one request, supplied by the server from the authenticated connection. */
 export interface RequestContext {
   requestId: string;
   browser: string;
+  /** Aborted when the request is abandoned (its connection closed, or its requester cancelled it). */
   signal?: AbortSignal;
+  /** Where Protect's events for this request go: the connection that asked. */
+  events?: ProtectEventSink;
 }
 
 /** What the server calls for each authenticated request (the operations of protocol v1). */

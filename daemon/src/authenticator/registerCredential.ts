@@ -63,6 +63,7 @@ export async function registerCredential(
     browser: ctx.browser,
     requestId: ctx.requestId,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.events ? { events: ctx.events } : {}),
   });
 
   let keyRef: string | undefined;

@@ -38,6 +38,7 @@ export async function signInWithCredential(
     browser: ctx.browser,
     requestId: ctx.requestId,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.events ? { events: ctx.events } : {}),
   });
   try {
     // Durable before signing: a crash after this can skip a counter value, never reuse one.

@@ -4,20 +4,17 @@
  * state to the device side.
  */
 import { KeyboundError, toWireError } from '../../../shared/errors.js';
-import type { AuthenticatorApi } from '../authenticator/AuthenticatorApi.js';
+import type { DeviceSide } from '../DeviceSide.js';
 import { issueNativePairing } from '../pairing/issueNativePairing.js';
 import type { ExtensionPolicy } from '../pairing/loadDaemonConfig.js';
-import type { PairingStore } from '../pairing/PairingStore.js';
+import type { ProtectEventSink } from '../protect/ProtectEventSink.js';
 import type { ProtectQueue } from '../protect/ProtectQueue.js';
-import { attachProtectSink } from '../protect/protectEvents.js';
 import type { ControlOp, ControlRequest } from './controlProtocol.js';
-import type { DeviceControlApi } from './DeviceControlApi.js';
 
 export interface ControlDeps {
   queue: ProtectQueue;
-  authenticator: AuthenticatorApi;
-  device: DeviceControlApi;
-  pairings: PairingStore;
+  /** Opened in the background at start: the operations that need it wait for it. */
+  side: Promise<DeviceSide>;
   policy: ExtensionPolicy;
   daemon: () => {
     version: string;
@@ -55,9 +52,9 @@ const handlers: Handlers = {
     // Each part is reported on its own: a device side that cannot open (e.g. a data dir copied
     // from another machine) still leaves the daemon's own status and the reason visible.
     const [device, accounts, pairings] = await Promise.allSettled([
-      deps.device.status(),
-      deps.authenticator.listAccounts(),
-      deps.pairings.list(),
+      deps.side.then((side) => side.device.status()),
+      deps.side.then((side) => side.authenticator.listAccounts()),
+      deps.side.then((side) => side.pairings.list()),
     ]);
     const list = accounts.status === 'fulfilled' ? accounts.value.accounts : [];
     return {
@@ -88,33 +85,35 @@ const handlers: Handlers = {
     if (!deps.queue.decide(req.protectId, 'deny')) throw notPending(req.protectId);
     return { denied: true };
   },
-  'accounts.list': async (_req, deps) => deps.authenticator.listAccounts(),
-  'accounts.show': async (req, deps) => deps.authenticator.showAccount(req.accountId),
-  'accounts.delete': async (req, deps) => deps.authenticator.deleteAccount(req.accountId),
-  'settings.deviceSignIn': async (req, deps) => deps.authenticator.setSettings({ deviceSignIn: req.on }),
-  'settings.notifications': async (req, deps) => deps.device.setNotifications(req.on),
-  'protect.install': async (req, deps) => deps.device.installProtect(req.source),
-  'protect.uninstall': async (_req, deps) => deps.device.uninstallProtect(),
-  'totp.add': async (req, deps) => deps.device.addTotp(req.uri),
-  'totp.code': async (req, deps) => deps.device.totpCode(req.accountId),
+  'accounts.list': async (_req, deps) => (await deps.side).authenticator.listAccounts(),
+  'accounts.show': async (req, deps) => (await deps.side).authenticator.showAccount(req.accountId),
+  'accounts.delete': async (req, deps) => (await deps.side).authenticator.deleteAccount(req.accountId),
+  'settings.deviceSignIn': async (req, deps) => (await deps.side).authenticator.setSettings({ deviceSignIn: req.on }),
+  'settings.notifications': async (req, deps) => (await deps.side).device.setNotifications(req.on),
+  'protect.install': async (req, deps) => (await deps.side).device.installProtect(req.source),
+  'protect.uninstall': async (_req, deps) => (await deps.side).device.uninstallProtect(),
+  'totp.add': async (req, deps) => (await deps.side).device.addTotp(req.uri),
+  'totp.code': async (req, deps) => (await deps.side).device.totpCode(req.accountId),
   'native.discover': async (req, deps) => {
-    const record = req.installId === undefined ? undefined : await deps.pairings.get(req.installId);
+    const { pairings } = await deps.side;
+    const record = req.installId === undefined ? undefined : await pairings.get(req.installId);
     const { port, version } = deps.daemon();
     return { port, daemonVersion: version, paired: record?.extensionOrigin === req.extensionOrigin };
   },
   'native.pair': async (req, deps, ctx) => {
     // The approval URL of this pairing's Protect prompt goes back to this host, and only to it.
-    attachProtectSink(ctx.signal, {
+    const events: ProtectEventSink = {
       extensionOrigin: req.extensionOrigin,
       send: (event) => {
         if (event.event !== 'protect.request') return;
         const url = deps.queue.approvalUrl(event.protectId, req.extensionOrigin);
         if (url) ctx.emit({ event: 'protect.request', url });
       },
-    });
+    };
+    const { pairings } = await deps.side;
     return issueNativePairing(
-      { extensionOrigin: req.extensionOrigin, installId: req.installId, signal: ctx.signal },
-      { policy: deps.policy, store: deps.pairings, verifier: deps.queue, port: () => deps.daemon().port },
+      { extensionOrigin: req.extensionOrigin, installId: req.installId, signal: ctx.signal, events },
+      { policy: deps.policy, store: pairings, verifier: deps.queue, port: () => deps.daemon().port },
     );
   },
   'protect.url': async (req, deps) => {

@@ -22,6 +22,7 @@ import {
 } from '../../../shared/protocol/index.js';
 import { KEYBOUND_VERSION } from '../../../shared/version.js';
 import type { AuditLog } from '../audit/AuditLog.js';
+import type { ProtectEventSink } from '../protect/ProtectEventSink.js';
 import type { UserVerifier } from '../protect/UserVerifier.js';
 import type { PairingStore } from './PairingStore.js';
 import type { PromptPairingGate } from './PromptPairingGate.js';
@@ -41,6 +42,8 @@ export interface HandshakeDeps {
   clock?: () => Date;
   /** Aborted when the connection closes; cancels a pairing prompt still waiting in Protect. */
   signal?: AbortSignal;
+  /** Where the pairing prompt's Protect events go (this connection). */
+  events?: ProtectEventSink;
   /** The install the upgrade already proved (decision 0040); hello then completes authentication. */
   upgradeInstallId?: string;
   /** Bounds prompt pairing per origin (one pending, back-off after refusal). */
@@ -148,7 +151,8 @@ export class PairingHandshake {
           origin,
           browser: this.browser,
           requestId: msg.id,
-          signal: this.deps.signal,
+          ...(this.deps.signal ? { signal: this.deps.signal } : {}),
+          ...(this.deps.events ? { events: this.deps.events } : {}),
         });
         handle.complete({ ok: true });
         outcome = 'approved';

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { ChannelError, KeyboundError } from '../../../shared/errors.js';
 import { toBase64url } from '../../../shared/webauthn/base64url.js';
 import type { AuditLog } from '../audit/AuditLog.js';
+import type { ProtectEventSink } from '../protect/ProtectEventSink.js';
 import type { UserVerifier } from '../protect/UserVerifier.js';
 import type { ExtensionPolicy } from './loadDaemonConfig.js';
 import type { PairingStore } from './PairingStore.js';
@@ -28,9 +29,12 @@ export interface NativePairing {
   pairedAt: string;
 }
 
-/** Issues a pairing for `installId` of `extensionOrigin`; `signal` cancels a waiting Protect prompt. */
+/**
+ * Issues a pairing for `installId` of `extensionOrigin`; `signal` cancels a waiting Protect
+ * prompt, and the prompt's events go to `events` (the asking native host).
+ */
 export async function issueNativePairing(
-  args: { extensionOrigin: string; installId: string; signal?: AbortSignal },
+  args: { extensionOrigin: string; installId: string; signal?: AbortSignal; events?: ProtectEventSink },
   deps: NativePairingDeps,
 ): Promise<NativePairing> {
   const { extensionOrigin, installId } = args;
@@ -57,6 +61,7 @@ export async function issueNativePairing(
         browser: 'Chrome',
         requestId: `native-${randomBytes(6).toString('base64url')}`,
         ...(args.signal ? { signal: args.signal } : {}),
+        ...(args.events ? { events: args.events } : {}),
       });
       handle.complete({ ok: true });
     } catch (err) {

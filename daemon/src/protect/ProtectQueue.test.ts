@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../shared/node/createLogger.js';
 import type { ProtectDoneEvent, ProtectRequestEvent } from '../../../shared/protocol/index.js';
 import { ProtectQueue } from './ProtectQueue.js';
-import { attachProtectSink } from './protectEvents.js';
 
 const request = {
   action: 'register' as const,
@@ -27,8 +26,8 @@ function queue(mode: 'protect' | 'auto' | 'deny' = 'protect', timeoutMs = 60_000
 function capture(q: ProtectQueue) {
   const events: (ProtectRequestEvent | ProtectDoneEvent)[] = [];
   const connection = new AbortController();
-  attachProtectSink(connection.signal, { send: (e) => events.push(e), extensionOrigin: EXT });
-  const promise = q.verify({ ...request, signal: connection.signal });
+  const sink = { send: (e: ProtectRequestEvent | ProtectDoneEvent) => events.push(e), extensionOrigin: EXT };
+  const promise = q.verify({ ...request, signal: connection.signal, events: sink });
   return { events, promise };
 }
 
@@ -106,8 +105,7 @@ describe('ProtectQueue', () => {
     const events: (ProtectRequestEvent | ProtectDoneEvent)[] = [];
     // The request's own lifetime (cancelled by its requester), as the server gives each request.
     const abandoned = new AbortController();
-    attachProtectSink(abandoned.signal, { send: (e) => events.push(e) });
-    const promise = q.verify({ ...request, signal: abandoned.signal });
+    const promise = q.verify({ ...request, signal: abandoned.signal, events: { send: (e) => events.push(e) } });
     promise.catch(() => {});
     abandoned.abort();
     await expect(promise).rejects.toMatchObject({ code: 'ERR_EXTENSION_UNAVAILABLE' });

@@ -14,7 +14,7 @@ import type { Logger } from '../../../shared/node/createLogger.js';
 import type { ProtectDoneEvent } from '../../../shared/protocol/index.js';
 import { PROTECT_TIMEOUT_MS } from '../../../shared/protocol/version.js';
 import type { AuditLog } from '../audit/AuditLog.js';
-import { type ProtectEventSink, protectSinkOf } from './protectEvents.js';
+import type { ProtectEventSink } from './ProtectEventSink.js';
 import type { UserVerifier, VerificationRequest, VerifiedHandle } from './UserVerifier.js';
 
 export type UvMode = 'protect' | 'auto' | 'deny';
@@ -130,8 +130,8 @@ export class ProtectQueue implements UserVerifier {
         view,
         token,
         requestId: request.requestId,
-        sink: protectSinkOf(request.signal),
-        requester: protectSinkOf(request.signal)?.extensionOrigin,
+        sink: request.events,
+        requester: request.events?.extensionOrigin,
         timer,
         resolve,
         reject,

@@ -3,6 +3,7 @@
  * (this room): the emulated Protect queue (`--device emulator`) and the OS verifiers of host mode
  * (polkit on Linux; LocalAuthentication on macOS and Windows Hello, untested) implement it.
  */
+import type { ProtectEventSink } from './ProtectEventSink.js';
 
 /** What Protect is asked to approve. */
 export type ProtectAction = 'pair' | 'register' | 'signIn';
@@ -18,8 +19,10 @@ export interface VerificationRequest {
   browser: string;
   /** The protocol request id on the connection that asked, so its events can be routed. */
   requestId: string;
-  /** Aborted when the requesting connection closes. */
+  /** Aborted when the request is abandoned: its connection closed, or its requester cancelled it. */
   signal?: AbortSignal;
+  /** Where the prompt's events go (the connection that asked); none for the CLI. */
+  events?: ProtectEventSink;
 }
 
 /**

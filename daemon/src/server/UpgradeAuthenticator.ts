@@ -18,7 +18,8 @@ export class UpgradeAuthenticator {
   private readonly seen = new Map<string, number>();
 
   constructor(
-    private readonly store: PairingStore,
+    /** The pairings, once the device side is open (only a proof with a plausible shape waits for them). */
+    private readonly side: Promise<{ pairings: PairingStore }>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -35,7 +36,8 @@ export class UpgradeAuthenticator {
     const nowSeconds = Math.floor(this.now() / 1000);
     if (Math.abs(nowSeconds - proof.seconds) > WINDOW_SECONDS)
       return { kind: 'refused', reason: 'upgrade proof outside the clock window' };
-    const record = await this.store.get(proof.installId);
+    const { pairings } = await this.side;
+    const record = await pairings.get(proof.installId);
     if (!record || record.extensionOrigin !== extensionOrigin) return { kind: 'refused', reason: 'unknown install' };
     if (!(await verifyUpgradeMac(proof, record.secret, extensionOrigin)))
       return { kind: 'refused', reason: 'invalid upgrade proof' };

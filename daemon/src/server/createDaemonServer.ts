@@ -12,9 +12,8 @@ import type { Logger } from '../../../shared/node/createLogger.js';
 import { WS_SUBPROTOCOL } from '../../../shared/protocol/upgradeProof.js';
 import { MAX_MESSAGE_BYTES } from '../../../shared/protocol/version.js';
 import type { AuditLog } from '../audit/AuditLog.js';
-import type { AuthenticatorApi } from '../authenticator/AuthenticatorApi.js';
+import type { DeviceSide } from '../DeviceSide.js';
 import type { ExtensionPolicy } from '../pairing/loadDaemonConfig.js';
-import type { PairingStore } from '../pairing/PairingStore.js';
 import { PromptPairingGate } from '../pairing/PromptPairingGate.js';
 import { handleProtectHttp } from '../protect/handleProtectHttp.js';
 import type { ProtectQueue } from '../protect/ProtectQueue.js';
@@ -27,9 +26,12 @@ export interface DaemonServerOptions {
   port: number;
   listenIpv6?: boolean;
   policy: ExtensionPolicy;
-  store: PairingStore;
+  /**
+   * Opened in the background while the server starts listening: an upgrade's proof and every
+   * request wait for it, and a device side that failed to open answers each with its error.
+   */
+  side: Promise<Pick<DeviceSide, 'pairings' | 'authenticator'>>;
   queue: ProtectQueue;
-  authenticator: AuthenticatorApi;
   logger: Logger;
   audit?: AuditLog;
   clock?: () => Date;
@@ -65,7 +67,7 @@ export async function createDaemonServer(options: DaemonServerOptions): Promise<
     // The extension offers `keybound.v1` plus its proof; the browser requires one offer chosen back.
     handleProtocols: (offered) => (offered.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
   });
-  const upgradeAuth = new UpgradeAuthenticator(options.store, () => (options.clock?.() ?? new Date()).getTime());
+  const upgradeAuth = new UpgradeAuthenticator(options.side, () => (options.clock?.() ?? new Date()).getTime());
   const promptGate = new PromptPairingGate();
   /** Two pools: a hostile crowd without proofs can never crowd out a paired extension. */
   const authenticated = new Set<WebSocket>();
@@ -163,9 +165,8 @@ export async function createDaemonServer(options: DaemonServerOptions): Promise<
         preauthorized: false,
         ...(upgradeInstallId !== undefined ? { upgradeInstallId } : {}),
         promptGate,
-        store: options.store,
+        side: options.side,
         verifier: options.queue,
-        authenticator: options.authenticator,
         logger,
         ...(options.audit ? { audit: options.audit } : {}),
         ...(options.clock ? { clock: options.clock } : {}),

@@ -6,7 +6,7 @@ import type { ClientMessage } from '../../../shared/protocol/index.js';
 import type { AuthenticatorApi, RequestContext } from '../authenticator/AuthenticatorApi.js';
 
 /** The connection itself answers the handshake and `cancel` (it owns the requests' lifetimes). */
-type AppRequest = Exclude<ClientMessage, { type: 'hello' | 'pair' | 'auth' | 'cancel' }>;
+export type AppRequest = Exclude<ClientMessage, { type: 'hello' | 'pair' | 'auth' | 'cancel' }>;
 
 /** Runs an authenticated request; throws a KeyboundError on refusal. */
 export async function dispatchRequest(api: AuthenticatorApi, msg: AppRequest, ctx: RequestContext): Promise<unknown> {

@@ -18,21 +18,21 @@ import {
 } from '../../../shared/protocol/index.js';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { AuthenticatorApi } from '../authenticator/AuthenticatorApi.js';
+import type { DeviceSide } from '../DeviceSide.js';
 import { PairingHandshake } from '../pairing/PairingHandshake.js';
-import type { PairingStore } from '../pairing/PairingStore.js';
 import type { PromptPairingGate } from '../pairing/PromptPairingGate.js';
-import { attachProtectSink } from '../protect/protectEvents.js';
+import type { ProtectEventSink } from '../protect/ProtectEventSink.js';
 import type { UserVerifier } from '../protect/UserVerifier.js';
-import { dispatchRequest } from './dispatchRequest.js';
+import { type AppRequest, dispatchRequest } from './dispatchRequest.js';
 import { RateLimiter } from './RateLimiter.js';
 
 export interface ConnectionDeps {
   extensionOrigin: string;
   originBrowser?: 'chrome' | 'safari';
   preauthorized: boolean;
-  store: PairingStore;
+  /** The device side (pairings, authenticator); every request waits for it to be open. */
+  side: Promise<Pick<DeviceSide, 'pairings' | 'authenticator'>>;
   verifier: UserVerifier;
-  authenticator: AuthenticatorApi;
   logger: Logger;
   audit?: AuditLog;
   clock?: () => Date;
@@ -62,7 +62,6 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
   const closed = new AbortController();
   // Every pending request listens on this signal; the pending bound caps how many.
   setMaxListeners((deps.maxPending ?? MAX_PENDING_PER_CONNECTION) + 4, closed.signal);
-  const handshake = new PairingHandshake({ ...deps, logger: log, signal: closed.signal });
   const maxPending = deps.maxPending ?? MAX_PENDING_PER_CONNECTION;
   const rate = new RateLimiter(2 * (deps.messagesPerSecond ?? 50), deps.messagesPerSecond ?? 50);
   let pending = 0;
@@ -82,18 +81,20 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
   const refuse = (id: string, error: { code: string; message: string }) => {
     send({ type: 'result', id, ok: false, error });
   };
-  // Only a connection whose upgrade proved a pairing names its extension to Protect: that
-  // extension's native host may then fetch the approval URL; nobody on the WebSocket can.
-  const sink = {
+  // Protect's events for this connection's requests. Only a connection whose upgrade proved a
+  // pairing names its extension to Protect: that extension's native host may then fetch the
+  // approval URL; nobody on the WebSocket can.
+  const events: ProtectEventSink = {
     send,
     ...(deps.upgradeInstallId !== undefined ? { extensionOrigin: deps.extensionOrigin } : {}),
   };
-  attachProtectSink(closed.signal, sink);
+  /** Made with the first message, once the device side (its pairing store) is open. */
+  let handshake: PairingHandshake | undefined;
   // Each app request's own lifetime: the connection's, cut short by the requester's `cancel`.
   const inflight = new Map<string, AbortController>();
 
   const helloTimer = setTimeout(() => {
-    if (handshake.state === 'new') {
+    if ((handshake?.state ?? 'new') === 'new') {
       log.warn({ event: 'connection.hello_timeout', code: 'ERR_HANDSHAKE_REQUIRED' }, 'no hello in time');
       ws.close(1008, 'hello required');
     }
@@ -153,6 +154,14 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
   });
 
   async function handle(msg: ClientMessage): Promise<unknown> {
+    const side = await deps.side;
+    handshake ??= new PairingHandshake({
+      ...deps,
+      store: side.pairings,
+      logger: log,
+      signal: closed.signal,
+      events,
+    });
     switch (msg.type) {
       case 'hello':
         return handshake.hello(msg);
@@ -165,17 +174,16 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
           throw new ChannelError('ERR_HANDSHAKE_REQUIRED', 'Authenticate first: send hello, then auth or pair.');
         }
         if (msg.type === 'cancel') return cancel(msg.requestId);
-        return dispatchWithLifetime(msg);
+        return dispatchWithLifetime(side.authenticator, msg, handshake.browser);
     }
   }
 
-  async function dispatchWithLifetime(msg: Exclude<ClientMessage, { type: 'hello' | 'pair' | 'auth' | 'cancel' }>) {
+  async function dispatchWithLifetime(api: AuthenticatorApi, msg: AppRequest, browser: string) {
     const own = new AbortController();
     const signal = AbortSignal.any([closed.signal, own.signal]);
-    attachProtectSink(signal, sink);
     inflight.set(msg.id, own);
     try {
-      return await dispatchRequest(deps.authenticator, msg, { requestId: msg.id, browser: handshake.browser, signal });
+      return await dispatchRequest(api, msg, { requestId: msg.id, browser, signal, events });
     } finally {
       inflight.delete(msg.id);
     }
