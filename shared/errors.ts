@@ -3,6 +3,8 @@
  * {@link ErrorCode}; callers `switch (err.code)`. The wire carries `{ code, message }` only —
  * never a stack. Programmer misuse throws `TypeError` instead (see STYLE.md).
  */
+import type { z } from 'zod';
+import type { wireError } from './protocol/common.js';
 
 /** Failures of the extension ⇄ daemon channel and of any message boundary. */
 export type ChannelErrorCode =
@@ -128,11 +130,12 @@ export type ErrorCode =
   | DeviceErrorCode
   | PortalErrorCode;
 
-/** The shape of an error on every wire: a code and a sentence a person can act on. */
-export interface WireError {
-  code: ErrorCode;
-  message: string;
-}
+/**
+ * The shape of an error on every wire: a code and a sentence a person can act on. Its schema is
+ * `wireError` (protocol/common.ts); a code received from another part may be one this build does
+ * not know, hence `string`.
+ */
+export type WireError = z.infer<typeof wireError>;
 
 /** Base class: sets `code`, `name` and `cause`. Subclasses name the family. */
 export class KeyboundError extends Error {
@@ -145,7 +148,7 @@ export class KeyboundError extends Error {
   }
 
   /** What crosses a boundary: `{ code, message }`, never the stack or the cause. */
-  toWire(): WireError {
+  toWire(): { code: ErrorCode; message: string } {
     return { code: this.code, message: this.message };
   }
 }

@@ -4,6 +4,7 @@ export * from './messages.js';
 export * from './pageApi.js';
 export * from './pairingProof.js';
 export * from './parseMessage.js';
+export * from './results.js';
 export * from './upgradeProof.js';
 export * from './version.js';
 export * from './webauthnJson.js';

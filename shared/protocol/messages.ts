@@ -11,12 +11,8 @@
 import { z } from 'zod';
 import { base64url, knownCredentialIds, origin, requestId, rpId, wireError } from './common.js';
 import { deviceSummary, eligibility } from './device.js';
-import {
-  authenticationResponseJSON,
-  creationOptionsJSON,
-  registrationResponseJSON,
-  requestOptionsJSON,
-} from './webauthnJson.js';
+import { registrationResult, signInResult } from './results.js';
+import { creationOptionsJSON, requestOptionsJSON } from './webauthnJson.js';
 
 const req = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), id: requestId, ...shape }).strict();
@@ -107,6 +103,8 @@ export const clientMessage = z.discriminatedUnion('type', [
 export type ClientMessage = z.infer<typeof clientMessage>;
 export type RequestType = ClientMessage['type'];
 export type RequestOf<T extends RequestType> = Extract<ClientMessage, { type: T }>;
+/** A request's parameters: the message without its envelope (`type`, `id`). */
+export type PayloadOf<T extends RequestType> = Omit<RequestOf<T>, 'type' | 'id'>;
 
 /** A Protect account as listed in Protect's Accounts tab. */
 export const account = z.discriminatedUnion('kind', [
@@ -164,8 +162,8 @@ export const resultSchemas = {
       orphaned: z.boolean().optional(),
     })
     .strict(),
-  register: z.object({ credential: registrationResponseJSON, deviceStatement: z.string().max(8192) }).strict(),
-  signIn: z.object({ credential: authenticationResponseJSON }).strict(),
+  register: registrationResult,
+  signIn: signInResult,
   'accounts.list': z.object({ accounts: z.array(account).max(20_000) }).strict(),
   'accounts.show': z.object({ account }).strict(),
   'accounts.delete': z.object({ deleted: z.literal(true) }).strict(),

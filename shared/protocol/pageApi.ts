@@ -10,12 +10,8 @@
 import { z } from 'zod';
 import { knownCredentialIds, rpId, wireError } from './common.js';
 import { deviceSummary, eligibility } from './device.js';
-import {
-  authenticationResponseJSON,
-  creationOptionsJSON,
-  registrationResponseJSON,
-  requestOptionsJSON,
-} from './webauthnJson.js';
+import { registrationResult, signInResult } from './results.js';
+import { creationOptionsJSON, requestOptionsJSON } from './webauthnJson.js';
 
 export const PAGE_API_VERSION = 1 as const;
 
@@ -62,8 +58,8 @@ export const pageResults = {
       orphaned: z.boolean().optional(),
     })
     .strict(),
-  register: z.object({ credential: registrationResponseJSON, deviceStatement: z.string().max(8192) }).strict(),
-  signIn: z.object({ credential: authenticationResponseJSON }).strict(),
+  register: registrationResult,
+  signIn: signInResult,
 } satisfies Record<PageRequestType, z.ZodType>;
 export type PageResultOf<T extends PageRequestType> = z.infer<(typeof pageResults)[T]>;
 

@@ -8,8 +8,7 @@
 import { defaultCrypto } from '../../../shared/crypto/index.js';
 import { createDeviceStatement } from '../../../shared/device/createDeviceStatement.js';
 import { AuthenticatorError, toWireError } from '../../../shared/errors.js';
-import type { ResultOf } from '../../../shared/protocol/index.js';
-import type { CreationOptionsJSON } from '../../../shared/protocol/webauthnJson.js';
+import type { PayloadOf, ResultOf } from '../../../shared/protocol/index.js';
 import { fromBase64url, toBase64url } from '../../../shared/webauthn/base64url.js';
 import { COSE_ALG_ES256, createRegistrationResponse } from '../../../shared/webauthn/createRegistrationResponse.js';
 import { resolveRpId } from '../../../shared/webauthn/resolveRpId.js';
@@ -25,7 +24,7 @@ import { nodeSha256 } from './nodeSha256.js';
 
 export async function registerCredential(
   deps: AuthenticatorDeps,
-  req: { origin: string; options: CreationOptionsJSON },
+  req: PayloadOf<'register'>,
   ctx: RequestContext,
 ): Promise<ResultOf<'register'>> {
   const crypto = deps.crypto ?? defaultCrypto;
@@ -143,7 +142,7 @@ export async function registerCredential(
  * authenticatorMakeCredential replaces a credential of the same RP and user handle, and by name,
  * since a user the admin re-created keeps the email but gets a new handle.
  */
-function orphansOf(deps: AuthenticatorDeps, rpId: string, options: CreationOptionsJSON) {
+function orphansOf(deps: AuthenticatorDeps, rpId: string, options: PayloadOf<'register'>['options']) {
   const byName = deps.credentials.listByUser(rpId, options.user.name);
   const byHandle = deps.credentials.listByUserHandle(rpId, options.user.id);
   const all = new Map([...byName, ...byHandle].map((c) => [c.credentialId, c]));

@@ -6,7 +6,7 @@
  */
 import { defaultCrypto } from '../../../shared/crypto/index.js';
 import { AuthenticatorError, toWireError } from '../../../shared/errors.js';
-import type { ResultOf } from '../../../shared/protocol/index.js';
+import type { PayloadOf, ResultOf } from '../../../shared/protocol/index.js';
 import type { RequestOptionsJSON } from '../../../shared/protocol/webauthnJson.js';
 import { fromBase64url } from '../../../shared/webauthn/base64url.js';
 import { createAuthenticationResponse } from '../../../shared/webauthn/createAuthenticationResponse.js';
@@ -19,7 +19,7 @@ import { nodeSha256 } from './nodeSha256.js';
 
 export async function signInWithCredential(
   deps: AuthenticatorDeps,
-  req: { origin: string; options: RequestOptionsJSON },
+  req: PayloadOf<'signIn'>,
   ctx: RequestContext,
 ): Promise<ResultOf<'signIn'>> {
   const crypto = deps.crypto ?? defaultCrypto;

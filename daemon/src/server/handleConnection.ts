@@ -183,7 +183,7 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
     const signal = AbortSignal.any([closed.signal, own.signal]);
     inflight.set(msg.id, own);
     try {
-      return await dispatchRequest(api, msg, { requestId: msg.id, browser, signal, events });
+      return await dispatchRequest(api, msg.type, msg, { requestId: msg.id, browser, signal, events });
     } finally {
       inflight.delete(msg.id);
     }

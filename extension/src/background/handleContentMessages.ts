@@ -7,7 +7,6 @@ import type { WireError } from '../../../shared/errors.js';
 import type { PageResultOf } from '../../../shared/protocol/pageApi.js';
 import type { ChannelHandlers } from '../messaging/createChannelReceiver.js';
 import { type DaemonClient, PROTECT_REQUEST_TIMEOUT_MS } from './daemon/DaemonClient.js';
-import type { RemoteError } from './daemon/DaemonConnection.js';
 import type { SenderContext } from './interpretSender.js';
 import type { OrphanedRegistrations } from './OrphanedRegistrations.js';
 import type { PageCeremonies } from './PageCeremonies.js';
@@ -28,7 +27,7 @@ export interface ContentHandlerDeps {
   pairingGraceMs?: number;
 }
 
-const err = (error: WireError | RemoteError) => ({ ok: false as const, error });
+const err = (error: WireError) => ({ ok: false as const, error });
 
 /** Builds the handlers; `context` is the interpreted sender of each message. */
 export function handleContentMessages(deps: ContentHandlerDeps): ChannelHandlers<'content:background', ContentContext> {
@@ -75,7 +74,7 @@ export function handleContentMessages(deps: ContentHandlerDeps): ChannelHandlers
   };
 }
 
-type StatusAnswer = { ok: true; result: PageResultOf<'status'> } | { ok: false; error: WireError | RemoteError };
+type StatusAnswer = { ok: true; result: PageResultOf<'status'> } | { ok: false; error: WireError };
 
 async function status(
   deps: ContentHandlerDeps,

@@ -68,7 +68,7 @@ export function toPageAnswer(raw: unknown): PageAnswer {
   const code = answer.error?.code;
   const message = answer.error?.message;
   if (answer.ok === false && typeof code === 'string' && typeof message === 'string') {
-    return { ok: false, error: { code: code as WireError['code'], message } };
+    return { ok: false, error: { code, message } };
   }
   return unexpected;
 }

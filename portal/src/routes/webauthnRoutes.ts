@@ -9,7 +9,7 @@ import { generateAuthenticationOptions, generateRegistrationOptions } from '@sim
 import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { PortalError } from '../../../shared/errors.js';
-import { authenticationResponseJSON, registrationResponseJSON } from '../../../shared/protocol/webauthnJson.js';
+import { registrationResult, signInResult } from '../../../shared/protocol/results.js';
 import { fromBase64url } from '../../../shared/webauthn/base64url.js';
 import { completeSignIn } from '../auth/completeSignIn.js';
 import { requireCsrf } from '../auth/requireCsrf.js';
@@ -26,10 +26,9 @@ import { SUPPORTED_ALGORITHMS, verifyDeviceRegistration } from '../verify/verify
 import { verifyDeviceSignIn } from '../verify/verifyDeviceSignIn.js';
 
 const empty = z.object({}).strict();
-const registrationBody = z
-  .object({ credential: registrationResponseJSON, deviceStatement: z.string().max(8192).optional() })
-  .strict();
-const authenticationBody = z.object({ credential: authenticationResponseJSON }).strict();
+/** What the page posts is the extension's result; a device without the agent posts no statement. */
+const registrationBody = registrationResult.partial({ deviceStatement: true });
+const authenticationBody = signInResult;
 
 export function webauthnRoutes(ctx: PortalContext): Router {
   const router = Router();

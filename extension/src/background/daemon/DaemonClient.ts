@@ -8,19 +8,12 @@
  * request simply connects again.
  */
 
-import type { RequestType, ResultOf } from '../../../../shared/protocol/messages.js';
+import type { WireError } from '../../../../shared/errors.js';
+import type { PayloadOf, RequestType, ResultOf } from '../../../../shared/protocol/messages.js';
 import { computeUpgradeProof, WS_SUBPROTOCOL } from '../../../../shared/protocol/upgradeProof.js';
 import { PROTECT_TIMEOUT_MS, SUPPORTED_PROTOCOL_VERSIONS } from '../../../../shared/protocol/version.js';
 import { fromBase64url } from '../../../../shared/webauthn/base64url.js';
-import {
-  DaemonConnection,
-  type DaemonEvent,
-  type Log,
-  type Outcome,
-  type PayloadOf,
-  type RemoteError,
-  type WebSocketLike,
-} from './DaemonConnection.js';
+import { DaemonConnection, type DaemonEvent, type Log, type Outcome, type WebSocketLike } from './DaemonConnection.js';
 import type { NativeHostApi } from './NativeHost.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'pairing' | 'connected' | 'unavailable';
@@ -59,7 +52,7 @@ export const PROTECT_REQUEST_TIMEOUT_MS = PROTECT_TIMEOUT_MS + 15_000;
 const OPEN_TIMEOUT_MS = 3_000;
 
 class HandshakeFailure extends Error {
-  constructor(readonly error: RemoteError) {
+  constructor(readonly error: WireError) {
     super(error.message);
   }
 }
@@ -67,7 +60,7 @@ class HandshakeFailure extends Error {
 export class DaemonClient {
   state: ConnectionState = 'idle';
   /** The last reason the daemon could not be used, for the popup. */
-  problem: RemoteError | undefined;
+  problem: WireError | undefined;
   private connection: DaemonConnection | undefined;
   private connecting: Promise<DaemonConnection> | undefined;
   private keepAlive: ReturnType<typeof setInterval> | undefined;
@@ -229,7 +222,7 @@ export class DaemonClient {
   }
 }
 
-function unavailable(port: number | undefined): RemoteError {
+function unavailable(port: number | undefined): WireError {
   return {
     code: 'ERR_DAEMON_UNAVAILABLE',
     message: `The Keybound daemon is not reachable${port === undefined ? '' : ` on 127.0.0.1:${port}`}. Start it (keybound daemon, or its service), then try again.`,

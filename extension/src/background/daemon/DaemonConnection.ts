@@ -3,23 +3,20 @@
  * checked in the fixed order (size → JSON.parse → `daemonMessage` → the request type's result
  * schema) before anyone sees it. Invalid frames are logged and dropped; nothing throws out.
  */
-import type { z } from 'zod';
-import type { wireError } from '../../../../shared/protocol/common.js';
+import type { WireError } from '../../../../shared/errors.js';
 import {
   daemonMessage,
+  type PayloadOf,
   type ProtectDoneEvent,
   type ProtectRequestEvent,
-  type RequestOf,
   type RequestType,
   type ResultOf,
   resultSchemas,
 } from '../../../../shared/protocol/messages.js';
 import { parseMessage } from '../../../../shared/protocol/parseMessage.js';
 
-export type RemoteError = z.infer<typeof wireError>;
-export type Outcome<T> = { ok: true; result: T } | { ok: false; error: RemoteError };
+export type Outcome<T> = { ok: true; result: T } | { ok: false; error: WireError };
 export type DaemonEvent = ProtectRequestEvent | ProtectDoneEvent;
-export type PayloadOf<T extends RequestType> = Omit<RequestOf<T>, 'type' | 'id'>;
 
 /** The parts of the WHATWG WebSocket we use (the browser's, or `ws` in Node tests). */
 export interface WebSocketLike {
