@@ -12,6 +12,11 @@ import { openDatabase, type PortalDb } from './db/openDatabase.js';
 import { oidcMigrations } from './oidc/oidcMigrations.js';
 import type { Clock, PortalConfig, PortalContext } from './PortalContext.js';
 import { resolvePortalConfig } from './resolvePortalConfig.js';
+import {
+  type OutboxDelivery,
+  type OutboxDeliveryOptions,
+  startOutboxDelivery,
+} from './revocation/startOutboxDelivery.js';
 import { HashingBudget, type HashingBudgetOptions } from './security/HashingBudget.js';
 import { dummyPasswordHash } from './security/passwordHash.js';
 import { purgeExpired } from './store/sessions.js';
@@ -34,6 +39,8 @@ export interface StartPortalOptions {
   hashing?: HashingBudgetOptions;
   /** PEM bundle of TPM manufacturer certificates trusted for device attestation (issue 10). */
   tpmRoots?: string;
+  /** Revocation notices to SSO apps: poll and retry timing (defaults: DEFAULT_OUTBOX_DELIVERY). */
+  revocationDelivery?: Partial<OutboxDeliveryOptions>;
 }
 
 export interface RunningPortal {
@@ -70,6 +77,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
   }
   const port = (server.address() as AddressInfo).port;
   let ctx: PortalContext;
+  let delivery: OutboxDelivery;
   try {
     const config = resolvePortalConfig({
       port,
@@ -81,8 +89,14 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     // Compute the unknown-email stand-in hash now, not during the first unknown email's check.
     void dummyPasswordHash();
     await purgeExpired(db, clock());
-    const { app } = await createPortalApp(ctx, options.extensionDir ? { extensionDir: options.extensionDir } : {});
+    const { app, oidc } = await createPortalApp(
+      ctx,
+      options.extensionDir ? { extensionDir: options.extensionDir } : {},
+    );
     server.on('request', app);
+    // Back-channel logout and CAEP notices queued by revocations (here, by the admin CLI, or
+    // before a restart) are sent from here.
+    delivery = startOutboxDelivery(ctx, oidc.provider, options.revocationDelivery);
   } catch (err) {
     server.close();
     await db.close();
@@ -106,7 +120,9 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
     closing ??= new Promise<void>((resolve) => {
       clearInterval(purge);
       server.close(() => {
-        db.close()
+        delivery
+          .stop()
+          .then(() => db.close())
           .catch((err: unknown) => options.logger.warn({ event: 'portal.close-failed', err }, 'store did not close'))
           .finally(() => {
             options.logger.info({ event: 'portal.stopped' }, 'portal stopped');

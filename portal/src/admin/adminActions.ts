@@ -6,6 +6,7 @@
 import { PortalError } from '../../../shared/errors.js';
 import type { PortalDb, SqlRunner } from '../db/PortalDb.js';
 import { postureReport } from '../posture/postureReport.js';
+import { enqueueRevocation } from '../revocation/enqueueRevocation.js';
 import { hashPassword } from '../security/passwordHash.js';
 import { newTotpSecret, totpUri } from '../security/totp.js';
 import { audit, listAudit } from '../store/audit.js';
@@ -171,13 +172,25 @@ async function postureSummary(db: PortalDb, orgId: string, deviceId: string, now
     : failing.map((o) => `${o.rule} ${o.state} (${o.blocking ? 'blocked' : o.mode})`).join(', ');
 }
 
-/** Revokes a device: its sessions lose trust at once and its credentials stop signing in. */
+/**
+ * Revokes a device: its sessions lose trust at once, its credentials stop signing in, its portal
+ * sessions end at their next refresh, and the SSO apps are told (back-channel logout, CAEP), in
+ * the same transaction as the revocation (revocation/enqueueRevocation.ts).
+ */
 export async function deviceRevoke(db: PortalDb, now: number, id: string) {
   const device = await getDevice(db, id);
   if (!device) throw new PortalError('ERR_NOT_FOUND', `No device "${id}"`);
-  if (!(await revokeDevice(db, id, now))) throw new PortalError('ERR_CONFLICT', `Device "${id}" is already revoked`);
-  await audit(db, { event: 'admin.device.revoke', actor: ACTOR, orgId: device.orgId, deviceId: id }, now);
-  return { id, revoked: true };
+  const notified = await db.transaction(async (tx) => {
+    if (!(await revokeDevice(tx, id, now))) throw new PortalError('ERR_CONFLICT', `Device "${id}" is already revoked`);
+    await audit(tx, { event: 'admin.device.revoke', actor: ACTOR, orgId: device.orgId, deviceId: id }, now);
+    return enqueueRevocation(tx, { kind: 'device-revoked', orgId: device.orgId, deviceId: id }, now);
+  });
+  return {
+    id,
+    revoked: true,
+    appSessionsRevoked: notified.grants,
+    noticesQueued: notified.backchannelLogout + notified.caep,
+  };
 }
 
 export async function credentialList(db: PortalDb) {
@@ -192,25 +205,47 @@ export async function credentialList(db: PortalDb) {
   }));
 }
 
-/** Deletes a credential: sessions made with it lose trust at once; the device must register again. */
+/**
+ * Deletes a credential: sessions made with it lose trust at once and end at their next refresh;
+ * the device must register again; the SSO apps' sessions from it are revoked and the apps told.
+ */
 export async function credentialDelete(db: PortalDb, now: number, id: string) {
   const credential = await getCredential(db, id);
   if (!credential) throw new PortalError('ERR_NOT_FOUND', `No credential "${id}"`);
-  await deleteCredential(db, id);
   const user = await getUser(db, credential.userId);
-  await audit(
-    db,
-    {
-      event: 'admin.credential.delete',
-      actor: ACTOR,
-      orgId: user?.orgId ?? null,
-      userId: credential.userId,
-      deviceId: credential.deviceId,
-      details: { credentialId: id },
-    },
-    now,
-  );
-  return { id, deleted: true };
+  const notified = await db.transaction(async (tx) => {
+    if (!(await deleteCredential(tx, id))) throw new PortalError('ERR_NOT_FOUND', `No credential "${id}"`);
+    await audit(
+      tx,
+      {
+        event: 'admin.credential.delete',
+        actor: ACTOR,
+        orgId: user?.orgId ?? null,
+        userId: credential.userId,
+        deviceId: credential.deviceId,
+        details: { credentialId: id },
+      },
+      now,
+    );
+    if (!user) return { grants: 0, backchannelLogout: 0, caep: 0 };
+    return enqueueRevocation(
+      tx,
+      {
+        kind: 'credential-deleted',
+        orgId: user.orgId,
+        credentialId: id,
+        userId: credential.userId,
+        deviceId: credential.deviceId,
+      },
+      now,
+    );
+  });
+  return {
+    id,
+    deleted: true,
+    appSessionsRevoked: notified.grants,
+    noticesQueued: notified.backchannelLogout + notified.caep,
+  };
 }
 
 /** `since`: epoch ms, an ISO date, or a duration back from now (`30m`, `2h`, `7d`). */

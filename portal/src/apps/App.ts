@@ -13,6 +13,8 @@ export interface App {
   launchUrl: string;
   /** Only sessions from trusted devices may open it when the organisation has Device Trust on. */
   protected: boolean;
+  /** Where the app takes OIDC Back-Channel Logout tokens, or null (no back-channel logout). */
+  backchannelLogoutUri: string | null;
   createdAt: number;
 }
 
@@ -26,6 +28,7 @@ export interface AppRow {
   redirect_uris: string;
   launch_url: string;
   protected: number;
+  backchannel_logout_uri: string | null;
   created_at: number;
 }
 
@@ -40,6 +43,7 @@ export function toApp(row: AppRow): App {
     redirectUris: JSON.parse(row.redirect_uris) as string[],
     launchUrl: row.launch_url,
     protected: row.protected === 1,
+    backchannelLogoutUri: row.backchannel_logout_uri ?? null,
     createdAt: row.created_at,
   };
 }

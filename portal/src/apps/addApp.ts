@@ -22,6 +22,8 @@ export async function addApp(
     protected?: boolean;
     public?: boolean;
     launchUrl?: string;
+    /** OIDC Back-Channel Logout endpoint (https, or http on localhost). */
+    backchannelLogoutUri?: string;
     now?: number;
   },
 ): Promise<{ app: App; clientSecret?: string }> {
@@ -39,6 +41,10 @@ export async function addApp(
     input.launchUrl ?? `${new URL(redirectUris[0] as string).origin}/`,
     'Launch URL',
   );
+  const backchannelLogoutUri =
+    input.backchannelLogoutUri === undefined
+      ? null
+      : validateRedirectUri(input.backchannelLogoutUri, 'Back-channel logout URI');
   if (await findAppByName(db, input.orgId, name))
     throw new PortalError('ERR_CONFLICT', `An app named "${name}" already exists`);
 
@@ -46,8 +52,8 @@ export async function addApp(
   const id = randomId('app');
   const clientId = randomId('kbc');
   await db.run(
-    `INSERT INTO apps (id, org_id, name, client_id, client_secret_hash, redirect_uris, launch_url, protected, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO apps (id, org_id, name, client_id, client_secret_hash, redirect_uris, launch_url, protected, backchannel_logout_uri, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       id,
       input.orgId,
@@ -57,6 +63,7 @@ export async function addApp(
       JSON.stringify(redirectUris),
       launchUrl,
       input.protected ? 1 : 0,
+      backchannelLogoutUri,
       input.now ?? Date.now(),
     ],
   );

@@ -4,13 +4,15 @@
  * by `adminAddApp` and never stored or logged in clear.
  */
 
+import { PortalError } from '../../../shared/errors.js';
 import { resolveOrganisation } from '../admin/adminActions.js';
 import type { PortalDb } from '../db/PortalDb.js';
 import { audit } from '../store/audit.js';
 import { getOrganisation } from '../store/organisations.js';
 import { addApp } from './addApp.js';
 import { assignApp } from './assignApp.js';
-import { listApps, listAssignees } from './findApp.js';
+import { findAppByName, listApps, listAssignees } from './findApp.js';
+import { updateApp } from './updateApp.js';
 
 const ACTOR = 'admin:cli';
 
@@ -23,6 +25,7 @@ export async function adminAddApp(
     protected?: boolean;
     public?: boolean;
     launchUrl?: string;
+    backchannelLogoutUri?: string;
     orgName?: string;
   },
 ) {
@@ -35,6 +38,7 @@ export async function adminAddApp(
       protected: Boolean(input.protected),
       public: Boolean(input.public),
       ...(input.launchUrl ? { launchUrl: input.launchUrl } : {}),
+      ...(input.backchannelLogoutUri ? { backchannelLogoutUri: input.backchannelLogoutUri } : {}),
       now,
     });
     await audit(
@@ -48,6 +52,7 @@ export async function adminAddApp(
           clientId: added.app.clientId,
           protected: added.app.protected,
           public: !added.app.confidential,
+          backchannelLogoutUri: added.app.backchannelLogoutUri,
         },
       },
       now,
@@ -63,6 +68,59 @@ export async function adminAddApp(
     redirectUris: app.redirectUris,
     launchUrl: app.launchUrl,
     protected: app.protected,
+    backchannelLogoutUri: app.backchannelLogoutUri,
+  };
+}
+
+/**
+ * Changes an app: its back-channel logout URI (`null` removes it), start URL, protection. Audited;
+ * no secret is touched here.
+ */
+export async function adminUpdateApp(
+  db: PortalDb,
+  now: number,
+  input: {
+    name: string;
+    backchannelLogoutUri?: string | null;
+    launchUrl?: string;
+    protected?: boolean;
+    orgName?: string;
+  },
+) {
+  const org = await resolveOrganisation(db, now, input.orgName);
+  const existing = await findAppByName(db, org.id, input.name.trim());
+  if (!existing) throw new PortalError('ERR_NOT_FOUND', `No app named "${input.name}"`);
+  const { app } = await db.transaction(async (tx) => {
+    const updated = await updateApp(tx, existing.clientId, {
+      ...(input.backchannelLogoutUri !== undefined ? { backchannelLogoutUri: input.backchannelLogoutUri } : {}),
+      ...(input.launchUrl !== undefined ? { launchUrl: input.launchUrl } : {}),
+      ...(input.protected !== undefined ? { protected: input.protected } : {}),
+    });
+    await audit(
+      tx,
+      {
+        event: 'admin.app.update',
+        actor: ACTOR,
+        orgId: org.id,
+        details: {
+          app: updated.app.name,
+          clientId: updated.app.clientId,
+          protected: updated.app.protected,
+          launchUrl: updated.app.launchUrl,
+          backchannelLogoutUri: updated.app.backchannelLogoutUri,
+        },
+      },
+      now,
+    );
+    return updated;
+  });
+  return {
+    name: app.name,
+    organisation: org.name,
+    clientId: app.clientId,
+    launchUrl: app.launchUrl,
+    protected: app.protected,
+    backchannelLogoutUri: app.backchannelLogoutUri,
   };
 }
 
@@ -105,6 +163,7 @@ export async function adminListApps(db: PortalDb, now: number, orgName?: string)
       protected: app.protected,
       redirectUris: app.redirectUris,
       launchUrl: app.launchUrl,
+      backchannelLogoutUri: app.backchannelLogoutUri,
       assignedTo: await listAssignees(db, app.id),
       createdAt: new Date(app.createdAt).toISOString(),
     });

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { readSecretOrExit } from '../../../shared/node/readSecret.js';
 import { registerAppCommands } from './appCommands.js';
 import { runAdmin, table } from './runAdmin.js';
+import { registerSsfCommands } from './ssfCommands.js';
 
 const actions = () => import('../admin/adminActions.js');
 
@@ -272,6 +273,8 @@ export function registerAdminCommands(program: Command): void {
 
   // SSO apps: `admin app add|assign|list` (the OIDC part's portal/src/cli/appCommands.ts).
   registerAppCommands(admin);
+  // Where CAEP events go: `admin ssf receiver add|list|remove` (revocation to SSO apps, issue 11).
+  registerSsfCommands(admin);
 }
 
 /** `tpm (Infineon SLB9670)` or `software`, for the device table. */

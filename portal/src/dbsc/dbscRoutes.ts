@@ -32,6 +32,7 @@ import { getUser } from '../store/users.js';
 import { refreshSecondsFor } from './checkSessionBinding.js';
 import { DBSC_REFRESH_PATH, DBSC_REGISTER_PATH } from './offerBoundSession.js';
 import { reevaluateOnRefresh } from './reevaluateOnRefresh.js';
+import { revokeForPosture } from './revokeForPosture.js';
 import { sessionInstructions } from './sessionInstructions.js';
 import { terminateBoundSession } from './terminateBoundSession.js';
 import { MAX_DBSC_PROOF_CHARS, verifyDbscProof } from './verifyDbscProof.js';
@@ -194,6 +195,9 @@ export function dbscRoutes(ctx: PortalContext): Router {
     const standing = await reevaluateOnRefresh(ctx, { session, bound, payload: verified.payload, jti: verified.jti });
     if (!standing.ok) {
       await terminateBoundSession(ctx, bound, standing.reason);
+      // A device that fell out of policy: the SSO apps' sessions from it end too (revoking the
+      // device or deleting the credential already told them, in the admin's transaction).
+      if (standing.code === 'ERR_POSTURE_BLOCKED') await revokeForPosture(ctx, bound, standing.reason);
       return refuse(res, standing.code, standing.message, facts);
     }
     const seconds = await refreshSecondsFor(ctx, bound.userId);

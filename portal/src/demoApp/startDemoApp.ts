@@ -1,8 +1,10 @@
 /**
  * The demo SSO app: a tiny relying party (openid-client 6) on 127.0.0.1 that signs users in
  * through the portal with the authorization code flow, PKCE (S256), state and nonce, then shows
- * who signed in, how (`amr`, `acr`) and whether the device was trusted. In-memory state only: it
- * exists for the demo and the tests, not as a model of session storage.
+ * who signed in, how (`amr`, `acr`) and whether the device was trusted. It also takes the portal's
+ * revocation notices (demoReceiver.ts): `POST /backchannel-logout` (OIDC Back-Channel Logout) and
+ * `POST /ssf/events` (CAEP SETs, RFC 8935 push), each ending the local sessions they name.
+ * In-memory state only: it exists for the demo and the tests, not as a model of session storage.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,6 +13,7 @@ import * as client from 'openid-client';
 import type { Logger } from '../../../shared/node/createLogger.js';
 import { parseCookies } from '../http/cookies.js';
 import { type DemoUser, demoErrorPage, demoSignedInPage, demoStartPage } from './demoPages.js';
+import { createDemoReceiver, type ReceivedNotice } from './demoReceiver.js';
 
 export interface StartDemoAppOptions {
   /** 0 picks a free port. */
@@ -30,6 +33,14 @@ export interface DemoApp {
   origin: string;
   /** `<origin>/callback`: register it as the app's redirect URI. */
   redirectUri: string;
+  /** `<origin>/backchannel-logout`: register it as the app's back-channel logout URI. */
+  backchannelLogoutUri: string;
+  /** `<origin>/ssf/events`: register it as an SSF push receiver tied to this app. */
+  ssfEndpoint: string;
+  /** Verified revocation notices received (newest last, at most 100). */
+  received(): readonly ReceivedNotice[];
+  /** Local sessions now signed in. */
+  sessionCount(): number;
   setClient(clientId: string, clientSecret?: string): void;
   close(): Promise<void>;
 }
@@ -37,6 +48,7 @@ export interface DemoApp {
 const TX_COOKIE = 'kb_demo_tx';
 const SESSION_COOKIE = 'kb_demo_session';
 const MAX_ENTRIES = 1000;
+const MAX_NOTICE_BYTES = 16 * 1024;
 const TX_TTL_MS = 10 * 60_000;
 
 interface Transaction {
@@ -53,7 +65,7 @@ export async function startDemoApp(options: StartDemoAppOptions): Promise<DemoAp
   let clientSecret = options.clientSecret;
   let config: client.Configuration | undefined;
   const transactions = new Map<string, Transaction>();
-  const sessions = new Map<string, DemoUser>();
+  const sessions = new Map<string, DemoUser & { sid?: string }>();
   let origin = '';
 
   const remember = <T>(map: Map<string, T>, value: T): string => {
@@ -140,12 +152,76 @@ export async function startDemoApp(options: StartDemoAppOptions): Promise<DemoAp
       deviceTrusted: claims.device_trusted === true,
       authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined,
     };
-    const sessionId = remember(sessions, user);
+    // The portal's session id for this app: back-channel logout and CAEP name it to end this session.
+    const sid = typeof claims.sid === 'string' ? claims.sid : undefined;
+    const sessionId = remember(sessions, sid ? { ...user, sid } : user);
     logger.info({ event: 'demo.signin', amr: user.amr, deviceTrusted: user.deviceTrusted }, 'demo app sign-in');
     send(res, 303, '', {
       Location: '/',
       'Set-Cookie': [cookie(TX_COOKIE, '', 0), cookie(SESSION_COOKIE, sessionId, 3600)],
     });
+  };
+
+  const receiver = createDemoReceiver({
+    issuer: options.issuer,
+    jwksUri: async () => {
+      const jwksUri = (await getConfig()).serverMetadata().jwks_uri;
+      if (!jwksUri) throw new Error('the portal publishes no jwks_uri');
+      return jwksUri;
+    },
+    clientId: () => clientId,
+    endSessions: (sub, sid) => {
+      let ended = 0;
+      for (const [id, s] of sessions) {
+        if (s.sub === sub && (sid === undefined || s.sid === sid)) {
+          sessions.delete(id);
+          ended += 1;
+        }
+      }
+      logger.info(
+        { event: 'demo.sessions_ended', ended, bySid: sid !== undefined },
+        'demo app sessions ended by the portal',
+      );
+      return ended;
+    },
+  });
+
+  const readBody = (req: IncomingMessage): Promise<string | undefined> =>
+    new Promise((resolve, reject) => {
+      let size = 0;
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_NOTICE_BYTES) {
+          resolve(undefined);
+          req.destroy();
+        } else chunks.push(chunk);
+      });
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('error', reject);
+    });
+
+  /** The two notice endpoints: POST only, bodies capped, JSON answers. */
+  const notice = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const json = (status: number, body?: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      res.end(body === undefined ? '' : JSON.stringify(body));
+    };
+    if (req.method !== 'POST') return json(405, { err: 'invalid_request', description: 'POST only' });
+    const body = await readBody(req);
+    if (body === undefined) return json(413, { err: 'invalid_request', description: 'too large' });
+    let answer: Awaited<ReturnType<typeof receiver.pushedSet>>;
+    try {
+      answer =
+        path === '/backchannel-logout'
+          ? await receiver.backchannelLogout(new URLSearchParams(body))
+          : await receiver.pushedSet(req.headers['content-type'], body);
+    } catch {
+      // The portal's keys could not be fetched: not the notice's fault, so ask for a retry.
+      answer = { status: 503, body: { err: 'temporarily_unavailable', description: 'try again later' } };
+    }
+    logger.info({ event: 'demo.notice', path, status: answer.status }, 'demo app revocation notice');
+    json(answer.status, answer.body);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -157,6 +233,10 @@ export async function startDemoApp(options: StartDemoAppOptions): Promise<DemoAp
     }
     const url = new URL(req.url ?? '/', origin);
     const cookies = parseCookies(req.headers.cookie);
+    if (url.pathname === '/backchannel-logout' || url.pathname === '/ssf/events') {
+      await notice(req, res, url.pathname);
+      return;
+    }
     if (req.method !== 'GET') {
       send(res, 405, demoErrorPage(405, 'Only GET is served here.'), { Allow: 'GET' });
       return;
@@ -204,6 +284,10 @@ export async function startDemoApp(options: StartDemoAppOptions): Promise<DemoAp
     port,
     origin,
     redirectUri: `${origin}/callback`,
+    backchannelLogoutUri: `${origin}/backchannel-logout`,
+    ssfEndpoint: `${origin}/ssf/events`,
+    received: () => receiver.received(),
+    sessionCount: () => sessions.size,
     setClient(id, secret) {
       clientId = id;
       clientSecret = secret;

@@ -124,6 +124,9 @@ export async function createOidcProvider(options: CreateOidcProviderOptions): Pr
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: false },
+      // Apps registered with a back-channel logout URI get `sid` in their ID tokens; the portal
+      // sends their logout tokens itself, durably (revocation/deliverOutbox.ts, decision 0071).
+      backchannelLogout: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
     },

@@ -8,6 +8,7 @@
 import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 import type { PortalDb } from '../db/PortalDb.js';
 import { clientMetadataForApp } from './clientMetadataForApp.js';
+import { recordGrantSid } from './grantFacts.js';
 
 interface ArtefactRow {
   payload: string;
@@ -78,6 +79,11 @@ export function createStoreAdapter(db: PortalDb, now: () => number = Date.now): 
           payload.uid ?? null,
           expiresIn ? t + expiresIn * 1000 : null,
         ]);
+        // The code carries the `sid` its ID token will name (apps with back-channel logout): keep
+        // it with the grant, so a revocation can name this session in the logout token.
+        if (model === 'AuthorizationCode' && typeof payload.sid === 'string' && payload.grantId) {
+          await recordGrantSid(db, payload.grantId, payload.sid);
+        }
         // Sweep expired rows now and then rather than on a timer: no background work to stop.
         writes += 1;
         if (writes % 100 === 0) {

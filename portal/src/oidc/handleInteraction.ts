@@ -118,7 +118,15 @@ export function handleInteraction(ctx: PortalContext, provider: Provider, hooks:
     const grantId = await grant.save();
     await saveGrantFacts(
       ctx.db,
-      { grantId, userId: user.id, method: session.method, deviceTrusted: trust.trusted },
+      {
+        grantId,
+        userId: user.id,
+        method: session.method,
+        deviceTrusted: trust.trusted,
+        clientId,
+        deviceId: session.deviceId,
+        credentialId: session.credentialId,
+      },
       now,
       OIDC_TTL.Grant,
     );
