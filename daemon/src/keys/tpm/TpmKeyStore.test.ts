@@ -56,6 +56,22 @@ describe.runIf(run)('TpmKeyStore (swtpm)', () => {
     await expect(store.sign(keys[0]?.ref as string, data)).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' });
   });
 
+  it('should keep only the last signing key loaded beside the SRK, and free its slot for attestation', async () => {
+    const store = await open(await tempDir(), tpmA);
+    const [k1, k2] = [await store.create({ purpose: 'credential' }), await store.create({ purpose: 'credential' })];
+    const loaded = () => store.withTpm((c) => c.transientHandles());
+    expect(await verifies(k1.publicJwk, await store.sign(k1.ref, data))).toBe(true);
+    expect(await verifies(k1.publicJwk, await store.sign(k1.ref, data))).toBe(true);
+    expect((await loaded()).length).toBe(2); // the SRK and k1
+    expect(await verifies(k2.publicJwk, await store.sign(k2.ref, data))).toBe(true);
+    expect((await loaded()).length).toBe(2); // k1 made room for k2
+    // Two keys at once (as TPM2_Certify needs) still find their slots: the kept key goes first.
+    expect(await store.withLoaded([k1.ref, k2.ref], async (a, b) => [a, b].length)).toBe(2);
+    expect((await loaded()).length).toBe(1);
+    await store.delete(k1.ref);
+    expect(await verifies(k2.publicJwk, await store.sign(k2.ref, data))).toBe(true);
+  });
+
   it('should keep only the wrapped blob on disk, in a 0600 file', async () => {
     const dataDir = await tempDir();
     const store = await open(dataDir, tpmA);
@@ -112,6 +128,8 @@ describe.runIf(run)('TpmKeyStore (swtpm)', () => {
     const store = await open(dataDir, tpmA);
     const key = await store.create({ purpose: 'device-identity' });
     const before = await readFile(join(dataDir, 'keys', `${key.ref}.tpmkey`));
+    // Signed once before: the key is kept loaded, and the restart takes it with the SRK.
+    expect(await verifies(key.publicJwk, await store.sign(key.ref, data))).toBe(true);
     await tpmA.restart();
     // The same process (its SRK handle went with the restart) and a fresh one both sign.
     expect(await verifies(key.publicJwk, await store.sign(key.ref, data))).toBe(true);

@@ -4,7 +4,10 @@
  * sensitiveDataOrigin | sign: the private key is generated inside the chip and can never leave
  * it. What lands on disk (`keys/<ref>.tpmkey`, 0600) is the TPM's wrapped blob (TPM2B_PRIVATE,
  * encrypted and integrity-protected under the SRK), the public area and the SRK's name. Every
- * signature is made by the TPM: load the blob, sign the SHA-256 digest, flush the object.
+ * signature is made by the TPM: load the blob, sign the SHA-256 digest. The last key signed with
+ * stays loaded (one object beside the SRK, so even swtpm without a resource manager, which has
+ * three object slots, keeps one free; attestation flushes it first), so a user's repeated
+ * sign-ins cost one TPM command instead of three (docs/performance.md, "Hardware keys").
  *
  * A data dir copied to another TPM fails before any load with ERR_KEYSTORE_OTHER_TPM (the SRK
  * name differs), and if the name were forged, the other TPM refuses the blob (integrity).
@@ -54,6 +57,8 @@ export const OTHER_TPM_MESSAGE =
 export class TpmKeyStore implements KeyStore {
   readonly protection = 'tpm' as const;
   private srk: { handle: number; name: string } | undefined;
+  /** The key left loaded after its last signature (at most one). */
+  private loaded: { ref: string; handle: number } | undefined;
   private readonly cache = new Map<string, TpmKeyRecord>();
   private readonly dir: string;
 
@@ -78,6 +83,7 @@ export class TpmKeyStore implements KeyStore {
 
   async close(): Promise<void> {
     await this.client.exclusive(async () => {
+      await this.unloadKept();
       const srk = this.srk;
       this.srk = undefined;
       if (srk) await this.client.flush(srk.handle).catch(() => undefined);
@@ -111,13 +117,35 @@ export class TpmKeyStore implements KeyStore {
 
   async sign(ref: string, data: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
     const digest = createHash('sha256').update(data).digest();
-    return this.withLoaded(ref, (handle) => this.client.sign(handle, digest));
+    const record = await this.load(ref);
+    return this.withSrk(async (srk) => {
+      if (this.loaded?.ref !== ref) {
+        await this.unloadKept();
+        this.loaded = { ref, handle: await this.loadOne(srk, record) };
+      }
+      try {
+        return await this.client.sign(this.loaded.handle, digest);
+      } catch (err) {
+        // Whatever went wrong, the next signature starts from a fresh load.
+        await this.unloadKept();
+        throw err;
+      }
+    });
+  }
+
+  /** Flushes the key kept loaded after its last signature (best effort: after a TPM restart it is gone already). */
+  private async unloadKept(): Promise<void> {
+    const kept = this.loaded;
+    this.loaded = undefined;
+    if (kept) await this.client.flush(kept.handle).catch(() => undefined);
   }
 
   /** Runs `fn` with the keys loaded in the TPM (in order); flushes them afterwards whatever happens. */
   async withLoaded<T>(refs: string | string[], fn: (...handles: number[]) => Promise<T>): Promise<T> {
     const records = await Promise.all((Array.isArray(refs) ? refs : [refs]).map((r) => this.load(r)));
     return this.withSrk(async (srk) => {
+      // Attestation may need every free slot (AK, certified key, EK): free the kept key first.
+      await this.unloadKept();
       const handles: number[] = [];
       try {
         for (const record of records) handles.push(await this.loadOne(srk, record));
@@ -161,6 +189,7 @@ export class TpmKeyStore implements KeyStore {
 
   async delete(ref: string): Promise<void> {
     this.cache.delete(ref);
+    if (this.loaded?.ref === ref) await this.client.exclusive(() => this.unloadKept());
     if (!KEY_REF_PATTERN.test(ref)) return;
     await rm(this.pathOf(ref), { force: true });
   }
@@ -193,6 +222,7 @@ export class TpmKeyStore implements KeyStore {
         // swtpm restarted (or the machine resumed): the SRK handle is gone. Derive it again, once.
         if (!(err instanceof TpmResponseError) || (err.baseRc !== RC_HANDLE && (err.rc & 0xfff) !== 0x910)) throw err;
         this.srk = undefined;
+        this.loaded = undefined;
         return fn(await this.ensureSrk());
       }
     });
