@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ProtectDoneEvent } from '../../../shared/protocol/messages.js';
-import { ProtectHandoff, type ProtectPrompt } from './ProtectHandoff.js';
+import { PAIRING_REQUEST_ID, ProtectHandoff, type ProtectPrompt } from './ProtectHandoff.js';
 
 const request: ProtectPrompt = {
   requestId: 'x1-abc',
@@ -48,7 +48,33 @@ describe('ProtectHandoff', () => {
     expect(deps.activeTab).not.toHaveBeenCalled();
   });
 
-  it('should return to the active tab when the request came from no known tab (pairing)', async () => {
+  it('should return pairing to the first tab whose request waited for the daemon, not the active tab', async () => {
+    const { handoff, calls, deps } = setup();
+    const asked = handoff.awaitingDaemon({ tabId: 7, windowId: 3 });
+    const later = handoff.awaitingDaemon({ tabId: 8, windowId: 3 });
+    await handoff.onRequest({ ...request, requestId: PAIRING_REQUEST_ID });
+    // The requests are answered as soon as pairing ends, before the window closes.
+    asked();
+    later();
+    await handoff.onDone({ ...done('approved'), requestId: PAIRING_REQUEST_ID });
+    expect(calls.at(-1)).toBe('focus 7/3');
+    expect(deps.activeTab).not.toHaveBeenCalled();
+    // Answered: a later pairing with no tab waiting returns to the active tab.
+    await handoff.onRequest({ ...request, protectId: 'protect-0002', requestId: PAIRING_REQUEST_ID });
+    await handoff.onDone({ ...done('approved'), protectId: 'protect-0002', requestId: PAIRING_REQUEST_ID });
+    expect(calls.at(-1)).toBe('focus 1/1');
+  });
+
+  it('should return a pairing that opened before any tab asked (warm-up) to the tab that then waited on it', async () => {
+    const { handoff, calls } = setup();
+    await handoff.onRequest({ ...request, requestId: PAIRING_REQUEST_ID });
+    const answered = handoff.awaitingDaemon({ tabId: 7, windowId: 3 });
+    answered();
+    await handoff.onDone({ ...done('approved'), requestId: PAIRING_REQUEST_ID });
+    expect(calls.at(-1)).toBe('focus 7/3');
+  });
+
+  it('should return to the active tab when the request came from no known tab', async () => {
     const { handoff, calls } = setup();
     await handoff.onRequest({ ...request, requestId: 'x2-pair' });
     await handoff.onDone({ ...done('denied'), requestId: 'x2-pair' });

@@ -33,7 +33,7 @@ export interface HandoffDeps {
   closeWindow: (windowId: number) => Promise<void>;
   closeTab: (tabId: number) => Promise<void>;
   focus: (tab: TabRef) => Promise<void>;
-  /** The tab the user is looking at, used when the request did not come from a known tab (pairing). */
+  /** The tab the user is looking at, used when the request came from no known tab (e.g. the popup's). */
   activeTab: () => Promise<TabRef | undefined>;
   store: {
     get: (key: string) => Promise<HandoffRecord | undefined>;
@@ -47,10 +47,21 @@ export interface HandoffDeps {
 }
 
 export const PROTECT_CLOSE_DELAY_MS = 1_500;
+/**
+ * The request id pairing's Protect prompt is shown under. Pairing belongs to no page request: it
+ * happens while connecting (through the native host), started by a page's request or by the
+ * worker's warm-up. Its window returns to the first tab whose request waited for the daemon while
+ * it was open, else to the tab that was active when it opened.
+ */
+export const PAIRING_REQUEST_ID = 'pairing';
 
 export class ProtectHandoff {
   private readonly requestTabs = new Map<string, TabRef>();
   private readonly opening = new Map<string, Promise<void>>();
+  /** The first tab whose request is waiting for the daemon (it may have to pair first). */
+  private waiting: TabRef | undefined;
+  /** Open pairing prompts (by protectId) and the tab waiting on each, once one is. */
+  private readonly pairings = new Map<string, TabRef | undefined>();
 
   constructor(private readonly deps: HandoffDeps) {}
 
@@ -63,8 +74,22 @@ export class ProtectHandoff {
     this.requestTabs.delete(requestId);
   }
 
+  /**
+   * A tab's request is on its way to the daemon: should connecting need pairing (or a pairing
+   * prompt be open already), that Protect window returns to this tab — the first such tab, when
+   * several wait. Call the returned function once the request is answered.
+   */
+  awaitingDaemon(tab: TabRef): () => void {
+    this.waiting ??= tab;
+    for (const [protectId, asker] of this.pairings) if (!asker) this.pairings.set(protectId, tab);
+    return () => {
+      if (this.waiting === tab) this.waiting = undefined;
+    };
+  }
+
   /** `protect.request`: opens the Protect window. */
   onRequest(event: ProtectPrompt): Promise<void> {
+    if (event.requestId === PAIRING_REQUEST_ID) this.pairings.set(event.protectId, this.waiting);
     const opened = this.open(event).catch(() => this.deps.log('protect.open_failed', { code: 'ERR_INTERNAL' }));
     this.opening.set(event.protectId, opened);
     return opened;
@@ -74,6 +99,8 @@ export class ProtectHandoff {
   async onDone(event: ProtectDoneEvent): Promise<void> {
     await this.opening.get(event.protectId);
     this.opening.delete(event.protectId);
+    const asker = this.pairings.get(event.protectId);
+    this.pairings.delete(event.protectId);
     const key = storeKey(event.protectId);
     const record = await this.deps.store.get(key);
     if (!record) return;
@@ -83,12 +110,14 @@ export class ProtectHandoff {
     // The user may have closed the window already: closing is best effort.
     if (record.protectWindowId !== undefined) await this.deps.closeWindow(record.protectWindowId).catch(() => {});
     else if (record.protectTabId !== undefined) await this.deps.closeTab(record.protectTabId).catch(() => {});
-    if (record.original) await this.deps.focus(record.original).catch(() => {});
+    const original = asker ?? record.original;
+    if (original) await this.deps.focus(original).catch(() => {});
     this.deps.log('protect.returned', { code: 'OK', outcome: event.outcome });
   }
 
   private async open(event: ProtectPrompt): Promise<void> {
-    const original = this.requestTabs.get(event.requestId) ?? (await this.deps.activeTab());
+    const original =
+      this.requestTabs.get(event.requestId) ?? this.pairings.get(event.protectId) ?? (await this.deps.activeTab());
     const opened = await this.deps.open(event.url);
     await this.deps.store.set(storeKey(event.protectId), {
       ...(opened.windowId === undefined ? {} : { protectWindowId: opened.windowId }),

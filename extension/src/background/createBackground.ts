@@ -19,7 +19,7 @@ import { interpretSender, type RawSender } from './interpretSender.js';
 import { isDaemonProtectUrl } from './isDaemonProtectUrl.js';
 import { OrphanedRegistrations } from './OrphanedRegistrations.js';
 import { PageCeremonies } from './PageCeremonies.js';
-import { ProtectHandoff, type ProtectPrompt } from './ProtectHandoff.js';
+import { PAIRING_REQUEST_ID, ProtectHandoff, type ProtectPrompt } from './ProtectHandoff.js';
 import { contentScriptSync, type ScriptingApi } from './syncContentScripts.js';
 
 type Fields = Record<string, string | number | boolean | undefined>;
@@ -146,7 +146,7 @@ export function createBackground(api: typeof Browser, bridgeFile?: string) {
       const protectId = new URL(url).pathname.split('/')[2] ?? '';
       if (!isDaemonProtectUrl(url, Number(new URL(url).port))) return;
       pairingPrompt = protectId;
-      void handoff.onRequest({ requestId: 'pairing', protectId, url });
+      void handoff.onRequest({ requestId: PAIRING_REQUEST_ID, protectId, url });
     },
     // The native host reports no protect.done: when the pairing ends, close its window as for one.
     onPairingSettled: (approved) => {
@@ -156,7 +156,7 @@ export function createBackground(api: typeof Browser, bridgeFile?: string) {
       void handoff.onDone({
         type: 'event',
         event: 'protect.done',
-        requestId: 'pairing',
+        requestId: PAIRING_REQUEST_ID,
         protectId,
         outcome: approved ? 'approved' : 'denied',
       });

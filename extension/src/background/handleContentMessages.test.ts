@@ -21,7 +21,7 @@ const options = { challenge: 'a'.repeat(43), rpId: 'localhost' };
 
 function setup(request = vi.fn(async (..._args: unknown[]): Promise<unknown> => ({ ok: true, result: {} }))) {
   const daemon = { request, state: 'connected' as string };
-  const handoff = { rememberRequest: vi.fn(), forgetRequest: vi.fn() };
+  const handoff = { rememberRequest: vi.fn(), forgetRequest: vi.fn(), awaitingDaemon: vi.fn(() => () => {}) };
   const handlers = handleContentMessages({
     daemon: daemon as never,
     handoff,

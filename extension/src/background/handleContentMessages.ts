@@ -17,7 +17,7 @@ type ContentContext = Extract<SenderContext, { kind: 'content' }>;
 
 export interface ContentHandlerDeps {
   daemon: Pick<DaemonClient, 'request' | 'state'>;
-  handoff: Pick<ProtectHandoff, 'rememberRequest' | 'forgetRequest'>;
+  handoff: Pick<ProtectHandoff, 'rememberRequest' | 'forgetRequest' | 'awaitingDaemon'>;
   /** Each tab's requests waiting at the daemon, cancelled when its page goes away. */
   ceremonies: Pick<PageCeremonies, 'add' | 'remove' | 'abandon'>;
   extensionVersion: string;
@@ -46,21 +46,25 @@ export function handleContentMessages(deps: ContentHandlerDeps): ChannelHandlers
         return err({ code: 'ERR_BAD_ORIGIN', message: `Unexpected origin "${origin}", expected "${context.origin}"` });
       }
       const tab = { tabId: context.tabId, windowId: context.windowId };
+      // Should this request have to pair first, pairing's Protect window returns to this tab.
+      const answered = deps.handoff.awaitingDaemon(tab);
       switch (request.type) {
         case 'status':
-          return status(deps, context.origin, request.payload);
+          return status(deps, context.origin, request.payload, answered);
         case 'register':
         case 'signIn': {
           let requestId: string | undefined;
           const payload = { origin: context.origin, options: request.payload.options };
-          const outcome = await deps.daemon.request(request.type, payload as never, {
-            timeoutMs: PROTECT_REQUEST_TIMEOUT_MS,
-            onId: (id) => {
-              requestId = id;
-              deps.handoff.rememberRequest(id, tab);
-              deps.ceremonies.add(tab.tabId, id);
-            },
-          });
+          const outcome = await deps.daemon
+            .request(request.type, payload as never, {
+              timeoutMs: PROTECT_REQUEST_TIMEOUT_MS,
+              onId: (id) => {
+                requestId = id;
+                deps.handoff.rememberRequest(id, tab);
+                deps.ceremonies.add(tab.tabId, id);
+              },
+            })
+            .finally(answered);
           if (requestId) {
             deps.handoff.forgetRequest(requestId);
             deps.ceremonies.remove(tab.tabId, requestId);
@@ -80,16 +84,21 @@ async function status(
   deps: ContentHandlerDeps,
   origin: string,
   payload: { rpId?: string; userName?: string; knownCredentialIds?: string[] },
+  answered: () => void,
 ): Promise<StatusAnswer> {
   const rpId = payload.rpId ?? new URL(origin).hostname;
   if (!rpIdMatchesOrigin(rpId, origin)) {
+    answered();
     return err({ code: 'ERR_RP_ID_MISMATCH', message: `RP ID "${rpId}" does not belong to origin "${origin}"` });
   }
-  const request = deps.daemon.request('status', {
-    rpId,
-    ...(payload.userName ? { userName: payload.userName } : {}),
-    ...(payload.knownCredentialIds ? { knownCredentialIds: payload.knownCredentialIds } : {}),
-  });
+  // The page may hear "pairing" before this answer: the tab stays the pairing's until it comes.
+  const request = deps.daemon
+    .request('status', {
+      rpId,
+      ...(payload.userName ? { userName: payload.userName } : {}),
+      ...(payload.knownCredentialIds ? { knownCredentialIds: payload.knownCredentialIds } : {}),
+    })
+    .finally(answered);
   // First use pairs the extension, which may wait for the user in Protect: tell the page meanwhile.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const grace = new Promise<'grace'>((resolve) => {

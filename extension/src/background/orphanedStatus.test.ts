@@ -25,7 +25,7 @@ function setup(orphaned: boolean | undefined) {
   const orphans = new OrphanedRegistrations();
   const handlers = handleContentMessages({
     daemon: { request, state: 'connected' } as never,
-    handoff: { rememberRequest: vi.fn(), forgetRequest: vi.fn() },
+    handoff: { rememberRequest: vi.fn(), forgetRequest: vi.fn(), awaitingDaemon: vi.fn(() => () => {}) },
     ceremonies: new PageCeremonies(() => {}),
     orphans,
     extensionVersion: '0.1.0',
