@@ -20,11 +20,12 @@ import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
 import { ScriptedProtect } from '../../dev/openTestDaemonState.js';
 import type { SoftwareAuthenticator } from '../../dev/softwareAuthenticator.js';
 import { SWTPM_LOCALCA_DIR, type Swtpm, startSwtpm, swtpmInstalled } from '../../dev/startSwtpm.js';
-import { deviceList, newEnrollmentToken, setOrgDeviceTrust } from '../../portal/src/admin/adminActions.js';
+import { newEnrollmentToken, setOrgDeviceTrust } from '../../portal/src/admin/adminActions.js';
 import { setOrgHardwareKeys } from '../../portal/src/admin/hardwareKeysActions.js';
 import { createDeviceStatement } from '../../shared/device/createDeviceStatement.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 import { fromBase64url, toBase64url } from '../../shared/webauthn/base64url.js';
+import { runKeybound as keybound } from '../cli/runKeybound.js';
 import {
   addTestUser,
   deviceSignIn,
@@ -115,7 +116,10 @@ describe.runIf(run)('TPM devices at the portal (swtpm)', () => {
   it('should enroll with attestation, register and sign in through the TPM, and show the key protection', async () => {
     const device = await enrollTpmDevice(a);
     const deviceId = (await device.state.profile.get()).enrollment.deviceId;
-    expect((await deviceList(kit.portal.db)).find((d) => d.id === deviceId)).toMatchObject({
+    // What IT sees: `keybound admin device list --json` (the CLI in-process, on the portal's store).
+    const listed = await keybound(['admin', '--db', kit.database, '--json', 'device', 'list']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { id: string }[]).find((d) => d.id === deviceId)).toMatchObject({
       keyProtection: 'tpm',
       tpm: { manufacturer: 'IBM (swtpm)', model: 'swtpm' },
     });
@@ -125,7 +129,12 @@ describe.runIf(run)('TPM devices at the portal (swtpm)', () => {
     expect(decodeAttestationObject(fromBase64url(result.credential.response.attestationObject)).get('fmt')).toBe('tpm');
     const registered = await postRegistration(client, csrf, result);
     expect(registered.status, registered.body).toBe(200);
-    await setOrgHardwareKeys(kit.portal.db, kit.clock.now, 'required');
+    const unknown = await keybound(['admin', '--db', kit.database, 'org', 'set', 'hardware-keys', 'sometimes']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Hardware keys policy "sometimes", expected required, preferred or off');
+    const set = await keybound(['admin', '--db', kit.database, '--json', 'org', 'set', 'hardware-keys', 'required']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ hardwareKeys: 'required' });
     await setOrgDeviceTrust(kit.portal.db, kit.clock.now, true);
     const signedIn = kit.client();
     expect((await deviceSignIn(signedIn, device.asAuthenticator, user.email)).status).toBe(200);
