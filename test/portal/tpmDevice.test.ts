@@ -5,7 +5,8 @@
  * inventory, /api/session and the home page show its key protection. The portal refuses: an EK
  * chaining to an untrusted root, an EK/AK mismatch, a credential key certified by another
  * device's AK, and a software key under `hardware-keys required` (whose existing software
- * credentials then no longer make a session trusted).
+ * credentials then no longer make a session trusted); malformed evidence gets a typed refusal and
+ * spends nothing.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -178,6 +179,53 @@ describe.runIf(run)('TPM devices at the portal (swtpm)', () => {
       message: expect.stringContaining('does not chain to a trusted TPM manufacturer'),
     });
     expect((await state.profile.get()).enrollment.state).not.toBe('enrolled');
+  });
+
+  it('should refuse malformed TPM evidence with a typed error, and keep the enrollment token usable', async () => {
+    const state = await tpmState(a);
+    const att = new TpmAttestation(state.keyStore as TpmKeyStore);
+    const ek = toBase64url(await att.ekCertificate());
+    const ak = toBase64url((await att.createAttestationKey()).publicArea);
+    const { token } = await newEnrollmentToken(kit.portal.db, kit.clock.now);
+    const junk = toBase64url(crypto.getRandomValues(new Uint8Array(96)));
+    const evidence = {
+      ekCertificate: ek,
+      akPublicArea: ak,
+      identityPublicArea: junk,
+      identityCertifyInfo: junk,
+      identitySignature: junk,
+    };
+    const cases: [Record<string, string>, string][] = [
+      [{ ekCertificate: junk }, 'not a DER X.509 certificate'],
+      [{ akPublicArea: junk }, 'not a TPM P-256 key'],
+      [{ akPublicArea: ek }, 'not a TPM P-256 key'],
+    ];
+    for (const [change, message] of cases) {
+      const res = await post('/api/devices/enroll/tpm-challenge', { token, ...evidence, ...change });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body).toMatchObject({
+        error: { code: 'ERR_ATTESTATION_INVALID', message: expect.stringContaining(message) },
+      });
+    }
+    // Not base64url, or an extra field: the schema refuses it before any TPM parsing.
+    expect((await post('/api/devices/enroll/tpm-challenge', { token, ...evidence, akPublicArea: 'a b' })).status).toBe(
+      400,
+    );
+    expect((await post('/api/devices/enroll/tpm-challenge', { token, ...evidence, extra: 'x' })).status).toBe(400);
+    const identity = await state.keyStore.create({ purpose: 'device-identity' });
+    const enroll = await post('/api/devices/enroll', {
+      token,
+      publicKey: identity.publicJwk,
+      enrollmentType: 'desktop-agent',
+      platform: 'linux',
+      name: 'junk',
+      tpm: { ...evidence, activationSecret: junk },
+    });
+    expect(enroll.status).toBe(400);
+    expect(enroll.body).toMatchObject({ error: { code: 'ERR_ATTESTATION_INVALID' } });
+    // Nothing was spent: the same token still enrolls the device (with its real evidence).
+    await state.device.enroll({ type: 'desktop-agent', portal: kit.origin, token, name: 'after junk' });
+    expect((await state.profile.get()).enrollment.state).toBe('enrolled');
   });
 
   it('should refuse an EK/AK mismatch: an AK that did not activate in the TPM holding the EK', async () => {
