@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { EXTENSION_ID } from '../extension/src/extensionId.js';
 import { seedDemo } from '../portal/src/admin/seedDemo.js';
 import type { PortalDb } from '../portal/src/db/openDatabase.js';
+import type { ReceivedNotice } from '../portal/src/demoApp/demoReceiver.js';
 import { ensureDemoApp } from '../portal/src/demoApp/ensureDemoApp.js';
 import { startDemoApp } from '../portal/src/demoApp/startDemoApp.js';
 import { totpCode } from '../portal/src/security/totp.js';
@@ -55,6 +56,8 @@ export interface DemoAppHandle {
   origin: string;
   /** Opening it starts the app's OpenID Connect sign-in at the portal. */
   startUrl: string;
+  /** Revocation notices the app received and verified (back-channel logout, CAEP SETs). */
+  received(): readonly ReceivedNotice[];
   close(): Promise<void>;
 }
 
@@ -116,7 +119,13 @@ export async function startDemoStack(options: StartDemoStackOptions): Promise<De
       });
       stops.push(() => app.close());
       await ensureDemoApp(portal.db, app, { orgId: seed.orgId, name, protected: isProtected, assignTo: [seed.email] });
-      return { name, origin: app.origin, startUrl: `${app.origin}/login`, close: () => app.close() };
+      return {
+        name,
+        origin: app.origin,
+        startUrl: `${app.origin}/login`,
+        received: () => app.received(),
+        close: () => app.close(),
+      };
     };
     const normalApp = await startApp(DEMO_APP_NAME, false);
     const demoApp = await startApp(PROTECTED_APP_NAME, true);

@@ -5,8 +5,13 @@
  * worker; the cookies copied into a browser without the extension (the infostealer case, with
  * their expiry pushed out by the thief) work until the bound cookie's server-side expiry and are
  * then refused, while the original browser stays signed in across several refreshes without any
- * Protect prompt.
+ * Protect prompt. Then the admin revokes the device with `keybound admin device revoke` (the real
+ * CLI, another process): the protected demo app, opened from this browser, ends its session on the
+ * portal's back-channel logout and CAEP notices, and the portal session ends at its next refresh.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionBrowser, launchChromium, launchWithExtension } from '../../dev/browser.js';
@@ -18,6 +23,7 @@ import { registerThroughOffer } from './helpers/registerThroughOffer.js';
 import { type E2eStack, startE2eStack } from './helpers/startE2eStack.js';
 
 const REFRESH_SECONDS = 10;
+const CLI_ENTRY = join(import.meta.dirname, '..', 'helpers', 'cliEntry.ts');
 
 /** Polls `check` until it returns a value, or fails naming `what` after `timeoutMs`. */
 async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
@@ -124,4 +130,47 @@ describe('device-bound session in Chromium with the extension', () => {
       await thief.close();
     }
   }, 150_000);
+
+  it('should end the demo app session and the portal session when the admin revokes the device', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.portal.origin}/`);
+    await user.expectHome(page);
+    const app = await browser.context.newPage();
+    await app.goto(stack.demoApp.startUrl);
+    await app.locator('#device-trusted').waitFor({ timeout: 30_000 });
+    expect(await app.locator('#device-trusted').textContent()).toBe('yes');
+
+    await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        CLI_ENTRY,
+        'admin',
+        '--db',
+        join(stack.dataRoot, 'portal.db'),
+        '--json',
+        'device',
+        'revoke',
+        stack.device.deviceId,
+      ],
+      { cwd: join(import.meta.dirname, '..', '..'), timeout: 60_000 },
+    );
+    const revokedAt = Date.now();
+    // The app heard it from the portal (back-channel logout and CAEP) and ended its own session.
+    const kinds = await waitFor('the demo app to receive the notices', async () => {
+      const got = stack.demoApp.received().map((n) => n.kind);
+      return got.includes('backchannel-logout') && got.includes('caep') ? got : undefined;
+    });
+    expect(kinds).toContain('backchannel-logout');
+    await app.reload();
+    await app.locator('#sign-in').waitFor({ timeout: 10_000 });
+    // The portal session: the extension's next refresh is refused (ERR_DEVICE_REVOKED).
+    const portalEndedAt = await waitFor(
+      'the portal session to end',
+      async () => ((await signedIn(page, stack.portal.origin)) ? undefined : Date.now()),
+      (REFRESH_SECONDS + 20) * 1000,
+    );
+    expect(portalEndedAt - revokedAt).toBeLessThan((REFRESH_SECONDS + 20) * 1000);
+  }, 120_000);
 });

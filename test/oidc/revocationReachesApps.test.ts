@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CookieJarFetch, JarResponse } from '../../dev/CookieJarFetch.js';
 import { type DevPortal, startDevPortal } from '../../dev/startDevPortal.js';
 import { setOrgSessionRefresh } from '../../portal/src/admin/adminActions.js';
 import { adminAssignApp } from '../../portal/src/apps/appAdminActions.js';
@@ -20,33 +19,16 @@ import { type DemoApp, startDemoApp } from '../../portal/src/demoApp/startDemoAp
 import { listOutbox } from '../../portal/src/revocation/outbox.js';
 import { listAudit } from '../../portal/src/store/audit.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
-import type { RequestOptionsJSON } from '../../shared/protocol/webauthnJson.js';
-import { SoftwareDbscClient } from '../helpers/SoftwareDbscClient.js';
 import { newTestDatabase } from '../helpers/testStore.js';
 import { BrowserLikeClient } from './helpers/BrowserLikeClient.js';
+import { signInToAppWithBoundDevice } from './helpers/boundDeviceSignIn.js';
 import { enrollDevice, registerDevice } from './helpers/deviceSignIn.js';
-import { csrfOf, type SeededUser, seedUser, signInAtPortal } from './helpers/portalSignIn.js';
+import { type SeededUser, seedUser, signInAtPortal } from './helpers/portalSignIn.js';
 import type { TestPortal } from './helpers/startOidcTestPortal.js';
 
 const run = promisify(execFile);
 const ENTRY = join(import.meta.dirname, '..', 'helpers', 'cliEntry.ts');
 const REFRESH_SECONDS = 60;
-
-const metaCsrf = (html: string) => /<meta name="csrf-token" content="([^"]+)">/.exec(html)?.[1] ?? '';
-
-/** SoftwareDbscClient speaks through a CookieJarFetch; this one shares the browser's jar. */
-function jarOf(client: BrowserLikeClient): CookieJarFetch {
-  return {
-    async request(url: string, init: { method?: string; headers?: Record<string, string> } = {}) {
-      return asJar(url, await client.request(url, init));
-    },
-  } as unknown as CookieJarFetch;
-}
-
-async function asJar(url: string, res: Response): Promise<JarResponse> {
-  const body = await res.text();
-  return { status: res.status, url, headers: res.headers, body, json: <T>() => JSON.parse(body) as T };
-}
 
 describe('revocation reaches every app', () => {
   let dev: DevPortal;
@@ -119,26 +101,13 @@ describe('revocation reaches every app', () => {
     await registerDevice(setup, portal, device);
 
     // She opens Payroll and signs in with the device; the portal session binds (DBSC).
-    const browser = new BrowserLikeClient();
-    const signInPage = await browser.follow(`${demo.origin}/login`);
-    const cont = await browser.follow(`${portal.origin}/signin`, {
-      form: { _csrf: csrfOf(signInPage.body), email: alice.email },
+    const { browser, dbsc, landed } = await signInToAppWithBoundDevice({
+      portalOrigin: portal.origin,
+      appStartUrl: `${demo.origin}/login`,
+      email: alice.email,
+      device,
+      clock,
     });
-    const headers = { 'x-csrf-token': metaCsrf(cont.body) };
-    const optionsRes = await browser.request(`${portal.origin}/api/webauthn/authentication/options`, {
-      json: {},
-      headers,
-    });
-    const { options } = (await optionsRes.json()) as { options: RequestOptionsJSON };
-    const verifyUrl = `${portal.origin}/api/webauthn/authentication/verify`;
-    const verify = await asJar(
-      verifyUrl,
-      await browser.request(verifyUrl, { json: await device.signIn(portal.origin, options), headers }),
-    );
-    expect(verify.status).toBe(200);
-    const dbsc = new SoftwareDbscClient(jarOf(browser), undefined, clock);
-    expect((await dbsc.registerFrom(verify)).status).toBe(200);
-    const landed = await browser.follow(new URL(verify.json<{ next: string }>().next, portal.origin).href);
     expect(landed.url).toBe(`${demo.origin}/`);
     expect(landed.body).toContain('<dd id="device-trusted">yes</dd>');
     expect(demo.sessionCount()).toBe(1);

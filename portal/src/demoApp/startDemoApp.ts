@@ -192,12 +192,11 @@ export async function startDemoApp(options: StartDemoAppOptions): Promise<DemoAp
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_NOTICE_BYTES) {
-          resolve(undefined);
-          req.destroy();
-        } else chunks.push(chunk);
+        // Past the cap nothing more is kept; it is read to the end so the 413 reaches the sender.
+        if (size > MAX_NOTICE_BYTES) chunks.length = 0;
+        else chunks.push(chunk);
       });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => resolve(size > MAX_NOTICE_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
       req.on('error', reject);
     });
 
