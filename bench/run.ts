@@ -13,7 +13,7 @@ import { footprintBenchmark } from './footprint/footprintBenchmark.js';
 import { type Benchmark, formatVerdict, type Verdict } from './lib/Benchmark.js';
 import { formatMachineInfo, machineInfo } from './lib/machineInfo.js';
 import { relayBenchmark } from './relay/relayBenchmark.js';
-import { scaleBenchmark } from './scale/scaleBenchmark.js';
+import { portalBenchmark, scaleBenchmark } from './scale/scaleBenchmark.js';
 import { sessionsBenchmark } from './sessions/sessionsBenchmark.js';
 import { tpmBenchmark } from './tpm/tpmBenchmark.js';
 
@@ -21,6 +21,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   relayBenchmark,
   footprintBenchmark,
   scaleBenchmark,
+  portalBenchmark,
   browserBenchmark,
   tpmBenchmark,
   sessionsBenchmark,

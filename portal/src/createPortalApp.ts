@@ -28,6 +28,8 @@ export async function createPortalApp(ctx: PortalContext, options: { extensionDi
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Pages and API answers are per-user and `no-store`: an ETag (a SHA-1 of every body) buys nothing.
+  app.set('etag', false);
   app.use(hostCheck(ctx.config));
   app.get('/healthz', (_req, res) => {
     // The portal's clock, for `keybound doctor`'s clock-skew check.

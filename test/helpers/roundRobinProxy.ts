@@ -7,7 +7,7 @@
  * every instance sees the public origin (`--issuer`), and records which backend served each
  * request so a test can prove where its steps landed.
  */
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Request header naming the backend index for this one request. */
@@ -42,7 +42,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Forwards once; resolves false when the backend refused the connection (nothing was sent). */
-function forward(req: IncomingMessage, body: Buffer, res: ServerResponse, port: number): Promise<number | false> {
+function forward(
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+  port: number,
+  agent: Agent | false,
+): Promise<number | false> {
   return new Promise((resolve) => {
     const upstream = request(
       {
@@ -50,8 +56,8 @@ function forward(req: IncomingMessage, body: Buffer, res: ServerResponse, port: 
         port,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, connection: 'close' },
-        agent: false,
+        headers: agent ? req.headers : { ...req.headers, connection: 'close' },
+        agent,
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
@@ -77,8 +83,16 @@ function forward(req: IncomingMessage, body: Buffer, res: ServerResponse, port: 
   });
 }
 
-/** Starts the proxy on 127.0.0.1 and a free port, in front of the backends' ports. */
-export async function startRoundRobinProxy(backendPorts: number[]): Promise<RoundRobinProxy> {
+/**
+ * Starts the proxy on 127.0.0.1 and a free port, in front of the backends' ports. `keepAlive`
+ * (benches) reuses connections to the backends, as a production balancer does; tests leave it off
+ * so that a killed backend shows up as a refused connection at the next request.
+ */
+export async function startRoundRobinProxy(
+  backendPorts: number[],
+  options: { keepAlive?: boolean } = {},
+): Promise<RoundRobinProxy> {
+  const agent = options.keepAlive ? new Agent({ keepAlive: true, maxSockets: 64 }) : false;
   const ports = [...backendPorts];
   const log: ProxiedRequest[] = [];
   let next = 0;
@@ -97,7 +111,7 @@ export async function startRoundRobinProxy(backendPorts: number[]): Promise<Roun
       const order = chosen !== undefined ? [chosen] : ports.map((_p, i) => (next + i) % ports.length);
       if (chosen === undefined) next = (next + 1) % ports.length;
       for (const index of order) {
-        const status = await forward(req, body, res, ports[index] as number);
+        const status = await forward(req, body, res, ports[index] as number, agent);
         if (status === false) continue;
         entry.backend = index;
         entry.status = status;
@@ -118,6 +132,7 @@ export async function startRoundRobinProxy(backendPorts: number[]): Promise<Roun
     },
     close: () =>
       new Promise<void>((resolve) => {
+        if (agent) agent.destroy();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
