@@ -4,9 +4,15 @@
  * email, POST authentication options, sign, POST verify). Runs in the bench process, outside the
  * measured portal.
  */
-import { CookieJarFetch, csrfOf } from '../../dev/CookieJarFetch.js';
+import { CookieJarFetch, csrfOf, type JarResponse } from '../../dev/CookieJarFetch.js';
 import { SoftwareAuthenticator } from '../../dev/softwareAuthenticator.js';
 import type { CreationOptionsJSON, RequestOptionsJSON } from '../../shared/protocol/webauthnJson.js';
+
+/** A page the flow needs, or an error naming what came instead. */
+function expectPage(res: JarResponse, what: string): JarResponse {
+  if (res.status !== 200) throw new Error(`${what}: ${res.status} at ${res.url}: ${res.body.slice(0, 300)}`);
+  return res;
+}
 
 /** Sets up a user with a registered software device; returns the device. */
 export async function registerBenchDevice(
@@ -30,11 +36,11 @@ export async function registerBenchDevice(
   if (res.status !== 201) throw new Error(`enroll: ${res.status} ${await res.text()}`);
   device.deviceId = ((await res.json()) as { deviceId: string }).deviceId;
   const client = new CookieJarFetch(origin);
-  const page = await client.request('/signin');
+  const page = expectPage(await client.request('/signin'), 'the email page');
   await client.request('/signin', { form: { _csrf: csrfOf(page.body), email: user.email } });
-  const pw = await client.request('/signin/password');
+  const pw = expectPage(await client.request('/signin/password'), 'the password page');
   await client.request('/signin/password', { form: { _csrf: csrfOf(pw.body), password: user.password } });
-  const csrf = csrfOf((await client.request('/signin/finish')).body);
+  const csrf = csrfOf(expectPage(await client.request('/signin/finish'), 'the finish page').body);
   const opt = await client.request('/api/webauthn/registration/options', {
     json: {},
     headers: { 'x-csrf-token': csrf },
@@ -53,8 +59,11 @@ export async function registerBenchDevice(
 /** One complete device sign-in; returns the ms spent signing (client side, not the portal's). */
 export async function signInOnce(origin: string, device: SoftwareAuthenticator, email: string): Promise<number> {
   const client = new CookieJarFetch(origin);
-  const page = await client.request('/signin');
-  const cont = await client.request('/signin', { form: { _csrf: csrfOf(page.body), email } });
+  const page = expectPage(await client.request('/signin'), 'the email page');
+  const cont = expectPage(
+    await client.request('/signin', { form: { _csrf: csrfOf(page.body), email } }),
+    'the continue page',
+  );
   const csrf = csrfOf(cont.body);
   const res = await client.request('/api/webauthn/authentication/options', {
     json: {},

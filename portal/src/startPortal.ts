@@ -85,7 +85,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
       ...(options.rpId ? { rpId: options.rpId } : {}),
     });
     if (options.tpmRoots) config.tpmRoots = loadTpmRoots(options.tpmRoots);
-    ctx = { db, config, logger: options.logger, clock, hashing: new HashingBudget(clock, options.hashing) };
+    ctx = { db, config, logger: options.logger, clock, hashing: new HashingBudget(clock, options.hashing, db) };
     // Compute the unknown-email stand-in hash now, not during the first unknown email's check.
     void dummyPasswordHash();
     await purgeExpired(db, clock());

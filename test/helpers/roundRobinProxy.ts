@@ -70,7 +70,9 @@ function forward(
       },
     );
     upstream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ECONNREFUSED') {
+      // Refused: nothing was sent. Reset on a kept-alive socket the backend had just closed: the
+      // request was not read (Node's documented keep-alive race). Either way: the next backend.
+      if (err.code === 'ECONNREFUSED' || (upstream.reusedSocket && err.code === 'ECONNRESET' && !res.headersSent)) {
         resolve(false);
         return;
       }

@@ -33,7 +33,7 @@ export async function checkPassword(
   if (wait > 0) throw throttled(wait);
   // The client's and the portal's hashing budget, charged before the email is looked up: known
   // and unknown emails cost the same (HashingBudget.ts). Over budget: refused, nothing hashed.
-  const ticket = ctx.hashing.take(input.ip);
+  const ticket = await ctx.hashing.take(input.ip);
   // Counted before the hash, in one transaction with the block check (reserveAttempt).
   const reservation = await reserveAttempt(ctx.db, key, ctx.clock());
   if (reservation.wait > 0) {

@@ -8,9 +8,16 @@
  * The budget is charged before the email is looked up, and known and unknown emails then
  * cost the same full scrypt: neither is cheaper or dearer, so neither timing nor refusals tell
  * an attacker which emails exist. See docs/decisions/0010-portal-password-hashing.md.
+ *
+ * Several instances: given the store, the per-client budget is a bucket in the database
+ * (store/rateBudgets.ts) that every instance takes from, so a client spreading its guesses over
+ * N instances still gets one budget. The global budget and the hashing slots stay per instance:
+ * they protect that instance's own CPU and memory (decision 0093).
  */
 import { PortalError } from '../../../shared/errors.js';
+import type { SqlRunner } from '../db/PortalDb.js';
 import type { Clock } from '../PortalContext.js';
+import { returnToken, takeToken } from '../store/rateBudgets.js';
 
 export interface HashingBudgetOptions {
   /** Hashes one client address may start in a burst, and refills per minute. */
@@ -49,8 +56,36 @@ export class HashingBudget {
   constructor(
     private readonly clock: Clock,
     private readonly options: HashingBudgetOptions = DEFAULT_HASHING_BUDGET,
+    /** The store whose shared buckets hold the per-client budget; without it, this process's memory. */
+    private readonly shared?: SqlRunner,
   ) {
     this.global = { tokens: options.global.burst, at: clock() };
+  }
+
+  /** Takes a token from `client`'s budget: in the shared store, or in memory. */
+  private async takeClient(client: string, now: number): Promise<{ ok: boolean; giveBack(): void }> {
+    const { burst, perMinute } = this.options.perClient;
+    if (this.shared) {
+      const db = this.shared;
+      const shape = { burst, perMs: perMinute / 60_000 };
+      const ok = await takeToken(db, `hash:${client}`, shape, now);
+      return {
+        ok,
+        giveBack: () => {
+          returnToken(db, `hash:${client}`, shape).catch(() => undefined);
+        },
+      };
+    }
+    const bucket = this.clientBucket(client, now);
+    refill(bucket, now, perMinute / 60_000, burst);
+    if (bucket.tokens < 1) return { ok: false, giveBack: () => undefined };
+    bucket.tokens -= 1;
+    return {
+      ok: true,
+      giveBack: () => {
+        bucket.tokens += 1;
+      },
+    };
   }
 
   /**
@@ -58,21 +93,20 @@ export class HashingBudget {
    * hashed then). The ticket runs the hash in a slot (`run`), or gives the tokens back (`refund`)
    * when the caller decides not to hash after all.
    */
-  take(client: string): { run<T>(hash: () => Promise<T>): Promise<T>; refund(): void } {
+  async take(client: string): Promise<{ run<T>(hash: () => Promise<T>): Promise<T>; refund(): void }> {
     const now = this.clock();
-    const bucket = this.clientBucket(client, now);
-    refill(bucket, now, this.options.perClient.perMinute / 60_000, this.options.perClient.burst);
-    refill(this.global, now, this.options.global.perSecond / 1000, this.options.global.burst);
-    if (bucket.tokens < 1) {
+    const clientToken = await this.takeClient(client, now);
+    if (!clientToken.ok) {
       this.stats.refusedClient++;
       throw busy('Too many sign-in attempts from your network. Wait a minute and try again.');
     }
+    refill(this.global, now, this.options.global.perSecond / 1000, this.options.global.burst);
     if (this.global.tokens < 1 || this.queue.length >= this.options.maxQueue) {
+      clientToken.giveBack();
       if (this.global.tokens < 1) this.stats.refusedGlobal++;
       else this.stats.refusedBusy++;
       throw busy('The portal is busy checking passwords. Wait a few seconds and try again.');
     }
-    bucket.tokens -= 1;
     this.global.tokens -= 1;
     let used = false;
     return {
@@ -90,7 +124,7 @@ export class HashingBudget {
       refund: () => {
         if (used) return;
         used = true;
-        bucket.tokens += 1;
+        clientToken.giveBack();
         this.global.tokens += 1;
       },
     };

@@ -5,6 +5,7 @@
  */
 import type { PortalDb, SqlRunner } from '../db/PortalDb.js';
 import { hashToken, randomToken } from '../security/tokens.js';
+import { purgeFullBuckets } from './rateBudgets.js';
 
 export type SessionStage = 'anonymous' | 'mfa' | 'authenticated';
 export type SignInMethod = 'password' | 'password+mfa' | 'device';
@@ -172,4 +173,6 @@ export async function deleteSession(db: SqlRunner, idHash: string): Promise<void
 export async function purgeExpired(db: SqlRunner, now: number): Promise<void> {
   await db.run('DELETE FROM sessions WHERE expires_at <= ?', [now]);
   await db.run('DELETE FROM challenges WHERE expires_at <= ?', [now - 60 * 60_000]);
+  // A rate bucket idle for an hour has refilled: forgetting it changes nothing.
+  await purgeFullBuckets(db, now - 60 * 60_000);
 }
