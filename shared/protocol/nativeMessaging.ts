@@ -19,6 +19,29 @@ export const nativeRequest = z.discriminatedUnion('type', [
 ]);
 export type NativeRequest = z.infer<typeof nativeRequest>;
 
+/** A Safari extension's origin: `safari-web-extension://<UUID>`, random per install. */
+export const safariExtensionOrigin = z
+  .string()
+  .regex(
+    /^safari-web-extension:\/\/[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/,
+    'expected safari-web-extension://<UUID>',
+  );
+
+/**
+ * COMPAT(untested: no macOS here) — Safari has no native-messaging hosts: the extension's
+ * containing app answers `browser.runtime.sendNativeMessage` (one message, one answer). Safari
+ * delivers only our own extension's messages to our app, but tells the app no origin, so the
+ * message names it (`extensionOrigin`, a Safari origin only); the app passes it to the daemon,
+ * which never pre-authorises a Safari origin. Same requests and answers as the Chrome host; a
+ * `pair` that needs Protect is answered only once decided (the app opens the Protect window).
+ */
+export const safariNativeRequest = z.discriminatedUnion('type', [
+  nativeRequest.options[0].extend({ extensionOrigin: safariExtensionOrigin }).strict(),
+  nativeRequest.options[1].extend({ extensionOrigin: safariExtensionOrigin }).strict(),
+  nativeRequest.options[2].extend({ extensionOrigin: safariExtensionOrigin }).strict(),
+]);
+export type SafariNativeRequest = z.infer<typeof safariNativeRequest>;
+
 export const discoverResult = z
   .object({ port: z.number().int().min(1).max(65535), daemonVersion: z.string().max(64), paired: z.boolean() })
   .strict();

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { wireError } from '../../../shared/protocol/common.js';
+import { safariExtensionOrigin } from '../../../shared/protocol/nativeMessaging.js';
 
 export const CONTROL_SOCKET_FILE = 'control.sock';
 /** Largest line either side accepts. */
@@ -18,6 +19,8 @@ const op = <T extends string, S extends z.ZodRawShape>(name: T, shape: S) =>
   z.object({ id, op: z.literal(name), ...shape }).strict();
 const entityId = z.string().min(1).max(256);
 const chromeOrigin = z.string().regex(/^chrome-extension:\/\/[a-p]{32}$/, 'expected chrome-extension://<id>');
+/** Chrome's host names the origin the browser gave it; Safari's containing app, its extension's (decision 0042). */
+const vouchedOrigin = chromeOrigin.or(safariExtensionOrigin);
 const installId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 
 export const controlRequest = z.discriminatedUnion('op', [
@@ -35,9 +38,9 @@ export const controlRequest = z.discriminatedUnion('op', [
   op('totp.add', { uri: z.string().min(1).max(2048) }),
   op('totp.code', { accountId: entityId }),
   // The native-messaging host (decision 0040): `extensionOrigin` is what the browser told the host.
-  op('native.discover', { extensionOrigin: chromeOrigin, installId: installId.optional() }),
-  op('native.pair', { extensionOrigin: chromeOrigin, installId }),
-  op('protect.url', { protectId: entityId, extensionOrigin: chromeOrigin }),
+  op('native.discover', { extensionOrigin: vouchedOrigin, installId: installId.optional() }),
+  op('native.pair', { extensionOrigin: vouchedOrigin, installId }),
+  op('protect.url', { protectId: entityId, extensionOrigin: vouchedOrigin }),
 ]);
 export type ControlRequest = z.infer<typeof controlRequest>;
 export type ControlOp = ControlRequest['op'];

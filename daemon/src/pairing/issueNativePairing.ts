@@ -38,8 +38,12 @@ export async function issueNativePairing(
   deps: NativePairingDeps,
 ): Promise<NativePairing> {
   const { extensionOrigin, installId } = args;
+  // COMPAT(untested: no macOS here) — Safari's containing app (decision 0042): its origin is random
+  // per install, so it is never allow-listed or pre-authorised; its pairing always asks the user.
+  const safari = extensionOrigin.startsWith('safari-web-extension://');
+  const browser = safari ? 'Safari' : 'Chrome';
   const id = extensionOrigin.slice('chrome-extension://'.length);
-  if (!deps.policy.allowedExtensionIds.has(id)) {
+  if (!safari && !deps.policy.allowedExtensionIds.has(id)) {
     throw new ChannelError(
       'ERR_BAD_ORIGIN',
       `Extension ${id} is not allowed by this daemon. IT adds it with --allow-extension or "allowExtensions" in config.json.`,
@@ -49,16 +53,16 @@ export async function issueNativePairing(
   if (existing && existing.extensionOrigin !== extensionOrigin) {
     throw new ChannelError('ERR_BAD_ORIGIN', 'This install id belongs to another extension.');
   }
-  const fields = { extensionOrigin, browser: 'Chrome', repair: existing !== undefined, via: 'native-messaging' };
+  const fields = { extensionOrigin, browser, repair: existing !== undefined, via: 'native-messaging' };
   deps.audit?.record('pairing.requested', fields);
-  if (deps.policy.preauthorizedIds.has(id)) {
+  if (!safari && deps.policy.preauthorizedIds.has(id)) {
     deps.audit?.record('pairing.preauthorized', fields);
   } else {
     try {
       const handle = await deps.verifier.verify({
         action: 'pair',
         origin: extensionOrigin,
-        browser: 'Chrome',
+        browser,
         requestId: `native-${randomBytes(6).toString('base64url')}`,
         ...(args.signal ? { signal: args.signal } : {}),
         ...(args.events ? { events: args.events } : {}),
@@ -77,7 +81,7 @@ export async function issueNativePairing(
   }
   const secret = new Uint8Array(randomBytes(32));
   const pairedAt = (deps.clock?.() ?? new Date()).toISOString();
-  await deps.store.put({ installId, extensionOrigin, secret, browser: 'Chrome', pairedAt, lastSeenAt: null });
+  await deps.store.put({ installId, extensionOrigin, secret, browser, pairedAt, lastSeenAt: null });
   const encoded = toBase64url(secret);
   secret.fill(0);
   return { port: deps.port(), secret: encoded, pairedAt };

@@ -13,6 +13,7 @@ import { createBoundSessions } from './boundSessions/createBoundSessions.js';
 import { DaemonClient, type PairingCredentialStore } from './daemon/DaemonClient.js';
 import type { WebSocketLike } from './daemon/DaemonConnection.js';
 import { createNativeHost, type NativePort } from './daemon/NativeHost.js';
+import { createSafariNativeHost } from './daemon/SafariNativeHost.js';
 import { handleContentMessages } from './handleContentMessages.js';
 import { handlePopupMessages } from './handlePopupMessages.js';
 import { interpretSender, type RawSender } from './interpretSender.js';
@@ -126,12 +127,19 @@ export function createBackground(api: typeof Browser, bridgeFile?: string) {
     log,
   });
   const credentials = pairingCredentials(api);
-  const native = createNativeHost({
-    connect: (name) => api.runtime.connectNative(name) as unknown as NativePort,
-    lastError: () =>
-      (globalThis as { chrome?: { runtime?: { lastError?: { message?: string } } } }).chrome?.runtime?.lastError
-        ?.message,
-  });
+  const native =
+    browserName(api) === 'safari'
+      ? // COMPAT(untested: no macOS here) — Safari: the containing app plays the host's role.
+        createSafariNativeHost({
+          sendNativeMessage: (app, message) => api.runtime.sendNativeMessage(app, message),
+          extensionOrigin: extensionOrigin(api),
+        })
+      : createNativeHost({
+          connect: (name) => api.runtime.connectNative(name) as unknown as NativePort,
+          lastError: () =>
+            (globalThis as { chrome?: { runtime?: { lastError?: { message?: string } } } }).chrome?.runtime?.lastError
+              ?.message,
+        });
   /** Opens a Protect window only for a URL on the daemon's own port and /protect/ path. */
   const showPrompt = async (prompt: ProtectPrompt) => {
     const { port } = await credentials.load();
