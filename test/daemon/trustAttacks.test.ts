@@ -16,7 +16,7 @@ import {
   type TestInstall,
   upgradeProtocols,
 } from '../../dev/daemonClient.js';
-import { sampleRequestOptions } from '../../dev/sampleOptions.js';
+import { sampleCreationOptions, sampleRequestOptions } from '../../dev/sampleOptions.js';
 import { computeUpgradeProof, createPairingKeyPair, WS_SUBPROTOCOL } from '../../shared/protocol/index.js';
 import { type HarnessDaemon, startHarnessDaemon } from '../helpers/daemonHarness.js';
 import { httpRequest } from '../helpers/rawHttp.js';
@@ -41,7 +41,7 @@ describe.each([
   let daemon: HarnessDaemon;
 
   beforeAll(async () => {
-    daemon = await startHarnessDaemon({ uv: 'protect', preauthorizePairing, protectTimeoutMs: 60_000 });
+    daemon = await startHarnessDaemon({ uv: 'protect', preauthorizePairing, protectTimeoutMs: 60_000, eligible: true });
   });
   afterAll(async () => {
     await daemon?.stop();
@@ -82,6 +82,35 @@ describe.each([
         installId: install.installId,
       }),
     ).toMatchObject({ paired: false });
+  });
+
+  it('a paired requester never receives the means to approve its own user verification; it can only cancel', async () => {
+    const install = newInstall();
+    await pairLikeTheExtension(install);
+    const requester = await connectPaired(daemon, install);
+    const registering = requester
+      .request('register', { origin: 'http://localhost:3000', options: sampleCreationOptions() }, 'reg-own')
+      .catch((err: Error) => err);
+    const asked = await requester.waitForEvent((e) => e.event === 'protect.request');
+    expect(daemon.protect.pending().map((p) => p.id)).toEqual([asked.protectId]);
+    // The event names the request, never the window's URL or its one-time token.
+    expect(JSON.stringify(requester.received)).not.toMatch(/token|\/protect\//);
+    const guess = await httpRequest(daemon.port, {
+      method: 'POST',
+      path: `/protect/${asked.protectId}/approve`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: `http://127.0.0.1:${daemon.port}` },
+      body: `token=${'A'.repeat(43)}`,
+    });
+    expect(guess.status).toBe(404);
+    expect(daemon.protect.pending().map((p) => p.id)).toEqual([asked.protectId]);
+    // Cancelling is all the requester can do: its request ends unsigned.
+    expect(await requester.request('cancel', { requestId: 'reg-own' })).toEqual({
+      ok: true,
+      result: { cancelled: true },
+    });
+    expect(await registering).toMatchObject({ ok: false });
+    expect(daemon.protect.pending()).toEqual([]);
+    await requester.close();
   });
 
   it('an unauthenticated socket gets no assertion and no device data', async () => {
