@@ -14,6 +14,7 @@ import { type Benchmark, formatVerdict, type Verdict } from './lib/Benchmark.js'
 import { formatMachineInfo, machineInfo } from './lib/machineInfo.js';
 import { relayBenchmark } from './relay/relayBenchmark.js';
 import { portalBenchmark, scaleBenchmark } from './scale/scaleBenchmark.js';
+import { revocationBenchmark } from './sessions/revocationBenchmark.js';
 import { sessionsBenchmark } from './sessions/sessionsBenchmark.js';
 import { tpmBenchmark } from './tpm/tpmBenchmark.js';
 
@@ -25,6 +26,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   browserBenchmark,
   tpmBenchmark,
   sessionsBenchmark,
+  revocationBenchmark,
 ];
 
 export interface RunOptions {

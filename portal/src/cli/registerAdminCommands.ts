@@ -232,7 +232,8 @@ export function registerAdminCommands(program: Command): void {
     await runAdmin(
       cmd,
       (db, now) => a.deviceRevoke(db, now, id),
-      () => `Revoked device ${id}.`,
+      (r: { appSessionsRevoked: number; noticesQueued: number }) =>
+        `Revoked device ${id}: ${r.appSessionsRevoked} SSO app session(s) revoked, ${r.noticesQueued} notice(s) queued for the apps; its portal sessions end at their next refresh.`,
     );
   });
 
@@ -251,7 +252,8 @@ export function registerAdminCommands(program: Command): void {
     await runAdmin(
       cmd,
       (db, now) => a.credentialDelete(db, now, id),
-      () => `Deleted credential ${id}.`,
+      (r: { appSessionsRevoked: number; noticesQueued: number }) =>
+        `Deleted credential ${id}: ${r.appSessionsRevoked} SSO app session(s) revoked, ${r.noticesQueued} notice(s) queued for the apps.`,
     );
   });
 
