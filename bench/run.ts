@@ -12,6 +12,7 @@ import { browserBenchmark } from './browser/browserBenchmark.js';
 import { footprintBenchmark } from './footprint/footprintBenchmark.js';
 import { type Benchmark, formatVerdict, type Verdict } from './lib/Benchmark.js';
 import { formatMachineInfo, machineInfo } from './lib/machineInfo.js';
+import { pairingBenchmark } from './pairing/pairingBenchmark.js';
 import { relayBenchmark } from './relay/relayBenchmark.js';
 import { portalBenchmark, scaleBenchmark } from './scale/scaleBenchmark.js';
 import { revocationBenchmark } from './sessions/revocationBenchmark.js';
@@ -27,6 +28,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   tpmBenchmark,
   sessionsBenchmark,
   revocationBenchmark,
+  pairingBenchmark,
 ];
 
 export interface RunOptions {
