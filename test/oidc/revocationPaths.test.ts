@@ -1,6 +1,7 @@
 /**
  * The other roads to an app's revocation, and attacks on the app's receiver: deleting the user's
- * device sign-in credential and a device falling out of posture policy each end the demo app's
+ * device sign-in credential, a device falling out of posture policy, and a device leaving device
+ * management (its refreshes stop carrying a signed posture statement) each end the demo app's
  * session (back-channel logout, CAEP); forged, misaddressed or malformed tokens posted to the demo
  * app are refused and end nothing.
  */
@@ -16,6 +17,8 @@ import { loadOidcKeys } from '../../portal/src/oidc/loadOidcKeys.js';
 import { policySet } from '../../portal/src/posture/postureAdminActions.js';
 import { listOutbox } from '../../portal/src/revocation/outbox.js';
 import { ssfReceiverAdd } from '../../portal/src/revocation/ssfAdminActions.js';
+import { listAudit } from '../../portal/src/store/audit.js';
+import type { PostureSignals } from '../../shared/device/postureSchema.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 import { newTestDatabase } from '../helpers/testStore.js';
 import { BrowserLikeClient } from './helpers/BrowserLikeClient.js';
@@ -27,6 +30,15 @@ import type { TestPortal } from './helpers/startOidcTestPortal.js';
 const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
 const COMPLIANCE = 'https://schemas.openid.net/secevent/caep/event-type/device-compliance-change';
 const BCL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+const HEALTHY: PostureSignals = {
+  osName: 'Debian GNU/Linux',
+  osVersion: '12',
+  diskEncryption: 'on',
+  firewall: 'on',
+  screenLock: 'on',
+  protect: 'ready',
+  keyProtection: 'software',
+};
 
 describe('revocation: credential deletion, posture, and a hostile receiver side', () => {
   let dev: DevPortal;
@@ -115,15 +127,7 @@ describe('revocation: credential deletion, posture, and a hostile receiver side'
   it('should end the app session when a refresh finds the device out of a blocking posture rule', async () => {
     const { dbsc } = await signedInToApp(true);
     await policySet(dev.portal.db, Date.now(), { rule: 'firewall', mode: 'block' });
-    dbsc.posture = {
-      osName: 'Debian GNU/Linux',
-      osVersion: '12',
-      diskEncryption: 'on',
-      firewall: 'off',
-      screenLock: 'on',
-      protect: 'ready',
-      keyProtection: 'software',
-    };
+    dbsc.posture = { ...HEALTHY, firewall: 'off' };
     const refused = await dbsc.refresh();
     expect(refused.json()).toMatchObject({ code: 'ERR_POSTURE_BLOCKED' });
     await allDelivered(3);
@@ -138,6 +142,27 @@ describe('revocation: credential deletion, posture, and a hostile receiver side'
         reason_admin: { en: expect.stringContaining('firewall') },
       }),
     });
+  });
+
+  it('should end the app session when the device leaves device management (no signed posture any more)', async () => {
+    const { dbsc } = await signedInToApp(true);
+    dbsc.posture = HEALTHY;
+    expect((await dbsc.refresh()).status).toBe(200);
+    // `keybound device unenroll` deletes the identity key: the daemon's proofs carry no statement.
+    dbsc.posture = undefined;
+    const refused = await dbsc.refresh();
+    expect(refused.status).toBe(401);
+    expect(refused.json()).toMatchObject({ code: 'ERR_DEVICE_NOT_ENROLLED' });
+    await allDelivered(3);
+    await expect.poll(() => demo.sessionCount(), { timeout: 30_000 }).toBe(0);
+    const compliance = demo.received().find((n) => (n.claims.events as Record<string, unknown>)[COMPLIANCE]);
+    expect(compliance?.claims.events).toEqual({
+      [COMPLIANCE]: expect.objectContaining({ current_status: 'not-compliant', initiating_entity: 'system' }),
+    });
+    const audit = await listAudit(dev.portal.db);
+    expect(
+      audit.filter((e) => e.event === 'dbsc.refresh.refused' && e.details.code === 'ERR_DEVICE_NOT_ENROLLED'),
+    ).toHaveLength(1);
   });
 
   it('should refuse forged, misaddressed and malformed notices at the demo app and keep its session', async () => {

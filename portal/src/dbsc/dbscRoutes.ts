@@ -32,7 +32,7 @@ import { getUser } from '../store/users.js';
 import { refreshSecondsFor } from './checkSessionBinding.js';
 import { DBSC_REFRESH_PATH, DBSC_REGISTER_PATH } from './offerBoundSession.js';
 import { reevaluateOnRefresh } from './reevaluateOnRefresh.js';
-import { revokeForPosture } from './revokeForPosture.js';
+import { revokeOnRefresh } from './revokeOnRefresh.js';
 import { sessionInstructions } from './sessionInstructions.js';
 import { terminateBoundSession } from './terminateBoundSession.js';
 import { MAX_DBSC_PROOF_CHARS, verifyDbscProof } from './verifyDbscProof.js';
@@ -195,9 +195,8 @@ export function dbscRoutes(ctx: PortalContext): Router {
     const standing = await reevaluateOnRefresh(ctx, { session, bound, payload: verified.payload, jti: verified.jti });
     if (!standing.ok) {
       await terminateBoundSession(ctx, bound, standing.reason);
-      // A device that fell out of policy: the SSO apps' sessions from it end too (revoking the
-      // device or deleting the credential already told them, in the admin's transaction).
-      if (standing.code === 'ERR_POSTURE_BLOCKED') await revokeForPosture(ctx, bound, standing.reason);
+      // A device out of policy or out of device management: its SSO app sessions end too.
+      await revokeOnRefresh(ctx, bound, standing);
       return refuse(res, standing.code, standing.message, facts);
     }
     const seconds = await refreshSecondsFor(ctx, bound.userId);

@@ -8,7 +8,7 @@ import { UNKNOWN_POSTURE } from '../../../shared/device/postureSchema.js';
 import type { RefreshStanding } from '../dbsc/reevaluateOnRefresh.js';
 import type { PortalContext } from '../PortalContext.js';
 import { audit } from '../store/audit.js';
-import type { BoundSession } from '../store/boundSessions.js';
+import { type BoundSession, markPostureSigned } from '../store/boundSessions.js';
 import { getDevice } from '../store/devices.js';
 import type { Session } from '../store/sessions.js';
 import { evaluatePosture } from './evaluatePosture.js';
@@ -29,6 +29,15 @@ export async function checkPostureOnRefresh(
   const now = ctx.clock();
   let signals = UNKNOWN_POSTURE;
   const claim = input.payload[POSTURE_CLAIM];
+  if (claim === undefined && input.bound.postureSigned) {
+    // This session's device vouched for itself before and now cannot: its identity key is gone.
+    return {
+      ok: false,
+      code: 'ERR_DEVICE_NOT_ENROLLED',
+      message: 'The device no longer signs its posture: it has left device management',
+      reason: 'device-unenrolled',
+    };
+  }
   if (claim !== undefined) {
     const checked = await verifyPostureStatement({
       jws: claim,
@@ -42,6 +51,7 @@ export async function checkPostureOnRefresh(
       return { ok: false, code: 'ERR_DEVICE_STATEMENT_INVALID', message: checked.message, reason: 'posture-invalid' };
     }
     signals = checked.signals;
+    if (!input.bound.postureSigned) await markPostureSigned(ctx.db, input.bound.id);
   }
   const previous = await getDevicePosture(ctx.db, device.id);
   await saveDevicePosture(ctx.db, device.id, signals, now);

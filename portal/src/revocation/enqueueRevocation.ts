@@ -1,6 +1,6 @@
 /**
  * Tells the SSO apps (issue 11): when a device is revoked, a device sign-in credential is deleted,
- * or a device falls out of posture policy, every OIDC grant that came from that device (or
+ * a device falls out of posture policy or stops vouching for its enrollment, every OIDC grant that came from that device (or
  * credential) is revoked at once — its tokens stop working at the portal — and notices are queued
  * in the outbox, in the caller's transaction: an OIDC Back-Channel Logout token for each grant
  * whose app has a `backchannel_logout_uri`, and CAEP SETs (`session-revoked`, plus
@@ -17,7 +17,8 @@ import { listSsfReceivers } from './ssfReceivers.js';
 export type RevocationCause =
   | { kind: 'device-revoked'; orgId: string; deviceId: string }
   | { kind: 'credential-deleted'; orgId: string; credentialId: string; userId: string; deviceId: string | null }
-  | { kind: 'posture-blocked'; orgId: string; deviceId: string; userId: string; rule: string };
+  | { kind: 'posture-blocked'; orgId: string; deviceId: string; userId: string; rule: string }
+  | { kind: 'device-unenrolled'; orgId: string; deviceId: string; userId: string };
 
 interface GrantRow {
   grant_id: string;
@@ -34,7 +35,11 @@ const GRANTS = `SELECT f.grant_id, f.user_id, f.client_id, f.device_id, f.sid, a
   WHERE f.expires_at > ? AND `;
 
 /** What the receivers read: one sentence for the admin (CAEP `reason_admin`), one for the user. */
-function reasons(cause: RevocationCause): { admin: string; user: string; initiatingEntity: 'admin' | 'policy' } {
+function reasons(cause: RevocationCause): {
+  admin: string;
+  user: string;
+  initiatingEntity: 'admin' | 'policy' | 'system';
+} {
   switch (cause.kind) {
     case 'device-revoked':
       return {
@@ -53,6 +58,12 @@ function reasons(cause: RevocationCause): { admin: string; user: string; initiat
         admin: `Device ${cause.deviceId} fails the posture rule ${cause.rule}`,
         user: `Your device no longer meets the organisation's ${cause.rule} rule.`,
         initiatingEntity: 'policy',
+      };
+    case 'device-unenrolled':
+      return {
+        admin: `Device ${cause.deviceId} no longer signs its posture: it left device management`,
+        user: 'Your device is no longer managed by your organisation.',
+        initiatingEntity: 'system',
       };
   }
 }
@@ -144,7 +155,12 @@ export async function enqueueRevocation(
     tx,
     {
       event: 'revocation.queued',
-      actor: cause.kind === 'posture-blocked' ? 'portal:policy' : 'admin:cli',
+      actor:
+        cause.kind === 'posture-blocked'
+          ? 'portal:policy'
+          : cause.kind === 'device-unenrolled'
+            ? 'portal:refresh'
+            : 'admin:cli',
       orgId: cause.orgId,
       userId: cause.kind === 'device-revoked' ? null : cause.userId,
       deviceId,

@@ -19,6 +19,8 @@ export interface BoundSession {
   refreshCount: number;
   endedAt: number | null;
   endReason: string | null;
+  /** Its refreshes have carried a signed posture statement (a Keybound daemon, migration 004). */
+  postureSigned: boolean;
 }
 
 interface Row {
@@ -37,6 +39,7 @@ interface Row {
   refresh_count: number;
   ended_at: number | null;
   end_reason: string | null;
+  posture_signed: number;
 }
 
 const toBound = (r: Row): BoundSession => ({
@@ -52,6 +55,7 @@ const toBound = (r: Row): BoundSession => ({
   refreshCount: r.refresh_count,
   endedAt: r.ended_at,
   endReason: r.end_reason,
+  postureSigned: r.posture_signed === 1,
 });
 
 /** Creates a bound session and its first cookie; returns the raw cookie value (never stored). */
@@ -155,4 +159,9 @@ export async function endBoundSession(db: SqlRunner, id: string, reason: string,
     [now, reason, id],
   );
   return changes === 1;
+}
+
+/** Records that this session's refreshes carry a signed posture statement (set once). */
+export async function markPostureSigned(db: SqlRunner, id: string): Promise<void> {
+  await db.run('UPDATE bound_sessions SET posture_signed = 1 WHERE id = ? AND posture_signed = 0', [id]);
 }
