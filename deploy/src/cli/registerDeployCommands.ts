@@ -44,7 +44,11 @@ export function registerDeployCommands(program: Command): void {
     .requiredOption('--out <dir>', 'folder for the policy files')
     .option('--portal-origin <origin>', 'a User Portal origin (repeatable)', collect)
     .option('--sso-login-origin <origin>', 'an SSO login page origin (repeatable)', collect)
-    .option('--daemon-port <n>', 'loopback port of the daemon', port)
+    .option(
+      '--daemon-port <n>',
+      'obsolete: the extension asks its native host for the daemon port (decision 0041)',
+      port,
+    )
     .option('--pairing-preauthorized', 'tell users IT pre-authorised pairing (the daemon config decides)')
     .option('--organisation <name>', 'shown in the macOS profile', 'Your organisation')
     .action(
