@@ -2,6 +2,8 @@
  * The portal's complete device sign-ins per portal CPU-second (issue 13's target: ≥ 1,000 on
  * SQLite), measured on real `keybound portal` processes (measurePortalSignIns.ts):
  *
+ * - the floor: a bare node:http server answering the same five requests with one P-256
+ *   verification (httpFloorServer.ts) — what HTTP alone costs on this machine at this load;
  * - SQLite, one instance — and, in full mode, the same on the baseline tree (the portal as it was
  *   before the throughput work, BASELINE_COMMIT, built into a temp folder) in the same run,
  *   alternating, so the before/after ratio does not depend on how loaded the machine is;
@@ -21,6 +23,7 @@ import { type BenchContext, ms, type Verdict } from '../lib/Benchmark.js';
 import { buildNode } from '../lib/buildNode.js';
 import { printTable, summarize } from '../lib/stats.js';
 import { buildBaselineTree } from './buildBaselineTree.js';
+import { measureHttpFloor } from './measureHttpFloor.js';
 import { measurePortalSignIns, type PortalRunOptions, type PortalRunResult } from './measurePortalSignIns.js';
 
 /** main before the throughput work of issue 13 (async store, DBSC and TPM attestation landed). */
@@ -103,8 +106,20 @@ export async function measurePortalThroughput(ctx: BenchContext): Promise<Verdic
       signMs: rs.reduce((a, b) => a + b.signMs, 0),
     });
     const now = pooled(current);
+    ctx.progress(`scale: ${n} sign-ins against the floor (bare node:http, one P-256 verification)`);
+    const floor = await measureHttpFloor(n, concurrency);
     if (baseline.length) rows.push(row(`SQLite, 1 instance, baseline ${BASELINE_COMMIT}`, pooled(baseline)));
     rows.push(row('SQLite, 1 instance', now));
+    rows.push([
+      'floor: bare node:http, the same 5 requests + 1 P-256 verify',
+      floor.signIns,
+      floor.cpuSeconds.toFixed(2),
+      Math.round(floor.signIns / floor.cpuSeconds),
+      ms((floor.cpuSeconds * 1000) / floor.signIns),
+      '',
+      '',
+      '',
+    ]);
 
     // PostgreSQL: one instance direct; one vs two behind the proxy.
     let pg: { one: PortalRunResult; viaProxy: PortalRunResult; two: PortalRunResult } | undefined;
@@ -148,7 +163,7 @@ export async function measurePortalThroughput(ctx: BenchContext): Promise<Verdic
     );
     verdicts.push({
       label: 'portal device sign-ins per CPU-second (SQLite)',
-      value: `${Math.round(perCpu(now))}/s${baseline.length ? ` (baseline ${Math.round(perCpu(pooled(baseline)))}/s, ×${(perCpu(now) / perCpu(pooled(baseline))).toFixed(2)})` : ''}`,
+      value: `${Math.round(perCpu(now))}/s${baseline.length ? ` (baseline ${Math.round(perCpu(pooled(baseline)))}/s, ×${(perCpu(now) / perCpu(pooled(baseline))).toFixed(2)})` : ''}; the HTTP floor in the same run ${Math.round(floor.signIns / floor.cpuSeconds)}/s`,
       target: `≥ ${TARGET_PER_CPU_SECOND}`,
       met: ctx.quick ? undefined : perCpu(now) >= TARGET_PER_CPU_SECOND,
     });
