@@ -154,7 +154,7 @@ export async function measurePortalThroughput(ctx: BenchContext): Promise<Verdic
       }
     }
     printTable(
-      `Portal: complete device sign-ins (4 HTTP requests + verification), ${concurrency} clients`,
+      `Portal: complete device sign-ins (5 HTTP requests + verification), ${concurrency} clients`,
       HEADER,
       rows,
     );
