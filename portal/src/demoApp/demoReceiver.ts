@@ -5,6 +5,7 @@
  * and end the local sessions the token names: by `sid` when it carries one, else every session of
  * the `sub`. What arrived is kept (bounded) so the demo page and the tests can show it.
  */
+import type { IncomingMessage } from 'node:http';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -128,4 +129,22 @@ export function createDemoReceiver(options: {
   }
 
   return { backchannelLogout, pushedSet, received: (): readonly ReceivedNotice[] => [...received] };
+}
+
+/**
+ * A notice's body, or undefined past `maxBytes`: beyond the cap nothing more is kept, but it is
+ * read to the end so the 413 reaches the sender.
+ */
+export function readNoticeBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) chunks.length = 0;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > maxBytes ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }

@@ -13,7 +13,7 @@ import * as client from 'openid-client';
 import type { Logger } from '../../../shared/node/createLogger.js';
 import { parseCookies } from '../http/cookies.js';
 import { type DemoUser, demoErrorPage, demoSignedInPage, demoStartPage } from './demoPages.js';
-import { createDemoReceiver, type ReceivedNotice } from './demoReceiver.js';
+import { createDemoReceiver, type ReceivedNotice, readNoticeBody } from './demoReceiver.js';
 
 export interface StartDemoAppOptions {
   /** 0 picks a free port. */
@@ -186,20 +186,6 @@ export async function startDemoApp(options: StartDemoAppOptions): Promise<DemoAp
     },
   });
 
-  const readBody = (req: IncomingMessage): Promise<string | undefined> =>
-    new Promise((resolve, reject) => {
-      let size = 0;
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        // Past the cap nothing more is kept; it is read to the end so the 413 reaches the sender.
-        if (size > MAX_NOTICE_BYTES) chunks.length = 0;
-        else chunks.push(chunk);
-      });
-      req.on('end', () => resolve(size > MAX_NOTICE_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
-      req.on('error', reject);
-    });
-
   /** The two notice endpoints: POST only, bodies capped, JSON answers. */
   const notice = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     const json = (status: number, body?: unknown) => {
@@ -207,7 +193,7 @@ export async function startDemoApp(options: StartDemoAppOptions): Promise<DemoAp
       res.end(body === undefined ? '' : JSON.stringify(body));
     };
     if (req.method !== 'POST') return json(405, { err: 'invalid_request', description: 'POST only' });
-    const body = await readBody(req);
+    const body = await readNoticeBody(req, MAX_NOTICE_BYTES);
     if (body === undefined) return json(413, { err: 'invalid_request', description: 'too large' });
     let answer: Awaited<ReturnType<typeof receiver.pushedSet>>;
     try {
