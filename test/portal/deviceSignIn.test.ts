@@ -7,11 +7,11 @@ import type { Request, Response } from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CookieJarFetch } from '../../dev/CookieJarFetch.js';
 import { credentialDelete, deviceRevoke, setOrgDeviceTrust } from '../../portal/src/admin/adminActions.js';
+import { defaultOidcHooks } from '../../portal/src/oidc/OidcHooks.js';
 import { listAudit } from '../../portal/src/store/audit.js';
 import { listCredentials } from '../../portal/src/store/credentials.js';
 import { findSession } from '../../portal/src/store/sessions.js';
-import { checkProtectedAccess, evaluateDeviceTrust } from '../../portal/src/trust/evaluateDeviceTrust.js';
-import { renderUntrustedPage } from '../../portal/src/trust/renderUntrustedPage.js';
+import { checkProtectedAccess, trustOfSession } from '../../portal/src/trust/evaluateDeviceTrust.js';
 import {
   addTestUser,
   deviceSignIn,
@@ -95,9 +95,9 @@ describe('device sign-in', () => {
     const { device } = await registered();
     const client = kit.client();
     await deviceSignIn(client, device, user.email);
-    expect((await evaluateDeviceTrust(kit.portal.db, await sessionOf(client))).trusted).toBe(true);
+    expect((await trustOfSession(kit.portal.db, await sessionOf(client))).trusted).toBe(true);
     await deviceRevoke(kit.portal.db, kit.clock.now, device.deviceId as string);
-    expect(await evaluateDeviceTrust(kit.portal.db, await sessionOf(client))).toMatchObject({
+    expect(await trustOfSession(kit.portal.db, await sessionOf(client))).toMatchObject({
       trusted: false,
       reason: 'device-revoked',
     });
@@ -113,7 +113,7 @@ describe('device sign-in', () => {
     const client = kit.client();
     await deviceSignIn(client, device, user.email);
     await credentialDelete(kit.portal.db, kit.clock.now, device.listCredentials()[0]?.id as string);
-    expect(await evaluateDeviceTrust(kit.portal.db, await sessionOf(client))).toMatchObject({
+    expect(await trustOfSession(kit.portal.db, await sessionOf(client))).toMatchObject({
       trusted: false,
       reason: 'credential-deleted',
     });
@@ -146,7 +146,7 @@ describe('device sign-in', () => {
   });
 });
 
-/** Calls renderUntrustedPage with a minimal request/response pair carrying the client's cookie. */
+/** Renders the OIDC part's refusal (its hooks) with a minimal request/response pair carrying the client's cookie. */
 async function renderToString(kit: TestPortal, client: CookieJarFetch, options: { appName: string; returnTo: string }) {
   const out = { status: 200, body: '', headers: {} as Record<string, string> };
   const req = { headers: { cookie: `kb_session=${client.cookie('kb_session')}` } } as unknown as Request;
@@ -171,6 +171,9 @@ async function renderToString(kit: TestPortal, client: CookieJarFetch, options: 
       out.headers.location = location;
     },
   } as unknown as Response;
-  await renderUntrustedPage(kit.portal.ctx, req, res, options);
+  const hooks = defaultOidcHooks(kit.portal.ctx);
+  const signedIn = await hooks.getSignedIn(req);
+  if (!signedIn) throw new Error('the client is not signed in');
+  await hooks.renderUntrustedPage(req, res, { signedIn, reason: signedIn.trust.message, ...options });
   return out;
 }

@@ -41,17 +41,12 @@ export async function completeSignIn(
     returnTo: next,
   };
   // Trust is decided from the inventory as it is now (the same function every later use calls).
-  const probe: Session = {
-    ...draft,
-    idHash: '',
-    pendingEmail: null,
-    trustedAtSignIn: false,
-    csrfToken: '',
-    createdAt: now,
-    expiresAt: now,
-    lastSeenAt: now,
-  };
-  const trust = await evaluateDeviceTrust(ctx.db, probe);
+  const trust = await evaluateDeviceTrust(ctx.db, {
+    user: input.user,
+    method: input.method,
+    credentialId: draft.credentialId,
+    deviceId: draft.deviceId,
+  });
   const { id, session } = await rotateSession(ctx.db, previous, { ...draft, trusted: trust.trusted }, now);
   setSessionCookie(res, ctx.config, id, session.expiresAt);
   // Every sign-in is offered device binding (DBSC); a device sign-in must take it (checkSessionBinding).

@@ -6,6 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { PortalError } from '../../../shared/errors.js';
+import type { Session } from '../store/sessions.js';
 import { locals } from './sessionMiddleware.js';
 
 function sameToken(a: string, b: string): boolean {
@@ -30,4 +31,11 @@ export function requireCsrf(req: Request, res: Response, next: NextFunction): vo
     return;
   }
   next();
+}
+
+/** The session of a request requireCsrf let through (it refuses every request without one). */
+export function checkedSession(res: Response): Session {
+  const session = locals(res).session;
+  if (!session) throw new TypeError('checkedSession() on a route without requireCsrf');
+  return session;
 }

@@ -6,9 +6,15 @@ import type { NextFunction, Request, Response } from 'express';
 import { checkSessionBinding } from '../dbsc/checkSessionBinding.js';
 import { readSessionCookie, setSessionCookie } from '../http/cookies.js';
 import type { PortalContext } from '../PortalContext.js';
-import { createSession, findSession, type Session, touchSession } from '../store/sessions.js';
+import {
+  type AuthenticatedSession,
+  createSession,
+  findSession,
+  type Session,
+  touchSession,
+} from '../store/sessions.js';
 import { getUser, type User } from '../store/users.js';
-import { evaluateDeviceTrust, type TrustDecision } from '../trust/evaluateDeviceTrust.js';
+import { evaluateDeviceTrust, signInOf, type TrustDecision } from '../trust/evaluateDeviceTrust.js';
 
 /** Per-request state the portal's routes keep in `res.locals`. */
 export interface PortalLocals {
@@ -58,7 +64,7 @@ export async function ensureSession(ctx: PortalContext, res: Response): Promise<
 
 /** A signed-in user with the session and the Device Trust decision as of now. */
 export interface SignedIn {
-  session: Session;
+  session: AuthenticatedSession;
   user: User;
   trust: TrustDecision;
 }
@@ -69,8 +75,8 @@ export interface SignedIn {
  */
 export async function getSignedIn(ctx: PortalContext, req: Request): Promise<SignedIn | undefined> {
   const session = await liveSession(ctx, req);
-  if (session?.stage !== 'authenticated' || !session.userId) return undefined;
+  if (session?.stage !== 'authenticated') return undefined;
   const user = await getUser(ctx.db, session.userId);
   if (!user) return undefined;
-  return { session, user, trust: await evaluateDeviceTrust(ctx.db, session) };
+  return { session, user, trust: await evaluateDeviceTrust(ctx.db, signInOf(session, user)) };
 }

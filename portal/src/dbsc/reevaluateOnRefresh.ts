@@ -9,7 +9,7 @@ import type { PortalContext } from '../PortalContext.js';
 import { checkPostureOnRefresh } from '../posture/checkPostureOnRefresh.js';
 import type { BoundSession } from '../store/boundSessions.js';
 import type { Session } from '../store/sessions.js';
-import { evaluateDeviceTrust } from '../trust/evaluateDeviceTrust.js';
+import { trustOfSession } from '../trust/evaluateDeviceTrust.js';
 
 export type RefreshStanding = { ok: true } | { ok: false; code: PortalErrorCode; message: string; reason: string };
 
@@ -19,7 +19,7 @@ export async function reevaluateOnRefresh(
 ): Promise<RefreshStanding> {
   const { session } = input;
   if (session.method === 'device') {
-    const trust = await evaluateDeviceTrust(ctx.db, session);
+    const trust = await trustOfSession(ctx.db, session);
     if (trust.reason === 'device-revoked') {
       return { ok: false, code: 'ERR_DEVICE_REVOKED', message: trust.message, reason: 'device-revoked' };
     }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { PortalError } from '../../../shared/errors.js';
 import { completeSignIn } from '../auth/completeSignIn.js';
 import { checkPassword, checkTotp, mfaNeeded } from '../auth/passwordCheck.js';
-import { requireCsrf } from '../auth/requireCsrf.js';
+import { checkedSession, requireCsrf } from '../auth/requireCsrf.js';
 import { ensureSession, locals } from '../auth/sessionMiddleware.js';
 import { clearBoundCookie, clearSessionCookie, setSessionCookie } from '../http/cookies.js';
 import { parseBody, safeReturnTo } from '../http/parseBody.js';
@@ -16,7 +16,13 @@ import { sendHtml } from '../http/sendHtml.js';
 import type { PortalContext } from '../PortalContext.js';
 import { audit } from '../store/audit.js';
 import { endBoundSession, findBoundSessionFor } from '../store/boundSessions.js';
-import { deleteSession, rotateSession, type Session } from '../store/sessions.js';
+import {
+  type AnonymousSession,
+  type AuthenticatedSession,
+  deleteSession,
+  rotateSession,
+  type Session,
+} from '../store/sessions.js';
 import { getUser } from '../store/users.js';
 import type { SafeHtml } from '../views/html.js';
 import { continuePage, emailPage, finishPage, mfaPage, passwordPage, stepUpPage } from '../views/signInPages.js';
@@ -47,6 +53,10 @@ const signOutForm = z.object({ _csrf: csrfField }).strict();
 
 const ip = (req: Request): string => req.socket.remoteAddress ?? 'unknown';
 
+/** Before sign-in, with the email the user typed. */
+type PendingSession = AnonymousSession & { pendingEmail: string };
+const isPending = (s: Session | undefined): s is PendingSession => s?.stage === 'anonymous' && !!s.pendingEmail;
+
 /** Renders `page(error)` with the error's status, or rethrows what is not a PortalError. */
 function renderFailure(res: Response, err: unknown, page: (error: string) => SafeHtml): void {
   if (!(err instanceof PortalError)) throw err;
@@ -56,13 +66,13 @@ function renderFailure(res: Response, err: unknown, page: (error: string) => Saf
 export function signInRoutes(ctx: PortalContext): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
-  const pending = (res: Response): Session | undefined => {
+  const pending = (res: Response): PendingSession | undefined => {
     const s = locals(res).session;
-    return s?.stage === 'anonymous' && s.pendingEmail ? s : undefined;
+    return isPending(s) ? s : undefined;
   };
-  const signedIn = (res: Response): Session | undefined => {
+  const signedIn = (res: Response): AuthenticatedSession | undefined => {
     const s = locals(res).session;
-    return s?.stage === 'authenticated' && s.userId ? s : undefined;
+    return s?.stage === 'authenticated' ? s : undefined;
   };
 
   router.get('/signin', async (req, res) => {
@@ -91,7 +101,7 @@ export function signInRoutes(ctx: PortalContext): Router {
   });
 
   router.post('/signin', form, requireCsrf, async (req, res) => {
-    const session = locals(res).session as Session;
+    const session = checkedSession(res);
     let email: string;
     try {
       ({ email } = parseBody(emailForm, req.body));
@@ -117,7 +127,7 @@ export function signInRoutes(ctx: PortalContext): Router {
       res,
       continuePage({
         csrfToken: session.csrfToken,
-        email: session.pendingEmail as string,
+        email: session.pendingEmail,
         rpId: ctx.config.rpId,
         next: session.returnTo ?? '/',
       }),
@@ -135,7 +145,7 @@ export function signInRoutes(ctx: PortalContext): Router {
       res,
       passwordPage({
         csrfToken: session.csrfToken,
-        email: session.pendingEmail as string,
+        email: session.pendingEmail,
         ...(reason ? { reasonCode: reason } : {}),
       }),
     );
@@ -144,11 +154,10 @@ export function signInRoutes(ctx: PortalContext): Router {
   router.post('/signin/password', form, requireCsrf, async (req, res) => {
     const session = pending(res);
     if (!session) return res.redirect(303, '/signin');
-    const page = (error: string) =>
-      passwordPage({ csrfToken: session.csrfToken, email: session.pendingEmail as string, error });
+    const page = (error: string) => passwordPage({ csrfToken: session.csrfToken, email: session.pendingEmail, error });
     try {
       const { password } = parseBody(passwordForm, req.body);
-      const user = await checkPassword(ctx, { email: session.pendingEmail as string, password, ip: ip(req) });
+      const user = await checkPassword(ctx, { email: session.pendingEmail, password, ip: ip(req) });
       if (await mfaNeeded(ctx, user)) {
         // Password accepted: a new session id already (the MFA stage is a privilege change too).
         const next = await rotateSession(
@@ -174,8 +183,8 @@ export function signInRoutes(ctx: PortalContext): Router {
   });
 
   router.post('/signin/mfa', form, requireCsrf, async (req, res) => {
-    const session = locals(res).session as Session;
-    const user = session.stage === 'mfa' && session.userId ? await getUser(ctx.db, session.userId) : undefined;
+    const session = checkedSession(res);
+    const user = session.stage === 'mfa' ? await getUser(ctx.db, session.userId) : undefined;
     if (!user) return res.redirect(303, '/signin');
     try {
       const { code } = parseBody(mfaForm, req.body);
@@ -189,7 +198,7 @@ export function signInRoutes(ctx: PortalContext): Router {
 
   router.get('/signin/finish', async (_req, res) => {
     const session = signedIn(res);
-    const user = session && (await getUser(ctx.db, session.userId as string));
+    const user = session && (await getUser(ctx.db, session.userId));
     if (!session || !user) return res.redirect(303, '/signin');
     sendHtml(
       res,
@@ -204,7 +213,7 @@ export function signInRoutes(ctx: PortalContext): Router {
 
   router.get('/signin/step-up', async (req, res) => {
     const session = signedIn(res);
-    const user = session && (await getUser(ctx.db, session.userId as string));
+    const user = session && (await getUser(ctx.db, session.userId));
     const next = safeReturnTo(req.query.return_to ?? req.query.next) ?? '/';
     if (!session || !user) return res.redirect(303, `/signin?return_to=${encodeURIComponent(next)}`);
     sendHtml(res, stepUpPage({ csrfToken: session.csrfToken, email: user.email, rpId: ctx.config.rpId, next }));
@@ -212,7 +221,7 @@ export function signInRoutes(ctx: PortalContext): Router {
 
   router.post('/signout', form, requireCsrf, async (req, res) => {
     parseBody(signOutForm, req.body);
-    const session = locals(res).session as Session;
+    const session = checkedSession(res);
     await deleteSession(ctx.db, session.idHash);
     const bound = await findBoundSessionFor(ctx.db, session.idHash);
     if (bound) await endBoundSession(ctx.db, bound.id, 'signed-out', ctx.clock());

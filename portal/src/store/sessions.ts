@@ -10,22 +10,52 @@ import { purgeFullBuckets } from './rateBudgets.js';
 export type SessionStage = 'anonymous' | 'mfa' | 'authenticated';
 export type SignInMethod = 'password' | 'password+mfa' | 'device';
 
-export interface Session {
+interface SessionBase {
   idHash: string;
-  stage: SessionStage;
-  userId: string | null;
-  pendingEmail: string | null;
+  /** Where to continue after sign-in (kept through the stages). */
   returnTo: string | null;
-  method: SignInMethod | null;
-  deviceId: string | null;
-  credentialId: string | null;
-  /** Trust as evaluated at sign-in; use evaluateDeviceTrust for the current answer. */
-  trustedAtSignIn: boolean;
   csrfToken: string;
   createdAt: number;
   expiresAt: number;
   lastSeenAt: number;
 }
+
+/** Before sign-in: at most the email the user typed. */
+export interface AnonymousSession extends SessionBase {
+  stage: 'anonymous';
+  userId: null;
+  pendingEmail: string | null;
+  method: null;
+  deviceId: null;
+  credentialId: null;
+  trustedAtSignIn: false;
+}
+
+/** Password accepted, second factor pending. */
+export interface MfaSession extends SessionBase {
+  stage: 'mfa';
+  userId: string;
+  pendingEmail: string;
+  method: null;
+  deviceId: null;
+  credentialId: null;
+  trustedAtSignIn: false;
+}
+
+/** Signed in, by `method`; a device sign-in names its credential and device. */
+export interface AuthenticatedSession extends SessionBase {
+  stage: 'authenticated';
+  userId: string;
+  pendingEmail: null;
+  method: SignInMethod;
+  deviceId: string | null;
+  credentialId: string | null;
+  /** Trust as evaluated at sign-in; use evaluateDeviceTrust for the current answer. */
+  trustedAtSignIn: boolean;
+}
+
+/** A session, by stage: what each stage holds is typed, so no caller has to assume it. */
+export type Session = AnonymousSession | MfaSession | AuthenticatedSession;
 
 interface SessionRow {
   id_hash: string;
@@ -43,36 +73,57 @@ interface SessionRow {
   last_seen_at: number;
 }
 
-const toSession = (r: SessionRow): Session => ({
-  idHash: r.id_hash,
-  stage: r.stage,
-  userId: r.user_id,
-  pendingEmail: r.pending_email,
-  returnTo: r.return_to,
-  method: r.method,
-  deviceId: r.device_id,
-  credentialId: r.credential_id,
-  trustedAtSignIn: r.trusted === 1,
-  csrfToken: r.csrf_token,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  lastSeenAt: r.last_seen_at,
-});
+/** A row as its stage's session; undefined when the row does not hold what its stage needs. */
+function toSession(r: SessionRow): Session | undefined {
+  const base = {
+    idHash: r.id_hash,
+    returnTo: r.return_to,
+    csrfToken: r.csrf_token,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    lastSeenAt: r.last_seen_at,
+  };
+  const none = { method: null, deviceId: null, credentialId: null, trustedAtSignIn: false } as const;
+  switch (r.stage) {
+    case 'anonymous':
+      return { ...base, ...none, stage: 'anonymous', userId: null, pendingEmail: r.pending_email };
+    case 'mfa':
+      if (r.user_id === null || r.pending_email === null) return undefined;
+      return { ...base, ...none, stage: 'mfa', userId: r.user_id, pendingEmail: r.pending_email };
+    case 'authenticated':
+      if (r.user_id === null || r.method === null) return undefined;
+      return {
+        ...base,
+        stage: 'authenticated',
+        userId: r.user_id,
+        pendingEmail: null,
+        method: r.method,
+        deviceId: r.device_id,
+        credentialId: r.credential_id,
+        trustedAtSignIn: r.trusted === 1,
+      };
+    default:
+      return undefined;
+  }
+}
 
 /** Lifetimes: short before sign-in, a working day after. */
 export const PRE_LOGIN_TTL_MS = 30 * 60_000;
 export const SIGNED_IN_TTL_MS = 12 * 60 * 60_000;
 
-export interface NewSession {
-  stage: SessionStage;
-  userId?: string | null;
-  pendingEmail?: string | null;
-  returnTo?: string | null;
-  method?: SignInMethod | null;
-  deviceId?: string | null;
-  credentialId?: string | null;
-  trusted?: boolean;
-}
+/** What a new session holds, by stage. */
+export type NewSession =
+  | { stage: 'anonymous'; pendingEmail?: string | null; returnTo?: string | null }
+  | { stage: 'mfa'; userId: string; pendingEmail: string; returnTo?: string | null }
+  | {
+      stage: 'authenticated';
+      userId: string;
+      method: SignInMethod;
+      deviceId?: string | null;
+      credentialId?: string | null;
+      trusted?: boolean;
+      returnTo?: string | null;
+    };
 
 /** Creates a session; returns the raw id (for the cookie, never stored) and the row. */
 export async function createSession(
@@ -82,21 +133,30 @@ export async function createSession(
 ): Promise<{ id: string; session: Session }> {
   const id = randomToken(32);
   const ttl = input.stage === 'authenticated' ? SIGNED_IN_TTL_MS : PRE_LOGIN_TTL_MS;
-  const session: Session = {
+  const base = {
     idHash: hashToken(id),
-    stage: input.stage,
-    userId: input.userId ?? null,
-    pendingEmail: input.pendingEmail ?? null,
     returnTo: input.returnTo ?? null,
-    method: input.method ?? null,
-    deviceId: input.deviceId ?? null,
-    credentialId: input.credentialId ?? null,
-    trustedAtSignIn: Boolean(input.trusted),
     csrfToken: randomToken(32),
     createdAt: now,
     expiresAt: now + ttl,
     lastSeenAt: now,
   };
+  const none = { method: null, deviceId: null, credentialId: null, trustedAtSignIn: false } as const;
+  const session: Session =
+    input.stage === 'anonymous'
+      ? { ...base, ...none, stage: 'anonymous', userId: null, pendingEmail: input.pendingEmail ?? null }
+      : input.stage === 'mfa'
+        ? { ...base, ...none, stage: 'mfa', userId: input.userId, pendingEmail: input.pendingEmail }
+        : {
+            ...base,
+            stage: 'authenticated',
+            userId: input.userId,
+            pendingEmail: null,
+            method: input.method,
+            deviceId: input.deviceId ?? null,
+            credentialId: input.credentialId ?? null,
+            trustedAtSignIn: Boolean(input.trusted),
+          };
   await db.run(
     `INSERT INTO sessions (id_hash, stage, user_id, pending_email, return_to, method, device_id, credential_id, trusted,
        csrf_token, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -127,7 +187,7 @@ export async function findSession(db: SqlRunner, rawId: string, now: number): Pr
 
 export async function findSessionByHash(db: SqlRunner, idHash: string, now: number): Promise<Session | undefined> {
   const row = await db.get<SessionRow>('SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?', [idHash, now]);
-  return row && toSession(row);
+  return row ? toSession(row) : undefined;
 }
 
 /**
@@ -146,17 +206,6 @@ export async function rotateSession(
     await deleteSession(tx, old.idHash);
     return createSession(tx, next, now);
   });
-}
-
-export async function updatePreLogin(
-  db: SqlRunner,
-  idHash: string,
-  fields: { pendingEmail?: string | null; returnTo?: string | null },
-): Promise<void> {
-  if (fields.pendingEmail !== undefined)
-    await db.run('UPDATE sessions SET pending_email = ? WHERE id_hash = ?', [fields.pendingEmail, idHash]);
-  if (fields.returnTo !== undefined)
-    await db.run('UPDATE sessions SET return_to = ? WHERE id_hash = ?', [fields.returnTo, idHash]);
 }
 
 /** Records activity, at most once a minute per session to spare writes. */

@@ -9,6 +9,7 @@ import type { SqlRunner } from '../db/PortalDb.js';
 import { listCredentials, type StoredCredential } from '../store/credentials.js';
 import { getDevice } from '../store/devices.js';
 import type { User } from '../store/users.js';
+import { deviceStanding } from './deviceStanding.js';
 
 export interface DeviceSignInRefusal {
   code: 'ERR_DEVICE_REVOKED' | 'ERR_DEVICE_NOT_ENROLLED';
@@ -30,12 +31,8 @@ export const DEVICE_NOT_ENROLLED_MESSAGE =
 export async function deviceSignInAvailability(db: SqlRunner, user: User): Promise<DeviceSignInAvailability> {
   const credentials = await listCredentials(db, { userId: user.id });
   const standing = [];
-  for (const c of credentials) {
-    const device = await getDevice(db, c.deviceId);
-    if (!device || device.orgId !== user.orgId) standing.push({ c, state: 'not-enrolled' as const });
-    else standing.push({ c, state: device.revokedAt === null ? ('ok' as const) : ('revoked' as const) });
-  }
-  const usable = standing.filter((s) => s.state === 'ok').map((s) => s.c);
+  for (const c of credentials) standing.push({ c, state: deviceStanding(await getDevice(db, c.deviceId), user.orgId) });
+  const usable = standing.filter((s) => s.state === 'enrolled').map((s) => s.c);
   if (credentials.length === 0 || usable.length > 0) return { usable };
   const refusal: DeviceSignInRefusal = standing.some((s) => s.state === 'revoked')
     ? { code: 'ERR_DEVICE_REVOKED', message: DEVICE_REVOKED_MESSAGE }

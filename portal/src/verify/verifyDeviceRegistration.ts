@@ -16,6 +16,7 @@ import { getDevice } from '../store/devices.js';
 import { deviceKeyProtection, hardwareKeysPolicy, setCredentialKeyProtection } from '../store/keyProtection.js';
 import type { Session } from '../store/sessions.js';
 import type { User } from '../store/users.js';
+import { deviceStanding } from '../trust/deviceStanding.js';
 import { readClientChallenge } from './readClientChallenge.js';
 import { credentialKeyProtection, HARDWARE_KEYS_REQUIRED_MESSAGE } from './tpm/credentialKeyProtection.js';
 
@@ -90,7 +91,8 @@ export async function verifyDeviceRegistration(
   }
   const deviceId = decodeDeviceStatementKid(input.deviceStatement);
   const device = deviceId ? await getDevice(ctx.db, deviceId) : undefined;
-  if (!deviceId || !device || device.orgId !== user.orgId) {
+  const standing = deviceStanding(device, user.orgId);
+  if (!device || standing === 'not-enrolled') {
     throw await refuse(
       new PortalError(
         'ERR_DEVICE_NOT_ENROLLED',
@@ -99,21 +101,20 @@ export async function verifyDeviceRegistration(
       null,
     );
   }
-  const enrolled = device as NonNullable<typeof device>;
-  if (enrolled.revokedAt !== null) {
+  if (standing === 'revoked') {
     throw await refuse(
       new PortalError(
         'ERR_DEVICE_REVOKED',
         'This device has been removed from device management by your admin, so it cannot register for device sign-in.',
       ),
-      enrolled.id,
+      device.id,
     );
   }
   const statement = await verifyDeviceStatement({
     jws: input.deviceStatement,
-    publicKeyJwk: enrolled.publicJwk,
+    publicKeyJwk: device.publicJwk,
     expected: {
-      deviceId: enrolled.id,
+      deviceId: device.id,
       rpId: ctx.config.rpId,
       credentialId: info.credential.id,
       cosePublicKey: info.credential.publicKey,
@@ -122,36 +123,30 @@ export async function verifyDeviceRegistration(
     now: new Date(now),
   });
   if (!statement.verified)
-    throw await refuse(new PortalError('ERR_DEVICE_STATEMENT_INVALID', statement.message), enrolled.id);
+    throw await refuse(new PortalError('ERR_DEVICE_STATEMENT_INVALID', statement.message), device.id);
 
   // Where the key lives: a 'tpm' attestation must be certified by this device's own AK.
   const kept = credentialKeyProtection({
     fmt: info.fmt,
     attestationObject: info.attestationObject,
-    device: await deviceKeyProtection(ctx.db, enrolled.id),
+    device: await deviceKeyProtection(ctx.db, device.id),
   });
   if (!kept.ok) {
-    throw await refuse(
-      new PortalError('ERR_ATTESTATION_INVALID', `Registration refused: ${kept.message}`),
-      enrolled.id,
-    );
+    throw await refuse(new PortalError('ERR_ATTESTATION_INVALID', `Registration refused: ${kept.message}`), device.id);
   }
   const protection = kept.protection;
   if (protection !== 'tpm' && (await hardwareKeysPolicy(ctx.db, user.orgId)) === 'required') {
-    throw await refuse(new PortalError('ERR_HARDWARE_KEY_REQUIRED', HARDWARE_KEYS_REQUIRED_MESSAGE), enrolled.id);
+    throw await refuse(new PortalError('ERR_HARDWARE_KEY_REQUIRED', HARDWARE_KEYS_REQUIRED_MESSAGE), device.id);
   }
 
   if (await getCredential(ctx.db, info.credential.id)) {
-    throw await refuse(
-      new PortalError('ERR_CONFLICT', 'This device sign-in token is already registered.'),
-      enrolled.id,
-    );
+    throw await refuse(new PortalError('ERR_CONFLICT', 'This device sign-in token is already registered.'), device.id);
   }
   const credentialId = info.credential.id;
   const stored = {
     id: credentialId,
     userId: user.id,
-    deviceId: enrolled.id,
+    deviceId: device.id,
     publicKey: info.credential.publicKey,
     counter: info.credential.counter,
     transports: input.credential.response.transports ?? ['internal'],
@@ -169,11 +164,11 @@ export async function verifyDeviceRegistration(
       actor: `user:${user.id}`,
       orgId: user.orgId,
       userId: user.id,
-      deviceId: enrolled.id,
-      details: { credentialId: info.credential.id, enrollmentType: enrolled.enrollmentType, keyProtection: protection },
+      deviceId: device.id,
+      details: { credentialId: info.credential.id, enrollmentType: device.enrollmentType, keyProtection: protection },
     },
     now,
   );
-  ctx.logger.info({ event: 'credential.registered', deviceId: enrolled.id }, 'device sign-in registered');
-  return { credentialId: info.credential.id, deviceId: enrolled.id };
+  ctx.logger.info({ event: 'credential.registered', deviceId: device.id }, 'device sign-in registered');
+  return { credentialId: info.credential.id, deviceId: device.id };
 }

@@ -14,6 +14,7 @@ import { advanceCounter, getCredential, type StoredCredential } from '../store/c
 import { getDevice } from '../store/devices.js';
 import type { Session } from '../store/sessions.js';
 import { getUser, type User } from '../store/users.js';
+import { deviceStanding } from '../trust/deviceStanding.js';
 import { readClientChallenge } from './readClientChallenge.js';
 
 export async function verifyDeviceSignIn(
@@ -83,14 +84,14 @@ export async function verifyDeviceSignIn(
       deviceId: credential.deviceId,
     });
   }
-  const device = await getDevice(ctx.db, credential.deviceId);
-  if (!device || device.orgId !== user.orgId) {
+  const standing = deviceStanding(await getDevice(ctx.db, credential.deviceId), user.orgId);
+  if (standing === 'not-enrolled') {
     throw await refuse(
       new PortalError('ERR_DEVICE_NOT_ENROLLED', 'The device of this token is not enrolled in your organisation.'),
       { deviceId: credential.deviceId },
     );
   }
-  if (device?.revokedAt !== null) {
+  if (standing === 'revoked') {
     throw await refuse(
       new PortalError(
         'ERR_DEVICE_REVOKED',
