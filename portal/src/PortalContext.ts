@@ -19,6 +19,11 @@ export interface PortalConfig {
   issuer: string;
   /** True when the origin is https: cookies get `Secure`. */
   secureCookies: boolean;
+  /**
+   * Load balancers whose `X-Forwarded-For` names the client (express `trust proxy` values:
+   * addresses, CIDRs, `loopback`, `uniquelocal`…). Empty or absent: the TCP peer is the client.
+   */
+  trustProxy?: readonly string[];
   /** TPM manufacturer roots and intermediates trusted for EK certificates (`--tpm-roots`); none: no TPM attestation. */
   tpmRoots?: readonly import('node:crypto').X509Certificate[];
 }

@@ -27,7 +27,13 @@ export interface PortalApp {
 export async function createPortalApp(ctx: PortalContext, options: { extensionDir?: string } = {}): Promise<PortalApp> {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // The client's address (hashing budget, throttle key, audit) is the TCP peer, unless the peer is
+  // a balancer named with --trust-proxy: then its X-Forwarded-For is believed, and only then.
+  try {
+    app.set('trust proxy', ctx.config.trustProxy?.length ? [...ctx.config.trustProxy] : false);
+  } catch (err) {
+    throw new TypeError(`--trust-proxy: ${(err as Error).message}`);
+  }
   // Pages and API answers are per-user and `no-store`: an ETag (a SHA-1 of every body) buys nothing.
   app.set('etag', false);
   app.use(hostCheck(ctx.config));

@@ -39,6 +39,8 @@ export interface StartPortalOptions {
   hashing?: HashingBudgetOptions;
   /** PEM bundle of TPM manufacturer certificates trusted for device attestation (issue 10). */
   tpmRoots?: string;
+  /** `--trust-proxy`: the balancers whose X-Forwarded-For names the client (see PortalConfig). */
+  trustProxy?: readonly string[];
   /** Revocation notices to SSO apps: poll and retry timing (defaults: DEFAULT_OUTBOX_DELIVERY). */
   revocationDelivery?: Partial<OutboxDeliveryOptions>;
 }
@@ -85,6 +87,7 @@ export async function startPortal(options: StartPortalOptions): Promise<RunningP
       ...(options.rpId ? { rpId: options.rpId } : {}),
     });
     if (options.tpmRoots) config.tpmRoots = loadTpmRoots(options.tpmRoots);
+    if (options.trustProxy?.length) config.trustProxy = options.trustProxy;
     ctx = { db, config, logger: options.logger, clock, hashing: new HashingBudget(clock, options.hashing, db) };
     // Compute the unknown-email stand-in hash now, not during the first unknown email's check.
     void dummyPasswordHash();

@@ -63,7 +63,7 @@ export async function completeSignIn(
         method: input.method,
         trusted: trust.trusted,
         phishingResistant: input.method === 'device',
-        ip: req.socket.remoteAddress ?? null,
+        ip: req.ip ?? req.socket.remoteAddress ?? null,
       },
     },
     now,

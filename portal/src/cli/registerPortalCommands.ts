@@ -28,6 +28,10 @@ export function registerPortalCommands(program: Command): void {
     .option('--rp-id <id>', 'WebAuthn RP ID (default: the issuer host, "localhost")')
     .option('--extension-dir <dir>', 'serve a packed extension (keybound extension pack --out) at /extension/')
     .option('--tpm-roots <file>', 'PEM bundle of TPM manufacturer certificates trusted for device attestation')
+    .option(
+      '--trust-proxy <list>',
+      'load balancers whose X-Forwarded-For names the client: comma-separated addresses, CIDRs, "loopback", "uniquelocal"',
+    )
     .action(
       async (opts: {
         port: number;
@@ -36,6 +40,7 @@ export function registerPortalCommands(program: Command): void {
         rpId?: string;
         extensionDir?: string;
         tpmRoots?: string;
+        trustProxy?: string;
       }) => {
         const { runPortal } = await import('./runPortal.js');
         await runPortal({
@@ -45,6 +50,14 @@ export function registerPortalCommands(program: Command): void {
           ...(opts.rpId ? { rpId: opts.rpId } : {}),
           ...(opts.extensionDir ? { extensionDir: opts.extensionDir } : {}),
           ...(opts.tpmRoots ? { tpmRoots: opts.tpmRoots } : {}),
+          ...(opts.trustProxy
+            ? {
+                trustProxy: opts.trustProxy
+                  .split(',')
+                  .map((s) => s.trim())
+                  .filter(Boolean),
+              }
+            : {}),
         });
       },
     );

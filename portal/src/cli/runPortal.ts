@@ -15,6 +15,7 @@ export async function runPortal(options: {
   rpId?: string;
   extensionDir?: string;
   tpmRoots?: string;
+  trustProxy?: string[];
 }): Promise<void> {
   const logger = createLogger('portal');
   const unsupported = unsupportedNodeMessage();

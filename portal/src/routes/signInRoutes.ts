@@ -51,7 +51,8 @@ const mfaForm = z
   .strict();
 const signOutForm = z.object({ _csrf: csrfField }).strict();
 
-const ip = (req: Request): string => req.socket.remoteAddress ?? 'unknown';
+/** The client's address: the TCP peer, or what a trusted balancer says (createPortalApp's `trust proxy`). */
+const ip = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 /** Before sign-in, with the email the user typed. */
 type PendingSession = AnonymousSession & { pendingEmail: string };

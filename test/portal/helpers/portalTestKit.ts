@@ -31,7 +31,7 @@ export interface TestPortal {
 }
 
 export async function startTestPortal(
-  options: Pick<StartPortalOptions, 'hashing'> & { tpmRoots?: string } = {},
+  options: Pick<StartPortalOptions, 'hashing' | 'trustProxy'> & { tpmRoots?: string } = {},
 ): Promise<TestPortal> {
   const clock: TestClock = {
     now: Date.now(),
