@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DevPortal, startDevPortal } from '../../dev/startDevPortal.js';
 import type { CaepNotice } from '../../portal/src/revocation/notices.js';
 import { enqueueNotices, listOutbox, type OutboxRow } from '../../portal/src/revocation/outbox.js';
+import { revocationNoticeList } from '../../portal/src/revocation/ssfAdminActions.js';
 import { listAudit } from '../../portal/src/store/audit.js';
 import { newTestDatabase } from '../helpers/testStore.js';
 
@@ -153,6 +154,13 @@ describe('revocation outbox delivery', () => {
     expect(receiver.bodies).toHaveLength(4);
     const audit = (await listAudit(dev.portal.db)).filter((e) => e.event === 'revocation.failed');
     expect(audit.map((e) => e.details.jti)).toEqual(['refused', 'down']);
+    // What `keybound admin revocation list --state failed` shows the admin (no tokens).
+    const listed = await revocationNoticeList(dev.portal.db, clock(), 'failed');
+    expect(listed).toEqual([
+      expect.objectContaining({ kind: 'caep', event: 'session-revoked', state: 'failed', attempts: 3 }),
+      expect.objectContaining({ state: 'failed', attempts: 1, lastError: expect.stringMatching(/^HTTP 400/) }),
+    ]);
+    expect(await revocationNoticeList(dev.portal.db, clock(), 'pending')).toEqual([]);
   }, 90_000);
 
   it('should deliver after a restart a notice queued before it, and one a dead portal had claimed', async () => {

@@ -1,7 +1,8 @@
 /**
  * `keybound admin ssf receiver add|list|remove`: where the portal pushes CAEP Security Event Tokens
  * (OpenID SSF push delivery, RFC 8935) when a device is revoked, a device sign-in is deleted or a
- * device falls out of posture policy. Registered by the core's admin command.
+ * device falls out of posture policy; `keybound admin revocation list`: what became of each notice
+ * (back-channel logout and CAEP). Registered by the core's admin command.
  */
 import type { Command } from 'commander';
 import { runAdmin, table } from './runAdmin.js';
@@ -58,6 +59,27 @@ export function registerSsfCommands(admin: Command): void {
         cmd,
         (db, now) => a.ssfReceiverRemove(db, now, idOrUrl, opts.org),
         (r: { id: string; endpointUrl: string }) => `Removed SSF receiver ${r.id} (${r.endpointUrl}).`,
+      );
+    });
+
+  admin
+    .command('revocation')
+    .description('Notices sent to SSO apps when sessions are revoked (back-channel logout, CAEP)')
+    .command('list')
+    .description('Each notice: target, event, state (pending, delivered, failed), attempts, last error')
+    .option('--state <state>', 'only pending, delivered or failed notices')
+    .action(async (opts: { state?: string }, cmd: Command) => {
+      const a = await actions();
+      await runAdmin(
+        cmd,
+        (db, now) => {
+          if (opts.state !== undefined && !['pending', 'delivered', 'failed'].includes(opts.state)) {
+            throw new Error(`expected --state pending, delivered or failed, got "${opts.state}"`);
+          }
+          return a.revocationNoticeList(db, now, opts.state as 'pending' | 'delivered' | 'failed' | undefined);
+        },
+        (rows: Record<string, unknown>[]) =>
+          table(rows, ['id', 'kind', 'event', 'target', 'state', 'attempts', 'createdAt', 'lastError']),
       );
     });
 }

@@ -1,5 +1,5 @@
 /**
- * What `keybound admin ssf receiver add|list|remove` does, as plain functions over the database.
+ * What `keybound admin ssf receiver add|list|remove` and `admin revocation list` do, as plain functions over the database.
  * Every change is audited with actor `admin:cli`. Endpoints follow the redirect-URI rule: https,
  * or http on localhost only (a SET says who was signed out: it must not cross a network in clear).
  */
@@ -10,6 +10,7 @@ import { validateRedirectUri } from '../apps/validateRedirectUri.js';
 import type { PortalDb } from '../db/PortalDb.js';
 import { randomId } from '../security/tokens.js';
 import { audit } from '../store/audit.js';
+import { listOutbox, type OutboxRow } from './outbox.js';
 import { deleteSsfReceiver, findSsfReceiver, insertSsfReceiver, listSsfReceivers } from './ssfReceivers.js';
 
 const ACTOR = 'admin:cli';
@@ -92,4 +93,26 @@ export async function ssfReceiverRemove(db: PortalDb, now: number, idOrUrl: stri
     );
   });
   return { id: receiver.id, endpointUrl: receiver.endpointUrl, removed: true };
+}
+
+/**
+ * The revocation notices (back-channel logout and CAEP), newest first: where each went, its state
+ * (`pending`, `delivered`, `failed`), attempts and last error. No tokens: they are signed at
+ * delivery and never stored.
+ */
+export async function revocationNoticeList(db: PortalDb, _now: number, filter?: 'pending' | 'delivered' | 'failed') {
+  const state = (r: OutboxRow) => (r.deliveredAt !== null ? 'delivered' : r.failedAt !== null ? 'failed' : 'pending');
+  return (await listOutbox(db, 10_000))
+    .reverse()
+    .filter((r) => !filter || state(r) === filter)
+    .map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      target: r.target,
+      event: r.kind === 'caep' ? r.payload.eventType : 'logout',
+      state: state(r),
+      attempts: r.attempts,
+      createdAt: new Date(r.createdAt).toISOString(),
+      lastError: r.lastError,
+    }));
 }
