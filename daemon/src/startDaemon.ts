@@ -13,7 +13,7 @@ import { KEYBOUND_VERSION } from '../../shared/version.js';
 import { AUDIT_FILE, FileAuditLog } from './audit/FileAuditLog.js';
 import { createControlServer } from './control/createControlServer.js';
 import type { DeviceSide, OpenDeviceSide } from './DeviceSide.js';
-import { loadDaemonConfig } from './pairing/loadDaemonConfig.js';
+import { type ExtensionPolicy, loadDaemonConfig } from './pairing/loadDaemonConfig.js';
 import { chooseUserVerifier } from './protect/chooseUserVerifier.js';
 import { ProtectQueue, type UvMode } from './protect/ProtectQueue.js';
 import type { UserVerifier } from './protect/UserVerifier.js';
@@ -69,28 +69,12 @@ export async function startDaemon(options: StartDaemonOptions): Promise<RunningD
     ...(options.preauthorizePairing ? { preauthorizePairing: true } : {}),
   });
   const uv = options.uv ?? 'protect';
-  if (uv === 'auto') {
-    logger.warn(
-      { event: 'daemon.uv_auto', code: 'UV_AUTO' },
-      '!!! --uv auto: every user-verification request is APPROVED WITHOUT ASKING. For tests and benchmarks only; never run a real device like this. !!!',
-    );
-  }
-  if (policy.allowedExtensionIds.size === 0) {
-    logger.warn(
-      { event: 'daemon.no_extensions' },
-      'no Chrome extension is allowed (--allow-extension or config.json); only Safari extensions can pair',
-    );
-  }
+  warnAtStart(logger, uv, policy);
 
   let origin = 'http://127.0.0.1:0';
   // The audit log opens first (one file, no sealing): Protect records into it while the rest of
   // the device side is still opening.
-  const audit = new FileAuditLog(dataDir, clock, (err) =>
-    logger.error(
-      { event: 'state.damaged', code: 'ERR_STATE_CORRUPT', file: AUDIT_FILE, err: err.message },
-      'a state file is damaged; requests that need it are refused',
-    ),
-  );
+  const audit = openAuditLog(dataDir, clock, logger);
   const queue = new ProtectQueue({
     mode: uv,
     origin: () => origin,
@@ -204,5 +188,31 @@ function openSide(options: StartDaemonOptions, args: Parameters<OpenDeviceSide>[
       ...(options.keyStore ? { keyStoreChoice: options.keyStore } : {}),
       ...(options.tpm ? { tpm: options.tpm } : {}),
     }),
+  );
+}
+
+/** The loud warnings of a risky configuration, once at start. */
+function warnAtStart(logger: Logger, uv: UvMode, policy: ExtensionPolicy): void {
+  if (uv === 'auto') {
+    logger.warn(
+      { event: 'daemon.uv_auto', code: 'UV_AUTO' },
+      '!!! --uv auto: every user-verification request is APPROVED WITHOUT ASKING. For tests and benchmarks only; never run a real device like this. !!!',
+    );
+  }
+  if (policy.allowedExtensionIds.size === 0) {
+    logger.warn(
+      { event: 'daemon.no_extensions' },
+      'no Chrome extension is allowed (--allow-extension or config.json); only Safari extensions can pair',
+    );
+  }
+}
+
+/** audit.log; one that cannot be written is reported once and refuses ceremonies (FileAuditLog). */
+function openAuditLog(dataDir: string, clock: () => Date, logger: Logger): FileAuditLog {
+  return new FileAuditLog(dataDir, clock, (err) =>
+    logger.error(
+      { event: 'state.damaged', code: 'ERR_STATE_CORRUPT', file: AUDIT_FILE, err: err.message },
+      'a state file is damaged; requests that need it are refused',
+    ),
   );
 }

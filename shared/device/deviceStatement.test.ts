@@ -138,11 +138,19 @@ describe('createDeviceStatement / verifyDeviceStatement', () => {
     const later = new Date(now.getTime() + 301_000);
     expectRefused(await check({ now: later }), /301 s old, expected at most 300 s/);
     expect((await check({ now: later, maxAgeSeconds: 600 })).verified).toBe(true);
+    // Exactly at the limit is still fresh.
+    expect((await check({ now: new Date(now.getTime() + 300_000) })).verified).toBe(true);
   });
 
   it('should refuse when the statement is issued in the future beyond the skew allowance', async () => {
-    const { check } = await setup();
-    expectRefused(await check({ now: new Date(now.getTime() - 120_000) }), /in the future/);
+    const { check, payload } = await setup();
+    const skewed = new Date(now.getTime() - 120_000);
+    expectRefused(
+      await check({ now: skewed }),
+      `Device statement iat ${payload.iat} is in the future, expected at most ${Math.floor(skewed.getTime() / 1000) + 60}`,
+    );
+    // Exactly the allowed skew is accepted.
+    expect((await check({ now: new Date(payload.iat * 1000 - 60_000) })).verified).toBe(true);
   });
 
   it('should refuse an unsigned statement with alg "none"', async () => {
@@ -193,6 +201,7 @@ describe('createDeviceStatement / verifyDeviceStatement', () => {
   it('should refuse without throwing when the input is missing, not a string, oversized or garbage', async () => {
     const { check } = await setup();
     expectRefused(await check({ jws: undefined }), /missing/);
+    expectRefused(await check({ jws: '' }), /missing/);
     expectRefused(await check({ jws: 42 }), /missing/);
     expectRefused(await check({ jws: 'a'.repeat(9000) }), /9000 characters/);
     expectRefused(await check({ jws: 'not.a.jws' }), /not a compact JWS/);
@@ -203,6 +212,7 @@ describe('createDeviceStatement / verifyDeviceStatement', () => {
     const { check, device } = await setup();
     expectRefused(await check({ publicKeyJwk: { ...device.publicKeyJwk, crv: 'P-384' } }), /crv "P-384"/);
     expectRefused(await check({ publicKeyJwk: { ...device.publicKeyJwk, d: 'AAAA' } }), /P-256 public key/);
+    expectRefused(await check({ publicKeyJwk: { ...device.publicKeyJwk, kty: 'OKP' } }), /P-256 public key/);
   });
 });
 
@@ -216,5 +226,19 @@ describe('decodeDeviceStatementKid', () => {
     expect(decodeDeviceStatementKid('garbage')).toBeUndefined();
     expect(decodeDeviceStatementKid(undefined)).toBeUndefined();
     expect(decodeDeviceStatementKid(`${Buffer.from('{"alg":"ES256"}').toString('base64url')}.e30.`)).toBeUndefined();
+  });
+
+  it('should return undefined when the kid is not a usable device id or the input is oversized', async () => {
+    const withKid = (kid: unknown) =>
+      `${Buffer.from(JSON.stringify({ alg: 'ES256', kid })).toString('base64url')}.e30.sig`;
+    expect(decodeDeviceStatementKid(withKid('d'.repeat(128)))).toBe('d'.repeat(128));
+    expect(decodeDeviceStatementKid(withKid('d'.repeat(129)))).toBeUndefined();
+    expect(decodeDeviceStatementKid(withKid(''))).toBeUndefined();
+    expect(decodeDeviceStatementKid(withKid(42))).toBeUndefined();
+    expect(decodeDeviceStatementKid(withKid(['dev_7f3a']))).toBeUndefined();
+    expect(decodeDeviceStatementKid(`!!!.e30.sig`)).toBeUndefined();
+    const { jws } = await setup();
+    expect(decodeDeviceStatementKid(jws.padEnd(8192, 'A'))).toBe('dev_7f3a');
+    expect(decodeDeviceStatementKid(jws.padEnd(8193, 'A'))).toBeUndefined();
   });
 });

@@ -75,4 +75,15 @@ describe('resolveRpId', () => {
     expect(refusal('ftp://example.com').code).toBe('ERR_RP_ID_MISMATCH');
     expect(refusal('not an origin').code).toBe('ERR_RP_ID_MISMATCH');
   });
+
+  it('should reject another scheme on a loopback host, which only plain http may use', () => {
+    expect(refusal('ftp://localhost').message).toContain('not a secure context');
+    expect(refusal('ws://127.0.0.1:8080').message).toContain('not a secure context');
+  });
+
+  it('should reject an RP ID that is empty or starts or ends with a dot, saying it is not a host name', () => {
+    for (const rpId of ['', '.example.com', 'example.com.']) {
+      expect(refusal('https://login.example.com', rpId).message).toContain('not a host name');
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorizeUpgrade } from './authorizeUpgrade.js';
+import { checkHost, countHeader } from './checkHost.js';
 
 const ID = 'abcdefghijklmnopabcdefghijklmnop';
 const policy = { port: 28170, allowedExtensionIds: new Set([ID]) };
@@ -57,8 +58,46 @@ describe('authorizeUpgrade', () => {
     expect(d).toMatchObject({ ok: false, code: 'ERR_BAD_HOST' });
   });
 
+  it('should refuse when the Origin header is duplicated or empty', () => {
+    const origin = `chrome-extension://${ID}`;
+    const twice = {
+      url: '/v1',
+      headers: { host: '127.0.0.1:28170', origin },
+      rawHeaders: ['Host', '127.0.0.1:28170', 'Origin', origin, 'Origin', 'https://evil.example'],
+    };
+    expect(authorizeUpgrade(twice, policy)).toEqual({
+      ok: false,
+      status: 403,
+      code: 'ERR_BAD_ORIGIN',
+      reason: 'duplicate Origin header',
+    });
+    expect(authorizeUpgrade(req({ host: '127.0.0.1:28170', origin: '' }), policy)).toMatchObject({
+      ok: false,
+      code: 'ERR_BAD_ORIGIN',
+    });
+  });
+
   it('should refuse when the path is not /v1', () => {
     const d = authorizeUpgrade(req({ host: '127.0.0.1:28170', origin: `chrome-extension://${ID}` }, '/'), policy);
     expect(d).toMatchObject({ ok: false, status: 404 });
+  });
+});
+
+describe('checkHost', () => {
+  it('should say what was wrong with the Host header', () => {
+    const at = (headers: Record<string, string>, rawHeaders?: string[]) =>
+      checkHost({ headers, ...(rawHeaders ? { rawHeaders } : {}) }, 28170);
+    expect(at({ host: 'LOCALHOST:28170' })).toEqual({ ok: true, host: 'localhost:28170' });
+    expect(at({})).toEqual({ ok: false, reason: 'missing Host header' });
+    expect(at({ host: '' })).toEqual({ ok: false, reason: 'missing Host header' });
+    expect(at({ host: `evil.example:28170${'x'.repeat(200)}` })).toEqual({
+      ok: false,
+      reason: `Unexpected Host "evil.example:28170${'x'.repeat(82)}", expected 127.0.0.1:28170`,
+    });
+    expect(at({ host: '127.0.0.1:28170' }, ['Host', '127.0.0.1:28170', 'host', 'evil.example'])).toEqual({
+      ok: false,
+      reason: 'duplicate Host header',
+    });
+    expect(countHeader(['Host', 'a', 'Origin', 'b', 'HOST'], 'host')).toBe(2);
   });
 });

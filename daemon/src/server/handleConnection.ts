@@ -67,17 +67,7 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
   let pending = 0;
   let violations = 0;
 
-  const send = (msg: DaemonMessage) => {
-    if (ws.readyState !== ws.OPEN) return;
-    let text = JSON.stringify(msg);
-    // The extension caps inbound messages like we do: an answer it would refuse becomes a clear error.
-    if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES && msg.type === 'result') {
-      log.warn({ event: 'result.too_large', code: 'ERR_MESSAGE_TOO_LARGE' }, 'result larger than the message limit');
-      const error = { code: 'ERR_MESSAGE_TOO_LARGE', message: `The answer is larger than ${MAX_MESSAGE_BYTES} bytes.` };
-      text = JSON.stringify({ type: 'result', id: msg.id, ok: false, error });
-    }
-    ws.send(text);
-  };
+  const send = sender(ws, log);
   const refuse = (id: string, error: { code: string; message: string }) => {
     send({ type: 'result', id, ok: false, error });
   };
@@ -197,4 +187,21 @@ export function handleConnection(ws: WebSocket, deps: ConnectionDeps): void {
     own.abort();
     return { cancelled: true };
   }
+}
+
+/**
+ * Sends on `ws` while it is open. The extension caps inbound messages like we do: a result it
+ * would refuse becomes a clear error instead.
+ */
+function sender(ws: WebSocket, log: Logger): (msg: DaemonMessage) => void {
+  return (msg) => {
+    if (ws.readyState !== ws.OPEN) return;
+    let text = JSON.stringify(msg);
+    if (Buffer.byteLength(text) > MAX_MESSAGE_BYTES && msg.type === 'result') {
+      log.warn({ event: 'result.too_large', code: 'ERR_MESSAGE_TOO_LARGE' }, 'result larger than the message limit');
+      const error = { code: 'ERR_MESSAGE_TOO_LARGE', message: `The answer is larger than ${MAX_MESSAGE_BYTES} bytes.` };
+      text = JSON.stringify({ type: 'result', id: msg.id, ok: false, error });
+    }
+    ws.send(text);
+  };
 }
