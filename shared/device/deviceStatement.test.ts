@@ -172,6 +172,19 @@ describe('createDeviceStatement / verifyDeviceStatement', () => {
     );
   });
 
+  it('should refuse a validly signed payload that is not JSON, or not UTF-8', async () => {
+    const { device, expected, check } = await setup();
+    const sign = (bytes: Uint8Array) =>
+      new CompactSign(bytes)
+        .setProtectedHeader({ alg: 'ES256', typ: DEVICE_STATEMENT_TYP, kid: expected.deviceId })
+        .sign(device.privateKey);
+    const utf8 = (text: string) => new TextEncoder().encode(text);
+    expectRefused(await check({ jws: await sign(utf8('not json')) }), /payload is not JSON/);
+    // Not decoded leniently into replacement characters: bytes that are not UTF-8 are refused as such.
+    const notUtf8 = new Uint8Array([...utf8('{"iss":"'), 0xff, ...utf8('"}')]);
+    expectRefused(await check({ jws: await sign(notUtf8) }), /payload is not JSON/);
+  });
+
   it('should refuse when the typ is not the device statement type', async () => {
     const { expected, signRaw, payload, device } = await setup();
     const jws = await signRaw({ typ: 'JWT', kid: expected.deviceId }, payload);
