@@ -174,25 +174,10 @@ export async function createDaemonServer(options: DaemonServerOptions): Promise<
     });
   };
 
-  const servers: Server[] = [];
   const hosts = options.listenIpv6 ? ['127.0.0.1', '::1'] : ['127.0.0.1'];
-  for (const host of hosts) {
-    const server = createServer(
-      { requestTimeout: 30_000, headersTimeout: 10_000, maxHeaderSize: 16 * 1024 },
-      onRequest,
-    );
-    server.on('upgrade', onUpgrade);
-    server.on('clientError', (_err, socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port, exclusive: true }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    port = (server.address() as AddressInfo).port;
-    servers.push(server);
-  }
+  const servers = await listenOnLoopback(hosts, port, onRequest, onUpgrade, (bound) => {
+    port = bound;
+  });
 
   // Heartbeat: a peer that missed a whole interval of pings is gone; free its pending requests.
   const heartbeat = setInterval(() => {
@@ -225,6 +210,45 @@ export async function createDaemonServer(options: DaemonServerOptions): Promise<
       wss.close();
     },
   };
+}
+
+/**
+ * One node:http server per loopback address, on one port (the first bind picks it when `port` is
+ * 0; `bound` learns it at once, since Host checks need it). If a later address cannot be bound,
+ * the servers already listening are closed before the error propagates.
+ */
+async function listenOnLoopback(
+  hosts: string[],
+  port: number,
+  onRequest: (req: IncomingMessage, res: ServerResponse) => void,
+  onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
+  bound: (port: number) => void,
+): Promise<Server[]> {
+  const servers: Server[] = [];
+  try {
+    for (const host of hosts) {
+      const server = createServer(
+        { requestTimeout: 30_000, headersTimeout: 10_000, maxHeaderSize: 16 * 1024 },
+        onRequest,
+      );
+      server.on('upgrade', onUpgrade);
+      server.on('clientError', (_err, socket) => socket.destroy());
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host, port, exclusive: true }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      servers.push(server);
+      port = (server.address() as AddressInfo).port;
+      bound(port);
+    }
+  } catch (err) {
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    throw err;
+  }
+  return servers;
 }
 
 function refuseUpgrade(socket: Duplex, status: number): void {
