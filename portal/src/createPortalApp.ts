@@ -6,7 +6,9 @@
 import express, { type Express } from 'express';
 import { PortalError } from '../../shared/errors.js';
 import { sessionMiddleware } from './auth/sessionMiddleware.js';
+import { requestSteps, storeFaultsEnabled } from './db/storeFaults.js';
 import { dbscRoutes } from './dbsc/dbscRoutes.js';
+import { cookieMaxAge } from './http/cookieMaxAge.js';
 import { errorHandler } from './http/errorHandler.js';
 import { hostCheck } from './http/hostCheck.js';
 import { publicDir } from './http/publicDir.js';
@@ -36,6 +38,8 @@ export async function createPortalApp(ctx: PortalContext, options: { extensionDi
   }
   // Pages and API answers are per-user and `no-store`: an ETag (a SHA-1 of every body) buys nothing.
   app.set('etag', false);
+  if (storeFaultsEnabled) app.use(requestSteps);
+  app.use(cookieMaxAge);
   app.use(hostCheck(ctx.config));
   app.get('/healthz', (_req, res) => {
     // The portal's clock, for `keybound doctor`'s clock-skew check.

@@ -15,7 +15,7 @@ import {
   MAX_DEVICE_STATEMENT_CHARS,
 } from './deviceStatementSchema.js';
 
-/** Statements issued further in the future than this are refused (clock skew allowance). */
+/** Statements issued further in the future than this are refused (default clock skew allowance). */
 const MAX_FUTURE_SKEW_SECONDS = 60;
 
 export type DeviceStatementResult =
@@ -38,6 +38,12 @@ export async function verifyDeviceStatement(args: {
     challenge: string;
   };
   maxAgeSeconds?: number;
+  /**
+   * How far the device's clock may be from ours, either way (default 60 s). A caller whose
+   * statement is bound to its own single-use, short-lived challenge has freshness from that and
+   * may allow minutes (decision 0054).
+   */
+  clockSkewSeconds?: number;
   now?: Date;
 }): Promise<DeviceStatementResult> {
   const { jws, expected } = args;
@@ -121,11 +127,10 @@ export async function verifyDeviceStatement(args: {
 
   // Freshness: a statement is only good for the registration it was made for, shortly after.
   const nowSeconds = Math.floor((args.now ?? new Date()).getTime() / 1000);
-  const maxAge = args.maxAgeSeconds ?? 300;
-  if (payload.iat > nowSeconds + MAX_FUTURE_SKEW_SECONDS) {
-    return fail(
-      `Device statement iat ${payload.iat} is in the future, expected at most ${nowSeconds + MAX_FUTURE_SKEW_SECONDS}`,
-    );
+  const skew = args.clockSkewSeconds ?? MAX_FUTURE_SKEW_SECONDS;
+  const maxAge = (args.maxAgeSeconds ?? 300) + (args.clockSkewSeconds ?? 0);
+  if (payload.iat > nowSeconds + skew) {
+    return fail(`Device statement iat ${payload.iat} is in the future, expected at most ${nowSeconds + skew}`);
   }
   if (nowSeconds - payload.iat > maxAge) {
     return fail(`Device statement is ${nowSeconds - payload.iat} s old, expected at most ${maxAge} s`);

@@ -45,7 +45,8 @@ describe('keybound portal / admin', () => {
       });
       child?.once('exit', (code) => reject(new Error(`portal exited early (${code})`)));
     });
-    const line = await within(ready, "the portal's ready line");
+    // A tsx-started portal can take well over 20 s on a loaded machine (decision 0050).
+    const line = await within(ready, "the portal's ready line", 90_000);
     const m = /^keybound portal listening on http:\/\/127\.0\.0\.1:(\d+) — open (\S+) \(/.exec(line);
     expect(m, line).not.toBeNull();
     const port = Number(m?.[1]);

@@ -9,6 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PortalDb, SqlRunner, SqlValue } from './PortalDb.js';
+import { storeStep, storeWrite } from './storeFaults.js';
+import { storeFull } from './storeUnavailable.js';
 
 export interface SqliteDb extends PortalDb {
   readonly dialect: 'sqlite';
@@ -40,13 +42,29 @@ export function openSqliteDb(file: string): SqliteDb {
     }
     return s;
   };
+  // Each statement is a store step the fault suite can kill at (storeFaults.ts); a write that
+  // fails for want of disk space is the 503 with a sentence, not a 500.
   const direct: SqlRunner = {
     owner: {},
-    get: async <T>(sql: string, params: readonly SqlValue[] = []) => statement(sql).get(...params) as T | undefined,
-    all: async <T>(sql: string, params: readonly SqlValue[] = []) => statement(sql).all(...params) as T[],
-    run: async (sql: string, params: readonly SqlValue[] = []) => ({ changes: statement(sql).run(...params).changes }),
+    get: async <T>(sql: string, params: readonly SqlValue[] = []) => {
+      storeStep('read');
+      return statement(sql).get(...params) as T | undefined;
+    },
+    all: async <T>(sql: string, params: readonly SqlValue[] = []) => {
+      storeStep('read');
+      return statement(sql).all(...params) as T[];
+    },
+    run: async (sql: string, params: readonly SqlValue[] = []) => {
+      storeStep('write');
+      const result = writing(() => {
+        storeWrite();
+        return { changes: statement(sql).run(...params).changes };
+      });
+      storeStep('written');
+      return result;
+    },
     exec: async (sql: string) => {
-      raw.exec(sql);
+      writing(() => raw.exec(sql));
     },
   };
 
@@ -91,7 +109,8 @@ export function openSqliteDb(file: string): SqliteDb {
         raw.exec('BEGIN IMMEDIATE');
         try {
           const result = await fn(direct);
-          raw.exec('COMMIT');
+          writing(() => raw.exec('COMMIT'));
+          storeStep('commit');
           return result;
         } catch (err) {
           if (raw.inTransaction) raw.exec('ROLLBACK');
@@ -109,4 +128,17 @@ export function openSqliteDb(file: string): SqliteDb {
   };
   (direct as { owner: object }).owner = db;
   return db;
+}
+
+/** SQLite's codes for a write the disk had no room for (a full disk, or a quota). */
+const DISK_FULL = new Set(['SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_IOERR_FSYNC', 'SQLITE_IOERR_SHMSIZE']);
+
+/** Runs a write; a full disk becomes ERR_STORE_UNAVAILABLE with its sentence (SQLite rolled the statement back). */
+function writing<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (DISK_FULL.has((err as { code?: string }).code ?? '')) throw storeFull(err);
+    throw err;
+  }
 }

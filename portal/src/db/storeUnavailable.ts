@@ -13,6 +13,18 @@ export function storeUnavailable(cause: unknown): PortalError {
   );
 }
 
+/**
+ * A write the disk had no room for (SQLITE_FULL, ENOSPC): the same 503 as an unreachable store —
+ * the statement was rolled back, so nothing changed — with a sentence that names the cause.
+ */
+export function storeFull(cause: unknown): PortalError {
+  return new PortalError(
+    'ERR_STORE_UNAVAILABLE',
+    'The portal cannot write to its database right now: its disk is full. Nothing was changed; try again once the administrator has freed space.',
+    { cause },
+  );
+}
+
 /** Connection-level failures of node-postgres (as opposed to SQL errors such as a constraint). */
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',

@@ -20,6 +20,9 @@ import { deviceStanding } from '../trust/deviceStanding.js';
 import { readClientChallenge } from './readClientChallenge.js';
 import { credentialKeyProtection, HARDWARE_KEYS_REQUIRED_MESSAGE } from './tpm/credentialKeyProtection.js';
 
+/** How far a registering device's clock may be from the portal's (decision 0054). */
+export const DEVICE_CLOCK_SKEW_SECONDS = 15 * 60;
+
 /** COSE ES256: the only algorithm offered and accepted (the daemon's keys are P-256). */
 export const SUPPORTED_ALGORITHMS = [-7];
 
@@ -120,6 +123,9 @@ export async function verifyDeviceRegistration(
       cosePublicKey: info.credential.publicKey,
       challenge,
     },
+    // Freshness comes from the challenge (ours, single-use, 5 minutes on our clock): the device's
+    // clock may be minutes off without making the statement stale or early (decision 0054).
+    clockSkewSeconds: DEVICE_CLOCK_SKEW_SECONDS,
     now: new Date(now),
   });
   if (!statement.verified)

@@ -123,12 +123,18 @@ export class BrowserLikeClient {
     const name = pair.slice(0, eq);
     let value = pair.slice(eq + 1);
     let path = url.pathname.slice(0, url.pathname.lastIndexOf('/')) || '/';
+    // As browsers do (RFC 6265 §5.3): Max-Age, relative to this clock, wins over Expires.
+    let maxAge: string | undefined;
+    let expires: string | undefined;
     for (const attr of attrs) {
       const [k = '', v = ''] = attr.split('=');
       const key = k.toLowerCase();
       if (key === 'path' && v.startsWith('/')) path = v;
-      if (key === 'max-age' && Number(v) <= 0) value = '';
-      if (key === 'expires' && Date.parse(v) <= Date.now()) value = '';
+      if (key === 'max-age') maxAge = v;
+      if (key === 'expires') expires = v;
+    }
+    if (maxAge !== undefined ? Number(maxAge) <= 0 : expires !== undefined && Date.parse(expires) <= Date.now()) {
+      value = '';
     }
     this.#store({ host: url.hostname, path, name, value });
   }
