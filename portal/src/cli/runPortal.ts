@@ -6,6 +6,7 @@
  */
 import { createLogger } from '../../../shared/node/createLogger.js';
 import { unsupportedNodeMessage } from '../../../shared/node/nodeSupport.js';
+import type { HashingBudgetOptions } from '../security/HashingBudget.js';
 import { startPortal } from '../startPortal.js';
 
 export async function runPortal(options: {
@@ -16,6 +17,8 @@ export async function runPortal(options: {
   extensionDir?: string;
   tpmRoots?: string;
   trustProxy?: string[];
+  /** Password-hashing budgets (default DEFAULT_HASHING_BUDGET); the fault suite raises the per-client one. */
+  hashing?: HashingBudgetOptions;
 }): Promise<void> {
   const logger = createLogger('portal');
   const unsupported = unsupportedNodeMessage();

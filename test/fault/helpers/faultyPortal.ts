@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { within } from '../../../dev/within.js';
+import { DEFAULT_HASHING_BUDGET } from '../../../portal/src/security/HashingBudget.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const PORTAL_BUNDLE = join(ROOT, 'node_modules', '.cache', 'keybound-fault', 'portal.cjs');
@@ -49,7 +50,10 @@ export class FaultyPortal {
 
   /** Starts a portal and waits for its ready line. */
   static async start(o: FaultyPortalOptions): Promise<FaultyPortal> {
-    const options = { port: o.port, database: o.database, issuer: o.issuer };
+    // One client (this test, from 127.0.0.1) signs in by password some hundred times in a few
+    // minutes: its hashing budget (shared through the database) is raised, the rest is the default.
+    const hashing = { ...DEFAULT_HASHING_BUDGET, perClient: { burst: 10_000, perMinute: 10_000 } };
+    const options = { port: o.port, database: o.database, issuer: o.issuer, hashing };
     const child = spawn(process.execPath, [LOADER, PORTAL_BUNDLE, JSON.stringify(options)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
