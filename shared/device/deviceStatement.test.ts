@@ -153,6 +153,22 @@ describe('createDeviceStatement / verifyDeviceStatement', () => {
     expect((await check({ now: new Date(payload.iat * 1000 - 60_000) })).verified).toBe(true);
   });
 
+  it('should accept a device clock 10 minutes off either way only within clockSkewSeconds (decision 0054)', async () => {
+    const { check } = await setup();
+    const ahead = new Date(now.getTime() - 600_000); // the device's clock 10 minutes ahead of ours
+    const behind = new Date(now.getTime() + 600_000); // … or 10 minutes behind
+    expectRefused(await check({ now: ahead }), /is in the future/);
+    expectRefused(await check({ now: behind }), /600 s old, expected at most 300 s/);
+    expect((await check({ now: ahead, clockSkewSeconds: 900 })).verified).toBe(true);
+    expect((await check({ now: behind, clockSkewSeconds: 900 })).verified).toBe(true);
+    // Beyond the allowance, both ways.
+    expectRefused(await check({ now: new Date(now.getTime() - 901_000), clockSkewSeconds: 900 }), /is in the future/);
+    expectRefused(
+      await check({ now: new Date(now.getTime() + 1_201_000), clockSkewSeconds: 900 }),
+      /1201 s old, expected at most 1200 s/,
+    );
+  });
+
   it('should refuse an unsigned statement with alg "none"', async () => {
     const { expected, payload, device } = await setup();
     const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
