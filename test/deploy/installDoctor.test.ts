@@ -27,17 +27,6 @@ import { type DevPortal, startDevPortal } from '../../dev/startDevPortal.js';
 const exec = promisify(execFile);
 const HOST = 'dev.keybound.native_host';
 
-/** A free loopback port (the daemon's port goes into the unit file before it starts). */
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 describe('keybound install + doctor on a clean Linux user', () => {
   let home: string;
   let env: NodeJS.ProcessEnv;
@@ -65,16 +54,24 @@ describe('keybound install + doctor on a clean Linux user', () => {
     const line = (await readFile(unitPath, 'utf8')).split('\n').find((l) => l.startsWith('ExecStart='));
     const argv = [...(line ?? '').slice('ExecStart='.length).matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1] ?? '');
     const [program = '', ...args] = argv;
-    daemon = spawn(program, args, { env, stdio: 'ignore' });
+    const child = spawn(program, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    daemon = child;
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-2_000);
+    });
     for (let i = 0; i < 300; i++) {
       if (
         await controlCall(dataDir, { op: 'status' }, 2_000).then(
           () => true,
           () => false,
         )
-      )
+      ) {
+        // No --daemon-port: the daemon picked this user's port and recorded it (decision 0041).
+        daemonPort = Number((await readFile(join(dataDir, 'port'), 'utf8')).trim());
         return;
-      if (daemon.exitCode !== null) throw new Error(`the daemon from ExecStart exited (${daemon.exitCode})`);
+      }
+      if (child.exitCode !== null) throw new Error(`the daemon from ExecStart exited (${child.exitCode}): ${stderr}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error('the daemon from ExecStart did not answer within 60 s');
@@ -118,7 +115,6 @@ describe('keybound install + doctor on a clean Linux user', () => {
       KEYBOUND_LOG_LEVEL: 'warn',
     };
     unitPath = join(home, '.config/systemd/user/keybound-daemon.service');
-    daemonPort = await freePort();
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const spki = publicKey.export({ type: 'spki', format: 'der' });
     probeKey = spki.toString('base64');
@@ -131,7 +127,7 @@ describe('keybound install + doctor on a clean Linux user', () => {
     const policy = buildExtensionPolicy({
       extensionId: probeId,
       updateUrl: `${portal.origin}/extension/updates.xml`,
-      managed: { portalOrigins: [portal.origin], daemonPort },
+      managed: { portalOrigins: [portal.origin] },
     });
     await writeFile(join(policyDir, 'keybound.json'), linuxPolicyJson(policy));
   }, 60_000);
@@ -144,7 +140,9 @@ describe('keybound install + doctor on a clean Linux user', () => {
   });
 
   it('should install the data dir, a unit systemd accepts and a host manifest, and change nothing the second time', async () => {
-    const args = ['install', '--extension-id', probeId, '--daemon-port', String(daemonPort)];
+    // No --daemon-port: the daemon picks a free port and records it in the data dir (decision 0041),
+    // so nothing else on a busy machine can take a port chosen in advance.
+    const args = ['install', '--extension-id', probeId];
     const first = await keybound(args);
     expect(first.stdout).toMatch(/^created\s+data dir: .*\(0700\)$/m);
     expect(first.stdout).toContain(`wrote           systemd service: ${unitPath}`);
@@ -241,7 +239,7 @@ describe('keybound install + doctor on a clean Linux user', () => {
     const noManifest = await doctor();
     expect(noManifest.code).toBe(13);
     expect(noManifest.text).toMatch(/^FAIL\s+Native-messaging host\s+chromium: no manifest at/m);
-    await keybound(['install', '--extension-id', probeId, '--daemon-port', String(daemonPort)]);
+    await keybound(['install', '--extension-id', probeId]);
     expect((await doctor()).code).toBe(0);
 
     await stopDaemon();
