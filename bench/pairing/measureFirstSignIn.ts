@@ -22,8 +22,8 @@ import {
   waitForKeyboundReady,
 } from '../../dev/browser.js';
 import { CHROME_EXTENSION_DIR, ensureExtensionBuilt } from '../../dev/buildExtension.js';
+import { servePages } from '../../dev/servePages.js';
 import { makeTempDir, startDevDaemon } from '../../dev/startDevDaemon.js';
-import { servePages } from '../../test/helpers/servePages.js';
 import { type Summary, summarize } from '../lib/stats.js';
 
 export interface FirstSignInFigures {

@@ -15,10 +15,10 @@ import {
   TEST_EXTENSION_ORIGIN,
   type TestInstall,
 } from '../../dev/daemonClient.js';
+import { startHostProcess } from '../../dev/nativeHostProcess.js';
 import { makeTempDir, startDevDaemon } from '../../dev/startDevDaemon.js';
 import { fromBase64url } from '../../shared/webauthn/base64url.js';
-import { startHostProcess } from '../../test/helpers/nativeHostProcess.js';
-import { type Summary, summarize } from '../lib/stats.js';
+import { type Summary, timeSequential } from '../lib/stats.js';
 
 export interface PairingFigures {
   /** Native host process started, `pair` answered, WebSocket with upgrade proof + hello. */
@@ -35,16 +35,8 @@ export interface PairingFigures {
   hostStart: Summary;
 }
 
-async function timed(n: number, fn: () => Promise<unknown>): Promise<Summary> {
-  const lat: number[] = [];
-  const start = performance.now();
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    lat.push(performance.now() - t0);
-  }
-  return summarize(lat, performance.now() - start);
-}
+/** `n` sequential runs, every one measured (each pairing is a first time: no warm-up). */
+const timed = (n: number, fn: () => Promise<unknown>): Promise<Summary> => timeSequential(fn, n, 0);
 
 export async function measurePairing(n: number): Promise<PairingFigures> {
   const daemon = await startDevDaemon({

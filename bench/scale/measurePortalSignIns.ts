@@ -9,11 +9,11 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startRoundRobinProxy } from '../../dev/roundRobinProxy.js';
 import type { SoftwareAuthenticator } from '../../dev/softwareAuthenticator.js';
 import { addUser, newEnrollmentToken } from '../../portal/src/admin/adminActions.js';
 import { openDatabase } from '../../portal/src/db/openDatabase.js';
 import { oidcMigrations } from '../../portal/src/oidc/oidcMigrations.js';
-import { startRoundRobinProxy } from '../../test/helpers/roundRobinProxy.js';
 import { registerBenchDevice, signInOnce } from './portalSignInClient.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;

@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { postgresMissing, startPostgresCluster } from '../../test/helpers/postgresCluster.js';
+import { postgresMissing, startPostgresCluster } from '../../dev/postgresCluster.js';
 import { type BenchContext, ms, type Verdict } from '../lib/Benchmark.js';
 import { buildNode } from '../lib/buildNode.js';
 import { printTable, summarize } from '../lib/stats.js';

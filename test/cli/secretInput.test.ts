@@ -17,7 +17,7 @@ import { verifyPassword } from '../../portal/src/security/passwordHash.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 import { makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
 
-const ENTRY = fileURLToPath(new URL('../helpers/cliEntry.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../dev/cliEntry.ts', import.meta.url));
 const KEYBOUND = [process.execPath, '--import', 'tsx', ENTRY];
 
 interface Run {

@@ -11,7 +11,7 @@ import { DaemonClient, newInstall, TEST_EXTENSION_ID } from '../../dev/daemonCli
 import { within } from '../../dev/within.js';
 import { makeTempDir } from '../helpers/daemonHarness.js';
 
-const ENTRY = fileURLToPath(new URL('../helpers/cliEntry.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../dev/cliEntry.ts', import.meta.url));
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {

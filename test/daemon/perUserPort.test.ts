@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installNativeHost } from '../../daemon/src/nativeHost/installNativeHost.js';
 import { newInstall, TEST_EXTENSION_ID, TEST_EXTENSION_ORIGIN } from '../../dev/daemonClient.js';
+import { sourceHostCommand, startHostProcess } from '../../dev/nativeHostProcess.js';
 import { makeTempDir } from '../helpers/daemonHarness.js';
-import { sourceHostCommand, startHostProcess } from '../helpers/nativeHostProcess.js';
 import { type CliDaemon, spawnDaemonCli } from '../helpers/spawnDaemonCli.js';
 
 const ARGS = ['--allow-extension', TEST_EXTENSION_ID, '--preauthorize-pairing', '--uv', 'deny'];

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureExtensionBuilt, REPO_ROOT } from '../../dev/buildExtension.js';
 
 const run = promisify(execFile);
-const keybound = (args: string[]) => ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/cliEntry.ts'), ...args];
+const keybound = (args: string[]) => ['--import', 'tsx', join(REPO_ROOT, 'dev/cliEntry.ts'), ...args];
 
 /** Starts `keybound portal` and resolves to its origin once it printed its ready line. */
 async function startPortalProcess(args: string[]): Promise<{ child: ChildProcess; origin: string }> {

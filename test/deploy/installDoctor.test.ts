@@ -44,7 +44,7 @@ describe('keybound install + doctor on a clean Linux user', () => {
   let skewedPortal: { origin: string };
 
   const keybound = (args: string[]) =>
-    exec(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/cliEntry.ts'), ...args], {
+    exec(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'dev/cliEntry.ts'), ...args], {
       cwd: REPO_ROOT,
       env,
     });

@@ -23,7 +23,7 @@ import { registerThroughOffer } from './helpers/registerThroughOffer.js';
 import { type E2eStack, startE2eStack } from './helpers/startE2eStack.js';
 
 const REFRESH_SECONDS = 10;
-const CLI_ENTRY = join(import.meta.dirname, '..', 'helpers', 'cliEntry.ts');
+const CLI_ENTRY = join(import.meta.dirname, '..', '..', 'dev', 'cliEntry.ts');
 
 /** Polls `check` until it returns a value, or fails naming `what` after `timeoutMs`. */
 async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {

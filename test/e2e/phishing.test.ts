@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callPageApi, type ExtensionBrowser, launchWithExtension } from '../../dev/browser.js';
 import { CookieJarFetch } from '../../dev/CookieJarFetch.js';
-import { type PageServer, servePages } from '../helpers/servePages.js';
+import { type PageServer, servePages } from '../../dev/servePages.js';
 import { PortalUser } from './helpers/PortalUser.js';
 import { openTrackedPage, watchProtectWindows } from './helpers/protectWindow.js';
 import { registerThroughOffer } from './helpers/registerThroughOffer.js';

@@ -28,10 +28,10 @@ import {
 } from '../../dev/browser.js';
 import { CHROME_EXTENSION_DIR, ensureExtensionBuilt, REPO_ROOT } from '../../dev/buildExtension.js';
 import { DaemonClient } from '../../dev/daemonClient.js';
+import { sourceHostCommand, startHostProcess } from '../../dev/nativeHostProcess.js';
 import { sampleRequestOptions } from '../../dev/sampleOptions.js';
 import { computeUpgradeProof, WS_SUBPROTOCOL } from '../../shared/protocol/index.js';
 import { fromBase64url } from '../../shared/webauthn/base64url.js';
-import { sourceHostCommand, startHostProcess } from '../helpers/nativeHostProcess.js';
 import { allowTraversalTo, canCreateOsUsers, createOsUser, type OsUser } from '../helpers/osUser.js';
 import { type CliDaemon, spawnDaemonCli } from '../helpers/spawnDaemonCli.js';
 

@@ -15,7 +15,7 @@ import {
   waitForKeyboundReady,
 } from '../../dev/browser.js';
 import { CHROME_EXTENSION_DIR } from '../../dev/buildExtension.js';
-import { type PageServer, servePages } from '../helpers/servePages.js';
+import { type PageServer, servePages } from '../../dev/servePages.js';
 
 const PAGE = '<!doctype html><title>portal</title><p>portal</p>';
 

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionBrowser, launchWithExtension, openPage, waitForKeyboundReady } from '../../dev/browser.js';
+import { type PageServer, servePages } from '../../dev/servePages.js';
 import { copyExtensionWithOwnId, type ExtensionCopy } from '../helpers/copyExtensionWithOwnId.js';
 import { type ManagedPolicyFile, writeManagedPolicy } from '../helpers/managedPolicy.js';
-import { type PageServer, servePages } from '../helpers/servePages.js';
 
 describe('managed policy', () => {
   let server: PageServer;

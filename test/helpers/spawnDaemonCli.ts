@@ -4,8 +4,8 @@
  * OS user); `env` replaces the environment (HOME, XDG dirs of that user).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { sourceHostCommand } from '../../dev/nativeHostProcess.js';
 import { within } from '../../dev/within.js';
-import { sourceHostCommand } from './nativeHostProcess.js';
 
 export interface CliDaemon {
   child: ChildProcess;

@@ -6,9 +6,9 @@
  * `close()` stops the browser, the daemon and the page server, in that order.
  */
 import { type ExtensionBrowser, launchWithExtension } from '../../dev/browser.js';
+import { type PageServer, servePages } from '../../dev/servePages.js';
 import { type DevDaemon, type DevDaemonOptions, startDevDaemon } from '../../dev/startDevDaemon.js';
 import { EXTENSION_ID } from '../../extension/src/extensionId.js';
-import { type PageServer, servePages } from './servePages.js';
 
 /** The page every stack serves at `/`. */
 export const PORTAL_PAGE = '<!doctype html><title>portal</title><p>portal</p>';

@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { createDatabaseAt, dropDatabaseAt } from '../../dev/postgresCluster.js';
 import { type OpenDatabaseOptions, openDatabase } from '../../portal/src/db/openDatabase.js';
 import type { PortalDb } from '../../portal/src/db/PortalDb.js';
-import { createDatabaseAt, dropDatabaseAt } from './postgresCluster.js';
 
 export type TestStoreKind = 'sqlite' | 'postgres';
 

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlCall } from '../../daemon/src/control/controlClient.js';
 import { installNativeHost } from '../../daemon/src/nativeHost/installNativeHost.js';
 import { newInstall, TEST_EXTENSION_ID, TEST_EXTENSION_ORIGIN } from '../../dev/daemonClient.js';
+import { sourceHostCommand, startHostProcess } from '../../dev/nativeHostProcess.js';
 import { type HarnessDaemon, makeTempDir, startHarnessDaemon } from '../helpers/daemonHarness.js';
-import { sourceHostCommand, startHostProcess } from '../helpers/nativeHostProcess.js';
 
 const OTHER_ID = 'abababababababababababababababab';
 

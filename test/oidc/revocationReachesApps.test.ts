@@ -27,7 +27,7 @@ import { type SeededUser, seedUser, signInAtPortal } from './helpers/portalSignI
 import type { TestPortal } from './helpers/startOidcTestPortal.js';
 
 const run = promisify(execFile);
-const ENTRY = join(import.meta.dirname, '..', 'helpers', 'cliEntry.ts');
+const ENTRY = join(import.meta.dirname, '..', '..', 'dev', 'cliEntry.ts');
 const REFRESH_SECONDS = 60;
 
 describe('revocation reaches every app', () => {

@@ -11,6 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PostgresCluster, postgresMissing, startPostgresCluster } from '../../dev/postgresCluster.js';
+import { BACKEND_HEADER, type RoundRobinProxy, startRoundRobinProxy } from '../../dev/roundRobinProxy.js';
 import { SoftwareAuthenticator } from '../../dev/softwareAuthenticator.js';
 import { newEnrollmentToken } from '../../portal/src/admin/adminActions.js';
 import { addApp } from '../../portal/src/apps/addApp.js';
@@ -19,8 +21,6 @@ import { openDatabase, type PortalDb } from '../../portal/src/db/openDatabase.js
 import { oidcMigrations } from '../../portal/src/oidc/oidcMigrations.js';
 import type { CreationOptionsJSON, RequestOptionsJSON } from '../../shared/protocol/webauthnJson.js';
 import { type PortalProcess, startPortalProcess } from '../helpers/portalProcess.js';
-import { type PostgresCluster, postgresMissing, startPostgresCluster } from '../helpers/postgresCluster.js';
-import { BACKEND_HEADER, type RoundRobinProxy, startRoundRobinProxy } from '../helpers/roundRobinProxy.js';
 import { BrowserLikeClient, type FollowResult } from '../oidc/helpers/BrowserLikeClient.js';
 import { authorizationRequest, type ManualClient, redeemCode } from '../oidc/helpers/manualRelyingParty.js';
 import { csrfOf, type SeededUser, seedUser, signInAtPortal } from '../oidc/helpers/portalSignIn.js';

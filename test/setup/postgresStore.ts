@@ -4,7 +4,7 @@
  * tests as `inject('postgresAdminUrl')`, and the cluster stopped (by PID) and removed at the end.
  */
 import type { TestProject } from 'vitest/node';
-import { postgresMissing, startPostgresCluster } from '../helpers/postgresCluster.js';
+import { postgresMissing, startPostgresCluster } from '../../dev/postgresCluster.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -49,7 +49,7 @@ describe('the polkit policy of dev.keybound.verify-user', () => {
   it('should print the policy with `keybound polkit policy --owner`', async () => {
     const { stdout } = await run(
       process.execPath,
-      ['--import', 'tsx', 'test/helpers/cliEntry.ts', 'polkit', 'policy', '--owner', 'alice'],
+      ['--import', 'tsx', 'dev/cliEntry.ts', 'polkit', 'policy', '--owner', 'alice'],
       { cwd: root.pathname, timeout: 60_000 },
     );
     expect(stdout).toBe(renderPolkitPolicy(['alice']));

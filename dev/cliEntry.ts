@@ -1,5 +1,5 @@
 /** Runs the `keybound` CLI from the TypeScript sources (tests spawn it with `node --import tsx`). */
-import { main } from '../../cli/main.js';
+import { main } from '../cli/main.js';
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { encodeFrame, FrameReader } from '../../daemon/src/nativeHost/nativeMessagingFrames.js';
+import { encodeFrame, FrameReader } from '../daemon/src/nativeHost/nativeMessagingFrames.js';
 
 export interface HostSession {
   child: ChildProcess;

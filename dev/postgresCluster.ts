@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { within } from '../../dev/within.js';
+import { within } from './within.js';
 
 /** Where Debian installs PostgreSQL 15 (the `postgresql` package); PG_BIN overrides. */
 export const POSTGRES_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
