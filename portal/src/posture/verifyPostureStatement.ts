@@ -10,6 +10,7 @@ import {
   type PostureSignals,
   postureStatementPayload,
 } from '../../../shared/device/postureSchema.js';
+import { DEVICE_CLOCK_SKEW_SECONDS } from '../verify/verifyDeviceRegistration.js';
 
 export type PostureStatementResult = { verified: true; signals: PostureSignals } | { verified: false; message: string };
 
@@ -50,7 +51,13 @@ export async function verifyPostureStatement(args: {
   if (p.iss !== args.deviceId) return fail(`Posture statement iss is "${p.iss}", expected "${args.deviceId}"`);
   if (p.aud !== args.audience) return fail(`Posture statement aud is "${p.aud}", expected "${args.audience}"`);
   if (p.nonce !== args.nonce) return fail('Posture statement nonce is not this refresh’s challenge');
+  // The nonce already binds the statement to this refresh's single-use challenge (the portal's
+  // clock decides that challenge's lifetime), so `iat` only needs to be plausible: a device clock
+  // minutes off must not end a session at its next refresh (decision 0054, as for registration).
   const age = Math.floor(args.now / 1000) - p.iat;
-  if (age > (args.maxAgeSeconds ?? 120) || age < -60) return fail(`Posture statement is ${age} s old`);
+  const skew = DEVICE_CLOCK_SKEW_SECONDS;
+  if (age > (args.maxAgeSeconds ?? 120) + skew || age < -skew) {
+    return fail(`Posture statement is ${age} s old (device clock off by more than ${skew / 60} min?)`);
+  }
   return { verified: true, signals: p.posture };
 }
