@@ -8,27 +8,21 @@
  * and the next sign-in (or a fresh registration when the RP never got one) works.
  * It prints the table recorded in docs/reliability.md.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { cp, mkdir, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cp, rm } from 'node:fs/promises';
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDaemonState } from '../../daemon/src/openDaemonState.js';
-import { connectPaired, newInstall, TEST_EXTENSION_ID, type TestInstall } from '../../dev/daemonClient.js';
+import { connectPaired, newInstall, type TestInstall } from '../../dev/daemonClient.js';
 import { makeDeviceEligible } from '../../dev/makeDeviceEligible.js';
-import { within } from '../../dev/within.js';
 import { silentLogger } from '../../shared/node/createLogger.js';
 import { makeTempDir } from '../helpers/daemonHarness.js';
+import { bundleDaemon, dataDirProblem, inspectDataDir, killDaemon, startDaemon } from './helpers/daemonProcess.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BUNDLE = join(ROOT, 'node_modules', '.cache', 'keybound-fault', 'daemon.cjs');
 const ORIGIN = 'http://localhost:3000';
 const RP_ID = 'localhost';
 /** Enough for pairing + registration + two sign-ins; the run without a kill proves it covers all. */
@@ -48,52 +42,6 @@ class RelyingParty {
 let template: string;
 let install: TestInstall;
 const work: string[] = [];
-
-/** Starts the bundled daemon on `dataDir`; resolves with its port, or with `undefined` if it was killed first. */
-function startDaemon(dataDir: string, killAt?: number): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '-e',
-      `require(${JSON.stringify(BUNDLE)}).daemonMain(process.argv.slice(1)).then((c) => { process.exitCode = c; })`,
-      'daemon',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--uv',
-      'auto',
-      '--allow-extension',
-      TEST_EXTENSION_ID,
-      '--preauthorize-pairing',
-    ],
-    {
-      env: { ...process.env, KEYBOUND_LOG_LEVEL: 'warn', KEYBOUND_FAULT_KILL_AT: killAt ? String(killAt) : '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d;
-  });
-  const ready = new Promise<{ child: ChildProcess; port: number }>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d;
-      const m = /listening on ws:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.on('exit', (code, signal) => reject(new Error(`daemon exited (${code ?? signal}) before ready: ${err}`)));
-  });
-  return within(ready, 'the daemon to listen');
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  return within(exited, 'the daemon to stop');
-}
 
 /** One journey: register (unless the RP has a credential) then sign in twice. Throws when the daemon dies. */
 async function journey(port: number, rp: RelyingParty): Promise<void> {
@@ -146,41 +94,9 @@ async function journey(port: number, rp: RelyingParty): Promise<void> {
   }
 }
 
-/** What is on disk after a restart: leftovers and credentials without keys. */
-async function inspect(
-  dataDir: string,
-): Promise<{ tmp: string[]; orphanKeys: number; keyless: number; ids: string[] }> {
-  const names = [...(await readdir(dataDir)), ...(await readdir(join(dataDir, 'keys')).catch(() => []))];
-  const keyFiles = new Set((await readdir(join(dataDir, 'keys')).catch(() => [])).map((n) => n.replace(/\.key$/, '')));
-  const db = new Database(join(dataDir, 'credentials.db'), { readonly: true });
-  const rows = db.prepare('SELECT credentialId, keyRef FROM credentials').all() as {
-    credentialId: string;
-    keyRef: string;
-  }[];
-  db.close();
-  const used = new Set(rows.map((r) => r.keyRef));
-  // Key files besides the credentials' are the identity key (one) — more would be orphans.
-  const extra = [...keyFiles].filter((k) => !used.has(k)).length;
-  return {
-    tmp: names.filter((n) => n.endsWith('.tmp')),
-    orphanKeys: Math.max(0, extra - 1),
-    keyless: rows.filter((r) => !keyFiles.has(r.keyRef)).length,
-    ids: rows.map((r) => r.credentialId),
-  };
-}
-
 beforeAll(async () => {
   // The daemon as users run it: one bundled file (fast to start, so many kill points fit).
-  await mkdir(join(BUNDLE, '..'), { recursive: true });
-  const { rolldown } = await import('rolldown');
-  const bundle = await rolldown({
-    input: join(ROOT, 'daemon/src/cli/daemonMain.ts'),
-    platform: 'node',
-    external: ['better-sqlite3'],
-    logLevel: 'silent',
-  });
-  await bundle.write({ file: BUNDLE, format: 'cjs', codeSplitting: false });
-  await bundle.close();
+  await bundleDaemon();
   // An eligible device, paired once: each kill point starts from a copy of it.
   template = await makeTempDir('kb-fault-');
   work.push(template);
@@ -188,9 +104,9 @@ beforeAll(async () => {
   await makeDeviceEligible(state.device);
   await state.close();
   install = newInstall();
-  const { child, port } = await startDaemon(template);
-  (await connectPaired(`ws://127.0.0.1:${port}`, install)).close();
-  await stop(child);
+  const { child, url } = await startDaemon(template);
+  (await connectPaired(url, install)).close();
+  await killDaemon(child);
 }, 120_000);
 
 afterAll(async () => {
@@ -206,7 +122,7 @@ describe('daemon kill -9 at every durable step', () => {
       work.push(dataDir);
       await cp(template, dataDir, { recursive: true, filter: (src) => !src.endsWith('.sock') });
       const rp = new RelyingParty();
-      const first = await startDaemon(dataDir, point).catch(() => undefined);
+      const first = await startDaemon(dataDir, { killAt: point }).catch(() => undefined);
       let killed = first === undefined;
       if (first) {
         try {
@@ -215,7 +131,7 @@ describe('daemon kill -9 at every durable step', () => {
         } catch {
           killed = true;
         }
-        await stop(first.child);
+        await killDaemon(first.child);
       }
       if (covered && !killed) break;
       // Restart without the fault: the state must open, be swept, agree with the RP, and work.
@@ -226,16 +142,15 @@ describe('daemon kill -9 at every durable step', () => {
         const probe = await connectPaired(`ws://127.0.0.1:${again.port}`, install);
         await probe.call('status', { rpId: RP_ID });
         await probe.close();
-        const disk = await inspect(dataDir);
-        if (disk.tmp.length > 0) note = `temp files left: ${disk.tmp.join(', ')}`;
-        else if (disk.orphanKeys > 0) note = `${disk.orphanKeys} orphan key(s)`;
-        else if (disk.keyless > 0) note = `${disk.keyless} credential(s) without a key`;
+        const disk = await inspectDataDir(dataDir);
+        const problem = dataDirProblem(disk);
+        if (problem) note = problem;
         else if (rp.credential && !disk.ids.includes(rp.credential.id)) note = 'RP has a credential the device lost';
         else await journey(again.port, rp);
       } catch (err) {
         note = `next sign-in failed: ${(err as Error).message}`;
       } finally {
-        await stop(again.child);
+        await killDaemon(again.child);
       }
       rows.push({ point, survived: note === 'ok', note });
     }

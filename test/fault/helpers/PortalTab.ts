@@ -16,6 +16,9 @@ export interface TabUser {
   password: string;
 }
 
+/** What the tab needs of the device behind the extension: the daemon's authenticator, in this process or over its WebSocket. */
+export type TabDevice = Pick<AuthenticatorApi, 'status' | 'register' | 'signIn'>;
+
 /** How a sign-in ended: with the device, or by password after (re-)registering the device. */
 export type SignInOutcome = 'device' | 'registered' | 'healed';
 
@@ -33,7 +36,7 @@ export class PortalTab {
 
   constructor(
     readonly origin: string,
-    readonly device: AuthenticatorApi,
+    readonly device: TabDevice,
     readonly user: TabUser,
   ) {}
 

@@ -1,8 +1,9 @@
 /**
  * The fault suite's world: a portal child process (FaultyPortal) on a real SQLite file with a user
- * and an SSO app, and a real daemon's device side in this process (the daemon's own state: its
- * credential store, sealed keys and authenticator, with an approving Protect) enrolled in the
- * portal's inventory. `check()` is what must hold after every fault: the database is whole, the
+ * and an SSO app, and a real daemon's device side enrolled in the portal's inventory: by default
+ * in this process (the daemon's own state: its credential store, sealed keys and authenticator,
+ * with an approving Protect), or, with `device: 'daemon-process'`, the daemon as a process reached
+ * over its WebSocket (DaemonDevice), which the daemon's fault series kills. `check()` is what must hold after every fault: the database is whole, the
  * device and the portal agree on the user's credential (or the device holds an orphan that the
  * healing path replaces), and the next sign-in works — and ends with the device.
  */
@@ -11,7 +12,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AuthenticatorApi } from '../../../daemon/src/authenticator/AuthenticatorApi.js';
 import { eligibleDeviceProfile } from '../../../daemon/src/device/deviceProfile.js';
 import { type DaemonState, openDaemonState } from '../../../daemon/src/openDaemonState.js';
 import type { UserVerifier } from '../../../daemon/src/protect/UserVerifier.js';
@@ -27,8 +27,9 @@ import { insertUser } from '../../../portal/src/store/users.js';
 import { silentLogger } from '../../../shared/node/createLogger.js';
 import type { FollowResult } from '../../oidc/helpers/BrowserLikeClient.js';
 import { authorizationRequest, type ManualClient, redeemCode } from '../../oidc/helpers/manualRelyingParty.js';
+import { DaemonDevice } from './DaemonDevice.js';
 import { FaultyPortal } from './faultyPortal.js';
-import { PortalTab, type SignInOutcome } from './PortalTab.js';
+import { PortalTab, type SignInOutcome, type TabDevice } from './PortalTab.js';
 
 export const EMAIL = 'ada@acme.test';
 const PASSWORD = 'fault suite: correct horse battery staple';
@@ -57,9 +58,11 @@ export interface CheckResult {
 
 export class FaultStack {
   portal!: FaultyPortal;
-  device!: AuthenticatorApi;
+  device!: TabDevice;
   app!: ManualClient;
-  private state!: DaemonState;
+  /** The daemon process, with `device: 'daemon-process'`. */
+  daemon: DaemonDevice | undefined;
+  private state: DaemonState | undefined;
   private userId = '';
   private readonly key = Buffer.alloc(32, 7).toString('base64url');
 
@@ -76,7 +79,7 @@ export class FaultStack {
     return join(this.root, 'portal', 'portal.sqlite');
   }
 
-  static async start(): Promise<FaultStack> {
+  static async start(options: { device?: 'in-process' | 'daemon-process' } = {}): Promise<FaultStack> {
     const stack = new FaultStack(await mkdtemp(join(tmpdir(), 'kb-portal-fault-')), await freePort());
     await stack.withDb(async (db) => {
       const now = Date.now();
@@ -100,16 +103,26 @@ export class FaultStack {
       };
     });
     await stack.restart();
-    stack.state = await openDaemonState({
-      dataDir: join(stack.root, 'daemon'),
+    const inProcess = options.device !== 'daemon-process';
+    const dataDir = join(stack.root, 'daemon');
+    const state = await openDaemonState({
+      dataDir,
       device: 'emulator',
       logger: silentLogger(),
-      machineIdentity: TEST_MACHINE,
+      // A daemon process seals its keys to this machine's identity: prepare its data dir with it.
+      ...(inProcess ? { machineIdentity: TEST_MACHINE } : {}),
     });
-    await stack.state.profile.update(() => eligibleDeviceProfile());
+    await state.profile.update(() => eligibleDeviceProfile());
     const { token } = await stack.withDb((db) => newEnrollmentToken(db, Date.now()));
-    await stack.state.device.enroll({ type: 'desktop-agent', portal: stack.origin, token, name: 'Fault suite device' });
-    stack.device = stack.state.createAuthenticator(approve);
+    await state.device.enroll({ type: 'desktop-agent', portal: stack.origin, token, name: 'Fault suite device' });
+    if (inProcess) {
+      stack.state = state;
+      stack.device = state.createAuthenticator(approve);
+    } else {
+      await state.close();
+      stack.daemon = await DaemonDevice.start(dataDir);
+      stack.device = stack.daemon;
+    }
     return stack;
   }
 
@@ -127,6 +140,7 @@ export class FaultStack {
   async close(): Promise<void> {
     await this.portal?.kill().catch(() => undefined);
     await this.state?.close().catch(() => undefined);
+    await this.daemon?.close().catch(() => undefined);
     await rm(this.root, { recursive: true, force: true });
   }
 
@@ -167,6 +181,8 @@ export class FaultStack {
   }
 
   deviceCredentialIds(): string[] {
+    if (this.daemon) return this.daemon.credentialIds('localhost', EMAIL);
+    if (!this.state) throw new Error('the fault stack has no device');
     return this.state.credentials.listByUser('localhost', EMAIL).map((c) => c.credentialId);
   }
 

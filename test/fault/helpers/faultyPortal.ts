@@ -5,7 +5,7 @@
  * jump its clock. Every wait is bounded and fails with the process's last log lines.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { within } from '../../../dev/within.js';
 import { DEFAULT_HASHING_BUDGET } from '../../../portal/src/security/HashingBudget.js';
@@ -14,7 +14,10 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const PORTAL_BUNDLE = join(ROOT, 'node_modules', '.cache', 'keybound-fault', 'portal.cjs');
 const LOADER = join(import.meta.dirname, 'portalLoader.cjs');
 
-/** Bundles the portal's `runPortal` into one CommonJS file (native and optional modules stay outside). */
+/**
+ * Bundles the portal's `runPortal` into one CommonJS file (native and optional modules stay
+ * outside). Written beside and renamed into place: both fault suites bundle it, in two workers.
+ */
 export async function bundlePortal(): Promise<void> {
   await mkdir(join(PORTAL_BUNDLE, '..'), { recursive: true });
   const { rolldown } = await import('rolldown');
@@ -24,8 +27,10 @@ export async function bundlePortal(): Promise<void> {
     external: ['better-sqlite3', 'pg', 'pg-native'],
     logLevel: 'silent',
   });
-  await bundle.write({ file: PORTAL_BUNDLE, format: 'cjs', codeSplitting: false });
+  const tmp = `${PORTAL_BUNDLE}.${process.pid}.tmp`;
+  await bundle.write({ file: tmp, format: 'cjs', codeSplitting: false });
   await bundle.close();
+  await rename(tmp, PORTAL_BUNDLE);
 }
 
 export interface FaultyPortalOptions {
