@@ -20,6 +20,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleDaemon, dataDirProblem, inspectDataDir } from './helpers/daemonProcess.js';
 import { type CheckResult, FaultStack } from './helpers/faultStack.js';
+import { type FaultRow, FaultTable } from './helpers/faultTable.js';
 import { bundlePortal } from './helpers/faultyPortal.js';
 
 /** Kills injected per flow (issue 9 asks for at least 50). */
@@ -39,34 +40,17 @@ function seeded(seed: number): () => number {
 }
 const random = seeded(SEED);
 
-interface Row {
-  fault: string;
-  injected: number;
-  survived: number;
-  healed: number;
-  notes: string[];
-}
-const rows: Row[] = [];
+const table = new FaultTable();
 let stack: FaultStack;
 
 beforeAll(async () => {
   await Promise.all([bundlePortal(), bundleDaemon()]);
-  stack = await FaultStack.start({ device: 'daemon-process' });
-  // The device registers once, as a user would from the passwordless offer.
-  const first = await stack.tab().signIn();
-  expect(first.outcome).toBe('registered');
-  expect(await stack.agreement()).toBe('agree');
+  stack = await FaultStack.startRegistered({ device: 'daemon-process' });
 }, 180_000);
 
 afterAll(async () => {
   await stack?.close();
-  const table = [
-    '| fault | injected | survived | lost | of which healed (orphan re-registered) |',
-    '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.fault} | ${r.injected} | ${r.survived} | ${r.injected - r.survived} | ${r.healed} |`),
-    ...rows.flatMap((r) => r.notes.map((n) => `${r.fault}: ${n}`)),
-  ].join('\n');
-  console.log(`\nDaemon kills in the portal's flows (seed ${SEED})\n${table}\n`);
+  table.print(`Daemon kills in the portal's flows (seed ${SEED})`);
 });
 
 /** After a kill: restart the daemon on its data dir, look at what the crash left, then the stack's checks. */
@@ -99,7 +83,7 @@ async function killAtRandomInstants(
   setup: () => Promise<void>,
   flow: () => Promise<unknown>,
   options: { oidc?: boolean } = {},
-): Promise<Row> {
+): Promise<FaultRow> {
   const daemon = stack.daemon;
   if (!daemon) throw new Error('the fault stack has no daemon process');
   const span: Record<Draw, number> = { flow: 0, request: 0 };
@@ -175,15 +159,10 @@ async function killAtRandomInstants(
     landed[kind]++;
     results.push(await afterKill(options));
   }
-  const row: Row = {
-    fault: `${fault} (${landed.flow} anywhere in the flow, ${landed.request} inside its ${op} request)`,
-    injected: results.length,
-    survived: results.filter((r) => r.survived).length,
-    healed: results.filter((r) => r.healed).length,
-    notes: results.filter((r) => !r.survived).map((r) => r.note),
-  };
-  rows.push(row);
-  return row;
+  return table.record(
+    `${fault} (${landed.flow} anywhere in the flow, ${landed.request} inside its ${op} request)`,
+    results,
+  );
 }
 
 describe('daemon kill -9 at random instants of the portal flows', () => {

@@ -20,53 +20,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestOptionsJSON } from '../../shared/protocol/webauthnJson.js';
 import { csrfOf } from '../oidc/helpers/portalSignIn.js';
 import { type CheckResult, EMAIL, FaultStack } from './helpers/faultStack.js';
+import { FaultTable } from './helpers/faultTable.js';
 import { bundlePortal } from './helpers/faultyPortal.js';
 
-interface Row {
-  fault: string;
-  injected: number;
-  survived: number;
-  healed: number;
-  notes: string[];
-}
-
-const rows: Row[] = [];
+const table = new FaultTable();
 const MINUTES_10 = 10 * 60_000;
 /** Far more writes than any flow has: the disk-full loop ends when a flow runs to its end unharmed. */
 const MAX_POINTS = 400;
-
-function record(fault: string, results: CheckResult[]): Row {
-  const row: Row = {
-    fault,
-    injected: results.length,
-    survived: results.filter((r) => r.survived).length,
-    healed: results.filter((r) => r.healed).length,
-    notes: results.filter((r) => !r.survived).map((r) => r.note),
-  };
-  rows.push(row);
-  return row;
-}
 
 let stack: FaultStack;
 
 beforeAll(async () => {
   await bundlePortal();
-  stack = await FaultStack.start();
-  // The device registers once, as a user would from the passwordless offer.
-  const first = await stack.tab().signIn();
-  expect(first.outcome).toBe('registered');
-  expect(await stack.agreement()).toBe('agree');
+  stack = await FaultStack.startRegistered();
 }, 180_000);
 
 afterAll(async () => {
   await stack?.close();
-  const table = [
-    '| fault | injected | survived | lost | of which healed (orphan re-registered) |',
-    '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.fault} | ${r.injected} | ${r.survived} | ${r.injected - r.survived} | ${r.healed} |`),
-    ...rows.flatMap((r) => r.notes.map((n) => `${r.fault}: ${n}`)),
-  ].join('\n');
-  console.log(`\nPortal fault suite\n${table}\n`);
+  table.print('Portal fault suite');
 });
 
 /** Kill points per flow: every step when a flow has at most this many, else this many spread evenly. */
@@ -123,7 +94,7 @@ describe('portal kill -9 at store steps of each flow', () => {
       () => stack.tab().signIn(),
       () => stack.check(),
     );
-    const row = record(`kill -9 of the portal during registration (${steps} steps)`, results);
+    const row = table.record(`kill -9 of the portal during registration (${steps} steps)`, results);
     expect(row.injected).toBeGreaterThanOrEqual(50);
     expect(row.notes).toEqual([]);
   }, 1_800_000);
@@ -137,7 +108,7 @@ describe('portal kill -9 at store steps of each flow', () => {
       },
       () => stack.check(),
     );
-    const row = record(`kill -9 of the portal during device sign-in (${steps} steps)`, results);
+    const row = table.record(`kill -9 of the portal during device sign-in (${steps} steps)`, results);
     expect(row.injected).toBeGreaterThanOrEqual(50);
     expect(row.notes).toEqual([]);
   }, 1_800_000);
@@ -148,7 +119,7 @@ describe('portal kill -9 at store steps of each flow', () => {
       () => stack.oidcFlow(),
       () => stack.check({ oidc: true }),
     );
-    const row = record(`kill -9 of the portal during the OIDC code flow (${steps} steps)`, results);
+    const row = table.record(`kill -9 of the portal during the OIDC code flow (${steps} steps)`, results);
     expect(row.injected).toBeGreaterThanOrEqual(50);
     expect(row.notes).toEqual([]);
   }, 1_800_000);
@@ -180,7 +151,7 @@ describe('a full disk', () => {
       () => stack.tab().signIn(),
       false,
     );
-    const row = record('disk full during registration (each write)', results);
+    const row = table.record('disk full during registration (each write)', results);
     expect(row.injected).toBeGreaterThanOrEqual(5);
     expect(row.notes).toEqual([]);
     // A full disk is the store's 503 with its sentence, never a 500.
@@ -193,7 +164,7 @@ describe('a full disk', () => {
       () => stack.oidcFlow(),
       true,
     );
-    const row = record('disk full during the OIDC code flow (each write)', results);
+    const row = table.record('disk full during the OIDC code flow (each write)', results);
     expect(row.injected).toBeGreaterThanOrEqual(5);
     expect(row.notes).toEqual([]);
     expect([...answers].filter((a) => a !== '503')).toEqual([]);
@@ -257,7 +228,7 @@ describe('clock jumps of ±10 minutes', () => {
 
   it('should refuse an expired in-flight challenge cleanly and keep sign-in, SSO and registration working when the portal clock jumps ±10 min', async () => {
     const results = [await jump(MINUTES_10), await jump(-MINUTES_10)];
-    const row = record('clock jump ±10 min of the portal (device and browser clocks right)', results);
+    const row = table.record('clock jump ±10 min of the portal (device and browser clocks right)', results);
     expect(row.notes).toEqual([]);
     expect((await stack.check({ oidc: true })).survived).toBe(true);
   }, 300_000);
@@ -319,7 +290,7 @@ describe('portal restart with challenges in flight', () => {
           : { survived: false, note: `OIDC across a ${how} restart: ${oidc}`, healed: false },
       );
     }
-    const row = record('portal restart with challenges in flight (kill -9 and graceful)', results);
+    const row = table.record('portal restart with challenges in flight (kill -9 and graceful)', results);
     expect(row.notes).toEqual([]);
   }, 300_000);
 });

@@ -126,6 +126,21 @@ export class FaultStack {
     return stack;
   }
 
+  /** `start`, then the device registers once, as a user would from the passwordless offer. */
+  static async startRegistered(options: { device?: 'in-process' | 'daemon-process' } = {}): Promise<FaultStack> {
+    const stack = await FaultStack.start(options);
+    try {
+      const first = await stack.tab().signIn();
+      if (first.outcome !== 'registered') throw new Error(`the first sign-in ended ${first.outcome}, not registered`);
+      const agreement = await stack.agreement();
+      if (agreement !== 'agree') throw new Error(`after the first registration the sides ${agreement}`);
+      return stack;
+    } catch (err) {
+      await stack.close();
+      throw err;
+    }
+  }
+
   /** A fresh portal process on the same file and port (the previous one is gone or is stopped first). */
   async restart(how: 'kill' | 'stop' = 'kill'): Promise<void> {
     if (this.portal?.alive) await (how === 'kill' ? this.portal.kill() : this.portal.stop());
