@@ -56,8 +56,10 @@ export async function runDaemon(opts: DaemonCommandOptions): Promise<number> {
     process.stderr.write(`keybound daemon: ${message}\n`);
     return 1;
   }
-  process.stdout.write(`keybound daemon listening on ${daemon.url}\n`);
-  await new Promise<void>((resolve) => {
+  // The stop handlers go in before readiness is announced: whoever reads the ready line may send
+  // SIGTERM at once (a service manager, a test), and a process descheduled between the write and
+  // the handlers would die by the signal's default action, unflushed (seen on a loaded machine).
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       logger.info({ event: 'daemon.signal', signal }, 'stopping');
       process.off('SIGTERM', stop);
@@ -67,6 +69,8 @@ export async function runDaemon(opts: DaemonCommandOptions): Promise<number> {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+  process.stdout.write(`keybound daemon listening on ${daemon.url}\n`);
+  await stopped;
   await daemon.close();
   // Everything is closed; should a stray handle linger, do not hang the service manager.
   setTimeout(() => process.exit(0), 2000).unref();

@@ -24,11 +24,10 @@ export async function runPortal(options: {
   const unsupported = unsupportedNodeMessage();
   if (unsupported) process.stderr.write(`keybound portal: ${unsupported}\n`);
   const portal = await startPortal({ ...options, logger });
-  process.stdout.write(
-    `keybound portal listening on http://127.0.0.1:${portal.port} — open ${portal.origin}/ (the address users and the extension use)\n`,
-  );
-  logger.info({ event: 'portal.ready', origin: portal.origin }, `open ${portal.origin}/`);
-  await new Promise<void>((resolve) => {
+  // The stop handlers go in before readiness is announced: whoever reads the ready line may send
+  // SIGTERM at once, and a process descheduled between the write and the handlers would die by the
+  // signal's default action instead of closing cleanly (as the daemon does, runDaemon.ts).
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ event: 'portal.signal', signal }, 'shutting down');
       process.off('SIGTERM', onTerm);
@@ -40,4 +39,9 @@ export async function runPortal(options: {
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
   });
+  process.stdout.write(
+    `keybound portal listening on http://127.0.0.1:${portal.port} — open ${portal.origin}/ (the address users and the extension use)\n`,
+  );
+  logger.info({ event: 'portal.ready', origin: portal.origin }, `open ${portal.origin}/`);
+  await stopped;
 }
