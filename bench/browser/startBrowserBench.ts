@@ -9,7 +9,8 @@ import { type SpawnedStack, spawnDemoStack } from './spawnDemoStack.js';
 import { instrumentWorker } from './workerTimeline.js';
 
 const PAGE_DIR = join(import.meta.dirname, 'page');
-const STEP_TIMEOUT_MS = 30_000;
+/** Generous, as the tests' limits are: it catches a hang, never times the code (a loaded 2-core CI machine). */
+const STEP_TIMEOUT_MS = 90_000;
 
 export interface BrowserBench {
   stack: SpawnedStack;
@@ -50,7 +51,17 @@ export async function startBrowserBench(progress: (m: string) => void): Promise<
     await instrumentWorker(browser.worker, settings);
     const oursPage = await browser.context.newPage();
     await oursPage.addInitScript({ path: join(PAGE_DIR, 'timeline.js') });
-    const credentialId = await registerThroughOffer(oursPage, stack);
+    const credentialId = await registerThroughOffer(oursPage, stack).catch(async (err: unknown) => {
+      // Say where the page stood, so a failure on a CI machine can be read from its log.
+      const text = await oursPage
+        .locator('body')
+        // biome-ignore lint/performance/useDomNodeTextContent: what the user sees; hidden sections left out
+        .innerText({ timeout: 5_000 })
+        .catch(() => '(page text unavailable)');
+      throw new Error(
+        `registering the extension's device stopped at ${oursPage.url()} showing "${text.replace(/\s+/g, ' ').slice(0, 400)}": ${(err as Error).message}`,
+      );
+    });
 
     progress('browser: launching Chromium without it, adding the virtual authenticator');
     // The same flags as the extension's browser: the two differ only in the extension.

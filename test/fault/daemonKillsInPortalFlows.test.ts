@@ -141,17 +141,19 @@ async function killAtRandomInstants(
       answered.then(close, close);
     };
     if (kind === 'flow') arm(span.flow);
-    await watchingOp(
+    const failed = await watchingOp(
       () =>
         flow().then(
           () => undefined,
-          () => undefined,
+          (err: unknown) => err as Error,
         ),
       onSent,
     );
     windowOpen = false;
     clearTimeout(timer);
     if (!killing) {
+      // No kill landed: the flow must have run to its end like any other.
+      if (failed) throw new Error(`the flow failed without a kill (draw ${draw}, seed ${SEED}): ${failed.message}`);
       if (kind === 'flow') span.flow = performance.now() - started; // it ran faster than the draw
       continue;
     }
