@@ -11,10 +11,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './freePort.js';
 import { within } from './within.js';
 
 /** Where Debian installs PostgreSQL 15 (the `postgresql` package); PG_BIN overrides. */
@@ -35,14 +35,6 @@ function runAs(): { uid: number; gid: number } | undefined {
   if (!line) throw new Error('Running as root, and there is no "postgres" user to run PostgreSQL as');
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function runToEnd(command: string, args: string[], user: { uid: number; gid: number } | undefined): Promise<void> {

@@ -8,13 +8,13 @@
  * healing path replaces), and the next sign-in works — and ends with the device.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { eligibleDeviceProfile } from '../../../daemon/src/device/deviceProfile.js';
 import { type DaemonState, openDaemonState } from '../../../daemon/src/openDaemonState.js';
 import type { UserVerifier } from '../../../daemon/src/protect/UserVerifier.js';
+import { freePort } from '../../../dev/freePort.js';
 import { TEST_MACHINE } from '../../../dev/openTestDaemonState.js';
 import { credentialDelete, newEnrollmentToken, setOrgMfa } from '../../../portal/src/admin/adminActions.js';
 import { addApp } from '../../../portal/src/apps/addApp.js';
@@ -38,14 +38,6 @@ const toApp = (target: string) => target.startsWith(REDIRECT_URI);
 
 /** Protect that approves every request (the fault suite is about crashes, not about the user). */
 const approve: UserVerifier = { verify: async () => ({ complete: () => undefined }) };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** What the two sides hold for the user: agree, an orphan on the device, or one the device lost. */
 export type Agreement = 'agree' | 'orphan' | 'lost';
