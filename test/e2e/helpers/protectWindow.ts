@@ -51,7 +51,7 @@ export async function answerProtect(
   browser: ExtensionBrowser,
   options: { decision?: 'Approve' | 'Deny'; expectText: string; timeoutMs?: number },
 ): Promise<ProtectAnswer> {
-  const timeout = options.timeoutMs ?? 20_000;
+  const timeout = options.timeoutMs ?? 45_000; // generous: a loaded CI machine once took over 20 s to open it
   const protect = await findProtectWindow(browser.context, timeout);
   const button = protect.getByRole('button', { name: options.decision ?? 'Approve' });
   await button.waitFor({ timeout });
