@@ -27,7 +27,14 @@ export interface ExtensionBrowser extends HeadlessChromium {
   worker: Worker;
   /** The id Chromium gave the extension (equals EXTENSION_ID when the manifest key is intact). */
   extensionId: string;
+  /**
+   * The extension's own log lines (`{"event":…,"code":…}`, codes only, never page data) since
+   * launch, the last {@link EXTENSION_LOG_LINES}: what a failing test prints to say where a flow stopped.
+   */
+  extensionLog(): string[];
 }
+
+export const EXTENSION_LOG_LINES = 60;
 
 export interface LaunchOptions {
   extensionDir?: string;
@@ -110,15 +117,32 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     ...(options.daemonDataDir !== undefined ? { daemonDataDir: options.daemonDataDir } : {}),
     ...(options.nativeHostExtensionIds ? { nativeHostExtensionIds: options.nativeHostExtensionIds } : {}),
   });
+  const extensionLog = recordExtensionLog(browser.context);
   try {
     const worker = await extensionWorker(browser.context);
     const extensionId = new URL(worker.url()).host;
     if (options.settings) await configureExtension(worker, options.settings);
-    return { ...browser, worker, extensionId };
+    return { ...browser, worker, extensionId, extensionLog };
   } catch (err) {
     await browser.close();
     throw err;
   }
+}
+
+/**
+ * Keeps the extension's structured log lines from now on (the last {@link EXTENSION_LOG_LINES}),
+ * each with the milliseconds since this call. The worker's console reaches the context, and
+ * survives a restart of the worker; pages' consoles are left out.
+ */
+export function recordExtensionLog(context: BrowserContext): () => string[] {
+  const log: string[] = [];
+  const started = Date.now();
+  context.on('console', (message) => {
+    if (message.page() !== null || !message.text().startsWith('{"event":')) return;
+    log.push(`+${Date.now() - started} ms ${message.text()}`);
+    if (log.length > EXTENSION_LOG_LINES) log.shift();
+  });
+  return () => [...log];
 }
 
 /** The extension's service worker (waits for it to start if needed). */

@@ -59,7 +59,7 @@ export async function startBrowserBench(progress: (m: string) => void): Promise<
         .innerText({ timeout: 5_000 })
         .catch(() => '(page text unavailable)');
       throw new Error(
-        `registering the extension's device stopped at ${oursPage.url()} showing "${text.replace(/\s+/g, ' ').slice(0, 400)}": ${(err as Error).message}`,
+        `registering the extension's device stopped at ${oursPage.url()} showing "${text.replace(/\s+/g, ' ').slice(0, 400)}": ${(err as Error).message}\nThe extension's log:\n${browser.extensionLog().join('\n') || '(empty)'}`,
       );
     });
 

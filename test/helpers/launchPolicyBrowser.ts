@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Worker } from 'playwright-core';
 import { installNativeHost } from '../../daemon/src/nativeHost/installNativeHost.js';
-import { CHROMIUM_PATH, type ExtensionBrowser } from '../../dev/browser.js';
+import { CHROMIUM_PATH, type ExtensionBrowser, recordExtensionLog } from '../../dev/browser.js';
 
 /** Starts Chromium and waits (bounded by `timeoutMs`) for the policy-installed extension's worker. */
 export async function launchPolicyBrowser(
@@ -35,12 +35,14 @@ export async function launchPolicyBrowser(
       ignoreDefaultArgs: ['--disable-extensions', '--disable-background-networking'],
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
     });
+    const extensionLog = recordExtensionLog(context);
     const worker = await policyExtensionWorker(context, extensionId, timeoutMs);
     const opened = context;
     return {
       context: opened,
       worker,
       extensionId: new URL(worker.url()).host,
+      extensionLog,
       profileDir,
       close: async () => {
         await opened.close().catch(() => {});

@@ -52,7 +52,9 @@ export async function answerProtect(
   options: { decision?: 'Approve' | 'Deny'; expectText: string; timeoutMs?: number },
 ): Promise<ProtectAnswer> {
   const timeout = options.timeoutMs ?? 45_000; // generous: a loaded CI machine once took over 20 s to open it
-  const protect = await findProtectWindow(browser.context, timeout);
+  const protect = await findProtectWindow(browser.context, timeout).catch((err: Error) => {
+    throw new Error(`${err.message}. The extension's log:\n${browser.extensionLog().join('\n') || '(empty)'}`);
+  });
   const button = protect.getByRole('button', { name: options.decision ?? 'Approve' });
   await button.waitFor({ timeout });
   const asked = (await protect.locator('h1').first().textContent())?.trim() ?? '';

@@ -24,7 +24,14 @@ export async function registerThroughOffer(
   await page.locator('#offer-continue').click();
   await user.logIn(page);
   await user.verify(page);
-  const answer = await answerProtect(browser, { expectText: CONFIGURED });
+  const answer = await answerProtect(browser, { expectText: CONFIGURED }).catch(async (err: Error) => {
+    // Where the tab stopped (the finish page says why it did not register, or went on without it).
+    const status = await page
+      .locator('#status')
+      .textContent({ timeout: 1_000 })
+      .catch(() => undefined);
+    throw new Error(`${err.message}\nThe tab: ${page.url()}, its status: ${JSON.stringify(status ?? null)}`);
+  });
   expect(answer.asked).toBe('Set up device sign-in?');
   expect(answer.said).toContain(CONFIGURED);
   expect(await waitUntilInFront(browser.worker, tabId)).toBe(tabId);
