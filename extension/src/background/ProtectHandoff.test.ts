@@ -89,6 +89,14 @@ describe('ProtectHandoff', () => {
     expect(calls).toContain('close 99');
   });
 
+  it('should resolve false and log when the browser does not open the window', async () => {
+    const { handoff, deps } = setup();
+    deps.open.mockRejectedValueOnce(new Error('No current window'));
+    await expect(handoff.onRequest(request)).resolves.toBe(false);
+    expect(deps.log).toHaveBeenCalledWith('protect.open_failed', { code: 'ERR_INTERNAL' });
+    await expect(handoff.onRequest({ ...request, protectId: 'protect-0002' })).resolves.toBe(true);
+  });
+
   it('should do nothing when done arrives for a window it never opened', async () => {
     const { handoff, calls } = setup();
     await handoff.onDone(done('approved'));

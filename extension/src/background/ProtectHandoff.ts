@@ -57,7 +57,7 @@ export const PAIRING_REQUEST_ID = 'pairing';
 
 export class ProtectHandoff {
   private readonly requestTabs = new Map<string, TabRef>();
-  private readonly opening = new Map<string, Promise<void>>();
+  private readonly opening = new Map<string, Promise<boolean>>();
   /** The first tab whose request is waiting for the daemon (it may have to pair first). */
   private waiting: TabRef | undefined;
   /** Open pairing prompts (by protectId) and the tab waiting on each, once one is. */
@@ -87,10 +87,16 @@ export class ProtectHandoff {
     };
   }
 
-  /** `protect.request`: opens the Protect window. */
-  onRequest(event: ProtectPrompt): Promise<void> {
+  /** `protect.request`: opens the Protect window; resolves false when the browser did not open it. */
+  onRequest(event: ProtectPrompt): Promise<boolean> {
     if (event.requestId === PAIRING_REQUEST_ID) this.pairings.set(event.protectId, this.waiting);
-    const opened = this.open(event).catch(() => this.deps.log('protect.open_failed', { code: 'ERR_INTERNAL' }));
+    const opened = this.open(event).then(
+      () => true,
+      () => {
+        this.deps.log('protect.open_failed', { code: 'ERR_INTERNAL' });
+        return false;
+      },
+    );
     this.opening.set(event.protectId, opened);
     return opened;
   }

@@ -4,6 +4,7 @@
  * register every listener at top level; all storage reads happen lazily inside the handlers.
  */
 import type Browser from 'webextension-polyfill';
+import type { WireError } from '../../../shared/errors.js';
 import { toBase64url } from '../../../shared/webauthn/base64url.js';
 import { browserName, extensionOrigin, managedStorage, openProtectWindow } from '../compat/browserDifferences.js';
 import { createChannelReceiver } from '../messaging/createChannelReceiver.js';
@@ -22,6 +23,7 @@ import { OrphanedRegistrations } from './OrphanedRegistrations.js';
 import { PageCeremonies } from './PageCeremonies.js';
 import { PAIRING_REQUEST_ID, ProtectHandoff, type ProtectPrompt } from './ProtectHandoff.js';
 import { contentScriptSync, type ScriptingApi } from './syncContentScripts.js';
+import { UnshownPrompts } from './UnshownPrompts.js';
 
 type Fields = Record<string, string | number | boolean | undefined>;
 
@@ -140,11 +142,30 @@ export function createBackground(api: typeof Browser, bridgeFile?: string) {
             (globalThis as { chrome?: { runtime?: { lastError?: { message?: string } } } }).chrome?.runtime?.lastError
               ?.message,
         });
-  /** Opens a Protect window only for a URL on the daemon's own port and /protect/ path. */
-  const showPrompt = async (prompt: ProtectPrompt) => {
+  /** Opens a Protect window only for a URL on the daemon's own port and /protect/ path; else says why not. */
+  const showPrompt = async (prompt: ProtectPrompt): Promise<WireError | undefined> => {
     const { port } = await credentials.load();
-    if (port !== undefined && isDaemonProtectUrl(prompt.url, port)) return handoff.onRequest(prompt);
-    log('protect.url_refused', { code: 'ERR_INVALID_MESSAGE' });
+    if (port === undefined || !isDaemonProtectUrl(prompt.url, port)) {
+      log('protect.url_refused', { code: 'ERR_INVALID_MESSAGE' });
+      return { code: 'ERR_INVALID_MESSAGE', message: "The Protect window's address was not the Keybound app's own." };
+    }
+    if (await handoff.onRequest(prompt)) return undefined;
+    return { code: 'ERR_INTERNAL', message: 'The browser did not open the Protect window.' };
+  };
+  /**
+   * `protect.request`: the window's URL comes from the native host, not the WebSocket (decision
+   * 0040). A host that could not start is tried once more (each call is a new process); a request
+   * whose window cannot be shown is cancelled with the reason (UnshownPrompts).
+   */
+  const showRequest = async (event: { requestId: string; protectId: string }) => {
+    let answer = await native.protectUrl(event.protectId);
+    if (!answer.ok && answer.error.code === 'ERR_NATIVE_HOST_UNAVAILABLE') {
+      log('protect.url_unavailable', { code: answer.error.code });
+      answer = await native.protectUrl(event.protectId);
+    }
+    if (!answer.ok) log('protect.url_unavailable', { code: answer.error.code });
+    const problem = answer.ok ? await showPrompt({ ...event, url: answer.result.url }) : answer.error;
+    if (problem) unshown.fail(event.requestId, problem);
   };
   let pairingPrompt: string | undefined;
   const daemon = new DaemonClient({
@@ -173,25 +194,23 @@ export function createBackground(api: typeof Browser, bridgeFile?: string) {
     extensionOrigin: extensionOrigin(api),
     client: { browser: browserName(api), extensionVersion: version },
     onEvent: (event) => {
-      if (event.event === 'protect.request') {
-        // The WebSocket carries no approval capability: the URL comes from the native host.
-        void native.protectUrl(event.protectId).then((answer) => {
-          if (answer.ok) return showPrompt({ ...event, url: answer.result.url });
-          log('protect.url_unavailable', { code: answer.error.code });
-        });
-      } else void handoff.onDone(event);
+      // The WebSocket carries no approval capability: the URL comes from the native host.
+      if (event.event === 'protect.request') void showRequest(event);
+      else void handoff.onDone(event);
     },
     log,
   });
   const orphans = new OrphanedRegistrations();
-  const ceremonies = new PageCeremonies((requestId) => {
+  const cancel = (requestId: string) => {
     void daemon.request('cancel', { requestId }).then((outcome) => {
       if (!outcome.ok) log('daemon.cancel_failed', { code: outcome.error.code });
     });
-  });
+  };
+  const ceremonies = new PageCeremonies(cancel);
+  const unshown = new UnshownPrompts(cancel);
   const fromContent = createChannelReceiver(
     'content:background',
-    handleContentMessages({ daemon, handoff, ceremonies, orphans, extensionVersion: version }),
+    handleContentMessages({ daemon, handoff, ceremonies, unshown, orphans, extensionVersion: version }),
     log,
   );
   const fromPopup = createChannelReceiver(

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createChannelReceiver } from '../messaging/createChannelReceiver.js';
 import { handleContentMessages } from './handleContentMessages.js';
 import { PageCeremonies } from './PageCeremonies.js';
+import { UnshownPrompts } from './UnshownPrompts.js';
 
 const context = {
   kind: 'content' as const,
@@ -19,7 +20,10 @@ const device = {
 };
 const options = { challenge: 'a'.repeat(43), rpId: 'localhost' };
 
-function setup(request = vi.fn(async (..._args: unknown[]): Promise<unknown> => ({ ok: true, result: {} }))) {
+function setup(
+  request = vi.fn(async (..._args: unknown[]): Promise<unknown> => ({ ok: true, result: {} })),
+  unshown?: UnshownPrompts,
+) {
   const daemon = { request, state: 'connected' as string };
   const handoff = { rememberRequest: vi.fn(), forgetRequest: vi.fn(), awaitingDaemon: vi.fn(() => () => {}) };
   const handlers = handleContentMessages({
@@ -28,6 +32,7 @@ function setup(request = vi.fn(async (..._args: unknown[]): Promise<unknown> => 
     ceremonies: new PageCeremonies(() => {}),
     extensionVersion: '0.1.0',
     pairingGraceMs: 20,
+    ...(unshown ? { unshown } : {}),
   });
   return { handlers, daemon, handoff, request };
 }
@@ -89,6 +94,30 @@ describe('handleContentMessages', () => {
       context,
     );
     expect(answer).toEqual({ ok: false, error });
+  });
+
+  it('should give the page the reason its Protect window could not be shown when that request was cancelled', async () => {
+    const cancelled = {
+      code: 'ERR_EXTENSION_UNAVAILABLE',
+      message: 'The browser connection closed before Protect answered.',
+    };
+    const reason = { code: 'ERR_NATIVE_HOST_UNAVAILABLE', message: 'Keybound cannot reach its native messaging host.' };
+    const unshown = new UnshownPrompts(() => {});
+    const { handlers } = setup(
+      vi.fn(async (_type: unknown, _payload: unknown, opts: unknown) => {
+        (opts as { onId: (id: string) => void }).onId('x7-req');
+        unshown.fail('x7-req', reason);
+        return { ok: false, error: cancelled };
+      }),
+      unshown,
+    );
+    const signIn = { keybound: 'request' as const, type: 'signIn' as const, payload: { options } };
+    expect(await handlers['page.request']({ origin: context.origin, request: signIn }, context)).toEqual({
+      ok: false,
+      error: reason,
+    });
+    // Said once: the next request's own error is its own.
+    expect(unshown.take('x7-req')).toBeUndefined();
   });
 
   it('should default the RP ID to the page host and refuse another site when asked for status', async () => {

@@ -12,6 +12,7 @@ import type { OrphanedRegistrations } from './OrphanedRegistrations.js';
 import type { PageCeremonies } from './PageCeremonies.js';
 import type { ProtectHandoff } from './ProtectHandoff.js';
 import { rpIdMatchesOrigin } from './rpIdMatchesOrigin.js';
+import type { UnshownPrompts } from './UnshownPrompts.js';
 
 type ContentContext = Extract<SenderContext, { kind: 'content' }>;
 
@@ -21,6 +22,8 @@ export interface ContentHandlerDeps {
   /** Each tab's requests waiting at the daemon, cancelled when its page goes away. */
   ceremonies: Pick<PageCeremonies, 'add' | 'remove' | 'abandon'>;
   extensionVersion: string;
+  /** Requests cancelled because their Protect window could not be shown, and why. */
+  unshown?: Pick<UnshownPrompts, 'take'>;
   /** Portals whose page said they no longer know this device's credential (for the popup). */
   orphans?: Pick<OrphanedRegistrations, 'note'>;
   /** How long a `status` waits before answering "pairing" while the user approves the pairing. */
@@ -65,13 +68,15 @@ export function handleContentMessages(deps: ContentHandlerDeps): ChannelHandlers
               },
             })
             .finally(answered);
+          // Cancelled because its Protect window could not be shown: the page hears that reason.
+          const unshown = requestId ? deps.unshown?.take(requestId) : undefined;
           if (requestId) {
             deps.handoff.forgetRequest(requestId);
             deps.ceremonies.remove(tab.tabId, requestId);
           }
           // A registration that went through replaced any orphan the portal had lost.
           if (outcome.ok && request.type === 'register') deps.orphans?.note(context.origin, false);
-          return outcome.ok ? { ok: true, result: outcome.result } : err(outcome.error);
+          return outcome.ok ? { ok: true, result: outcome.result } : err(unshown ?? outcome.error);
         }
       }
     },
