@@ -13,10 +13,10 @@ import { ORPHANED_TEXT } from '../../extension/src/popup/explainProblem.js';
 import { credentialDelete, credentialList } from '../../portal/src/admin/adminActions.js';
 import { DEVICE_CREDENTIAL_LOST_MESSAGE } from '../../portal/src/views/signInPages.js';
 import type { PortalUser } from './helpers/PortalUser.js';
-import { answerProtect, openTrackedPage, watchProtectWindows } from './helpers/protectWindow.js';
-import { CONFIGURED, registerThroughOffer } from './helpers/registerThroughOffer.js';
+import { answerProtect, watchProtectWindows } from './helpers/protectWindow.js';
+import { CONFIGURED } from './helpers/registerThroughOffer.js';
 import type { E2eStack } from './helpers/startE2eStack.js';
-import { type E2eUser, startE2eUser } from './helpers/startE2eUser.js';
+import { type E2eUser, startRegisteredE2eUser } from './helpers/startE2eUser.js';
 
 const VERIFIED = 'You can return to the previous app.';
 
@@ -27,11 +27,8 @@ describe('a device credential the portal lost', () => {
   let user: PortalUser;
 
   beforeAll(async () => {
-    e2e = await startE2eUser();
+    e2e = await startRegisteredE2eUser();
     ({ stack, browser, user } = e2e);
-    const tab = await openTrackedPage(browser);
-    await registerThroughOffer(browser, user, tab);
-    await tab.page.close();
   }, 120_000);
 
   afterAll(async () => {

@@ -4,37 +4,23 @@
  * (`keybound native-host uninstall`). Nobody could answer that request, so the tab must hear why at
  * once, not stare at "Verify it is you in Protect…" until Protect's two minutes run out.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { uninstallNativeHost } from '../../daemon/src/nativeHost/installNativeHost.js';
-import type { ExtensionBrowser } from '../../dev/browser.js';
-import type { PortalUser } from './helpers/PortalUser.js';
-import { openTrackedPage, watchProtectWindows } from './helpers/protectWindow.js';
-import { registerThroughOffer } from './helpers/registerThroughOffer.js';
-import type { E2eStack } from './helpers/startE2eStack.js';
-import { type E2eUser, startE2eUser } from './helpers/startE2eUser.js';
+import { watchProtectWindows } from './helpers/protectWindow.js';
+import { type E2eUser, startRegisteredE2eUser } from './helpers/startE2eUser.js';
 
 /** Far below the 150 s the page would otherwise wait; far above the ~1 s it takes. */
 const ANSWER_WAIT_MS = 60_000;
 
 describe('a Protect window that cannot be shown', () => {
-  let e2e: E2eUser;
-  let stack: E2eStack;
-  let browser: ExtensionBrowser;
-  let user: PortalUser;
-
-  beforeAll(async () => {
-    e2e = await startE2eUser();
-    ({ stack, browser, user } = e2e);
-    const tab = await openTrackedPage(browser);
-    await registerThroughOffer(browser, user, tab);
-    await tab.page.close();
-  }, 120_000);
-
+  let e2e: E2eUser | undefined;
   afterAll(async () => {
     await e2e?.close();
   });
 
   it('should tell the tab that the native messaging host is missing and end the Protect request when its window cannot be opened', async () => {
+    e2e = await startRegisteredE2eUser();
+    const { stack, browser, user } = e2e;
     const page = await browser.context.newPage();
     await page.goto(`${stack.portal.origin}/`);
     await user.signOut(page);
@@ -55,5 +41,5 @@ describe('a Protect window that cannot be shown', () => {
     // The daemon ended the request: nothing is left waiting in Protect.
     expect(await stack.protect({ op: 'protect.pending' })).toEqual({ pending: [] });
     await page.close();
-  }, 120_000);
+  }, 180_000);
 });

@@ -8,10 +8,9 @@ import type { ExtensionBrowser } from '../../dev/browser.js';
 import { deviceRevoke } from '../../portal/src/admin/adminActions.js';
 import { DEVICE_REVOKED_MESSAGE } from '../../portal/src/trust/deviceSignInAvailability.js';
 import type { PortalUser } from './helpers/PortalUser.js';
-import { openTrackedPage, watchProtectWindows } from './helpers/protectWindow.js';
-import { registerThroughOffer } from './helpers/registerThroughOffer.js';
+import { watchProtectWindows } from './helpers/protectWindow.js';
 import type { E2eStack } from './helpers/startE2eStack.js';
-import { type E2eUser, startE2eUser } from './helpers/startE2eUser.js';
+import { type E2eUser, startRegisteredE2eUser } from './helpers/startE2eUser.js';
 
 describe('a revoked device', () => {
   let e2e: E2eUser;
@@ -20,11 +19,8 @@ describe('a revoked device', () => {
   let user: PortalUser;
 
   beforeAll(async () => {
-    e2e = await startE2eUser();
+    e2e = await startRegisteredE2eUser();
     ({ stack, browser, user } = e2e);
-    const tab = await openTrackedPage(browser);
-    await registerThroughOffer(browser, user, tab);
-    await tab.page.close();
   }, 120_000);
 
   afterAll(async () => {
