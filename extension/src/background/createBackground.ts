@@ -158,6 +158,7 @@ export function createBackground(api: typeof Browser, bridgeFile?: string) {
    * whose window cannot be shown is cancelled with the reason (UnshownPrompts).
    */
   const showRequest = async (event: { requestId: string; protectId: string }) => {
+    log('protect.request', { code: 'OK' });
     let answer = await native.protectUrl(event.protectId);
     if (!answer.ok && answer.error.code === 'ERR_NATIVE_HOST_UNAVAILABLE') {
       log('protect.url_unavailable', { code: answer.error.code });
@@ -210,7 +211,7 @@ export function createBackground(api: typeof Browser, bridgeFile?: string) {
   const unshown = new UnshownPrompts(cancel);
   const fromContent = createChannelReceiver(
     'content:background',
-    handleContentMessages({ daemon, handoff, ceremonies, unshown, orphans, extensionVersion: version }),
+    handleContentMessages({ daemon, handoff, ceremonies, unshown, orphans, extensionVersion: version, log }),
     log,
   );
   const fromPopup = createChannelReceiver(

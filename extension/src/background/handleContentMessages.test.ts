@@ -26,6 +26,7 @@ function setup(
 ) {
   const daemon = { request, state: 'connected' as string };
   const handoff = { rememberRequest: vi.fn(), forgetRequest: vi.fn(), awaitingDaemon: vi.fn(() => () => {}) };
+  const log = vi.fn();
   const handlers = handleContentMessages({
     daemon: daemon as never,
     handoff,
@@ -33,8 +34,9 @@ function setup(
     extensionVersion: '0.1.0',
     pairingGraceMs: 20,
     ...(unshown ? { unshown } : {}),
+    log,
   });
-  return { handlers, daemon, handoff, request };
+  return { handlers, daemon, handoff, request, log };
 }
 
 describe('handleContentMessages', () => {
@@ -103,7 +105,7 @@ describe('handleContentMessages', () => {
     };
     const reason = { code: 'ERR_NATIVE_HOST_UNAVAILABLE', message: 'Keybound cannot reach its native messaging host.' };
     const unshown = new UnshownPrompts(() => {});
-    const { handlers } = setup(
+    const { handlers, log } = setup(
       vi.fn(async (_type: unknown, _payload: unknown, opts: unknown) => {
         (opts as { onId: (id: string) => void }).onId('x7-req');
         unshown.fail('x7-req', reason);
@@ -118,6 +120,7 @@ describe('handleContentMessages', () => {
     });
     // Said once: the next request's own error is its own.
     expect(unshown.take('x7-req')).toBeUndefined();
+    expect(log).toHaveBeenCalledWith('page.ceremony', { code: 'ERR_NATIVE_HOST_UNAVAILABLE', type: 'signIn' });
   });
 
   it('should default the RP ID to the page host and refuse another site when asked for status', async () => {

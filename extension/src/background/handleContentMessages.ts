@@ -26,6 +26,8 @@ export interface ContentHandlerDeps {
   unshown?: Pick<UnshownPrompts, 'take'>;
   /** Portals whose page said they no longer know this device's credential (for the popup). */
   orphans?: Pick<OrphanedRegistrations, 'note'>;
+  /** Structured log (event and code only): each register or sign-in and how it ended. */
+  log?: (event: string, fields: { code: string; type: string }) => void;
   /** How long a `status` waits before answering "pairing" while the user approves the pairing. */
   pairingGraceMs?: number;
 }
@@ -76,7 +78,13 @@ export function handleContentMessages(deps: ContentHandlerDeps): ChannelHandlers
           }
           // A registration that went through replaced any orphan the portal had lost.
           if (outcome.ok && request.type === 'register') deps.orphans?.note(context.origin, false);
-          return outcome.ok ? { ok: true, result: outcome.result } : err(unshown ?? outcome.error);
+          if (outcome.ok) {
+            deps.log?.('page.ceremony', { code: 'OK', type: request.type });
+            return { ok: true, result: outcome.result };
+          }
+          const error = unshown ?? outcome.error;
+          deps.log?.('page.ceremony', { code: error.code, type: request.type });
+          return err(error);
         }
       }
     },
